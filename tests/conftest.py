@@ -1,0 +1,97 @@
+"""Engine fixtures: pandas, a local classic Spark session, and a real Spark Connect server.
+
+One pytest process runs either the in-process engines (pandas and classic Spark) or Spark
+Connect: pyspark switches every ``functions`` call to Spark Connect once a remote session
+exists in a process, so the two Spark flavours cannot share one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+ALL_ENGINES = ("pandas", "spark", "connect")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engines",
+        default=os.environ.get("WORKBENCH_ENGINES", "pandas,spark"),
+        help="comma-separated engines: pandas, spark, connect (connect runs alone)",
+    )
+
+
+def selected_engines(config: pytest.Config) -> list[str]:
+    names = [e.strip() for e in config.getoption("--engines").split(",") if e.strip()]
+    unknown = set(names) - set(ALL_ENGINES)
+    if unknown:
+        raise pytest.UsageError(f"unknown engines {sorted(unknown)}")
+    if "connect" in names and "spark" in names:
+        raise pytest.UsageError("run --engines=connect in its own pytest process")
+    return names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_name" in metafunc.fixturenames:
+        metafunc.parametrize("engine_name", selected_engines(metafunc.config), scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    engines = selected_engines(config)
+    if engines == ["connect"]:
+        keep = [i for i in items if "engine_name" in getattr(i, "fixturenames", ())]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    from workbench.engines.spark.session import get_session
+
+    session = get_session()
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def connect_session() -> Iterator[Any]:
+    from pyspark.sql import SparkSession
+
+    from tests.spark_connect import ConnectServer
+
+    server = ConnectServer()
+    server.start()
+    try:
+        session = SparkSession.builder.remote(server.url).getOrCreate()
+        yield session
+        session.stop()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_for(request: pytest.FixtureRequest, engine_name: str) -> Any:
+    if engine_name == "spark":
+        return request.getfixturevalue("spark_session")
+    if engine_name == "connect":
+        return request.getfixturevalue("connect_session")
+    return None
+
+
+@pytest.fixture
+def engine(engine_name: str, session_for: Any) -> Any:
+    """A fresh engine object of the selected kind (no datasets bound)."""
+    return make_engine(engine_name, session_for)
+
+
+def make_engine(engine_name: str, session: Any, datasets: dict[str, Any] | None = None) -> Any:
+    if engine_name == "pandas":
+        from workbench.engines.pandas import PandasEngine
+
+        return PandasEngine(datasets=datasets)
+    from workbench.engines.spark import SparkEngine
+
+    return SparkEngine(session=session, datasets=datasets)

@@ -1,0 +1,1 @@
+"""The framework: registry, parameter kinds, families, logical types and errors."""

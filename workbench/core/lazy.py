@@ -1,0 +1,35 @@
+"""Lazy access to pyspark, so that importing a transform never imports Spark."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column
+
+
+class LazyModule:
+    """A module proxy that imports on first attribute access."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attr: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+F: Any = LazyModule("pyspark.sql.functions")
+"""``pyspark.sql.functions``, imported when a Spark implementation first runs."""
+
+W: Any = LazyModule("pyspark.sql.window")
+T: Any = LazyModule("pyspark.sql.types")
+
+
+def scol(name: str) -> Column:
+    """A Spark column reference by exact name (dots and spaces are not paths)."""
+    return F.col("`" + name.replace("`", "``") + "`")

@@ -1,0 +1,38 @@
+"""What every engine offers the framework and the transforms."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from workbench.core.errors import DatasetNotBoundError
+from workbench.core.types import LType, Schema
+
+
+class Engine(Protocol):
+    """The engine interface the replay loop and the conformance suite use."""
+
+    name: str
+    datasets: dict[str, Any]
+
+    def schema_of(self, frame: Any) -> Schema: ...
+
+    def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> Any: ...
+
+    def to_records(self, frame: Any) -> dict[str, list[Any]]: ...
+
+
+def bound_dataset(datasets: dict[str, Any], name: str, operation: str) -> Any:
+    """The frame bound to a secondary dataset name, or a clear error."""
+    try:
+        return datasets[name]
+    except KeyError:
+        known = ", ".join(sorted(datasets)) or "none"
+        raise DatasetNotBoundError(
+            f"dataset {name!r} is not bound (bound: {known}); pass --dataset {name}=PATH "
+            "or datasets={...}",
+            operation=operation,
+        ) from None
+
+
+def is_integer_type(ltype: LType) -> bool:
+    return ltype is LType.INTEGER

@@ -1,0 +1,147 @@
+"""The pandas engine: Arrow-backed columns, vectorised transforms, no copies it can avoid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow
+from workbench.engines.base import bound_dataset
+
+
+def ltype_of_dtype(dtype: Any) -> LType:
+    """The logical type of a pandas dtype (Arrow-backed or NumPy-backed)."""
+    if isinstance(dtype, pd.ArrowDtype):
+        return ltype_of_arrow(dtype.pyarrow_dtype)
+    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype):
+        return LType.STRING
+    if isinstance(dtype, pd.CategoricalDtype):
+        return LType.STRING
+    if pd.api.types.is_bool_dtype(dtype):
+        return LType.BOOLEAN
+    if pd.api.types.is_integer_dtype(dtype):
+        return LType.INTEGER
+    if pd.api.types.is_float_dtype(dtype):
+        return LType.DOUBLE
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return LType.TIMESTAMP
+    msg = f"unsupported pandas dtype {dtype}"
+    raise TypeError(msg)
+
+
+def to_arrow_series(s: pd.Series) -> pd.Series:
+    """The same column with an Arrow dtype (zero-copy where pyarrow allows it)."""
+    if isinstance(s.dtype, pd.ArrowDtype):
+        return s
+    ltype = ltype_of_dtype(s.dtype)
+    if ltype is LType.TIMESTAMP:
+        values = pd.to_datetime(s, utc=True)
+        return pd.Series(pa.array(values, type=arrow_type(LType.TIMESTAMP)), index=s.index, dtype=pd.ArrowDtype(arrow_type(LType.TIMESTAMP)), name=s.name)
+    array = pa.array(s, from_pandas=True)
+    if ltype is LType.STRING:
+        array = array.cast(pa.large_string()) if not pa.types.is_null(array.type) else pa.nulls(len(s), pa.large_string())
+    return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(array.type), name=s.name)
+
+
+class PandasEngine:
+    """Runs transforms on pandas DataFrames."""
+
+    name = "pandas"
+
+    def __init__(self, datasets: dict[str, Any] | None = None, seed: int = 0) -> None:
+        self.datasets = {k: self.prepare(v) for k, v in (datasets or {}).items()}
+        self.seed = seed
+
+    # --- frames ------------------------------------------------------------------------
+
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Accept a user frame as it is; columns are converted when a step reads them."""
+        if not isinstance(frame, pd.DataFrame):
+            msg = f"the pandas engine takes a pandas DataFrame, not {type(frame).__name__}"
+            raise TypeError(msg)
+        return frame
+
+    def ensure_arrow(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """Convert just ``columns`` to Arrow dtypes when they are not already."""
+        todo = [c for c in columns if c in df.columns and not isinstance(df[c].dtype, pd.ArrowDtype)]
+        if not todo:
+            return df
+        out = df.copy(deep=False)
+        for c in todo:
+            out[c] = to_arrow_series(df[c])
+        return out
+
+    def schema_of(self, frame: pd.DataFrame) -> Schema:
+        return {str(name): ltype_of_dtype(dtype) for name, dtype in frame.dtypes.items()}
+
+    def dataset(self, name: str, operation: str) -> pd.DataFrame:
+        return bound_dataset(self.datasets, name, operation)
+
+    # --- building columns --------------------------------------------------------------
+
+    def as_series(self, values: Any, ltype: LType, index: pd.Index) -> pd.Series:
+        """``values`` as an Arrow-backed series of ``ltype`` on ``index``."""
+        if isinstance(values, pd.Series):
+            return self.cast_series(values, ltype)
+        return self.constant(values, ltype, index)
+
+    def constant(self, value: Any, ltype: LType, index: pd.Index) -> pd.Series:
+        """A column holding ``value`` on every row."""
+        atype = arrow_type(ltype)
+        array = pa.nulls(len(index), atype) if value is None else pa.array([value] * len(index), atype)
+        return pd.Series(array, index=index, dtype=pd.ArrowDtype(atype))
+
+    def cast_series(self, s: pd.Series, ltype: LType) -> pd.Series:
+        """Cast a column to the Arrow type of ``ltype`` (a no-op when it already is)."""
+        s = to_arrow_series(s)
+        target = arrow_type(ltype)
+        if s.dtype.pyarrow_dtype == target or ltype_of_arrow(s.dtype.pyarrow_dtype) is ltype and ltype is not LType.STRING:
+            return s
+        return s.astype(pd.ArrowDtype(target))
+
+    def series(self, array: pa.Array | pa.ChunkedArray, index: pd.Index, name: str | None = None) -> pd.Series:
+        """Wrap an Arrow array as a series on ``index``."""
+        return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type), name=name)
+
+    # --- plain values ------------------------------------------------------------------
+
+    def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> pd.DataFrame:
+        arrays = {}
+        for name, ltype in schema.items():
+            values = columns[name]
+            if ltype is LType.TIMESTAMP:
+                values = [_utc(v) for v in values]
+            if ltype in (LType.ARRAY, LType.STRUCT, LType.MAP):
+                arrays[name] = pa.array(values)
+            else:
+                arrays[name] = pa.array(values, type=arrow_type(ltype))
+        table = pa.table(arrays) if arrays else pa.table({})
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+    def to_records(self, frame: pd.DataFrame) -> dict[str, list[Any]]:
+        return {str(name): [_plain(v) for v in _to_arrow(frame[name]).to_pylist()] for name in frame.columns}
+
+    def to_arrow(self, frame: pd.DataFrame) -> pa.Table:
+        """The frame as an Arrow table (zero-copy for Arrow-backed columns)."""
+        return pa.table({str(name): _to_arrow(frame[name]) for name in frame.columns})
+
+
+def _to_arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    if isinstance(s.dtype, pd.ArrowDtype):
+        return s.array._pa_array  # noqa: SLF001  (zero-copy access to the Arrow data)
+    return pa.array(to_arrow_series(s).array)
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value

@@ -1,0 +1,111 @@
+"""The Spark engine: each recipe becomes one lazy plan on a classic or Spark Connect session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from workbench.core.lazy import scol
+from workbench.core.types import LType, Schema
+from workbench.engines.base import bound_dataset
+from workbench.engines.spark.types import ltype_of_spark, spark_type, struct_of
+
+
+def is_spark_frame(frame: Any) -> bool:
+    """True for classic and Spark Connect DataFrames."""
+    if isinstance(frame, DataFrame):
+        return True
+    module = type(frame).__module__
+    return module.startswith("pyspark.sql") and type(frame).__name__ == "DataFrame"
+
+
+class SparkEngine:
+    """Builds lazy Spark plans; runs one aggregation only for steps that learn from the data."""
+
+    name = "spark"
+
+    def __init__(
+        self,
+        session: SparkSession | None = None,
+        datasets: dict[str, Any] | None = None,
+        seed: int = 0,
+    ) -> None:
+        self._session = session
+        self.datasets = dict(datasets or {})
+        self.seed = seed
+
+    @property
+    def session(self) -> SparkSession:
+        if self._session is None:
+            from workbench.engines.spark.session import get_session
+
+            self._session = get_session()
+        return self._session
+
+    def prepare(self, frame: DataFrame) -> DataFrame:
+        if not is_spark_frame(frame):
+            msg = f"the Spark engine takes a Spark DataFrame, not {type(frame).__name__}"
+            raise TypeError(msg)
+        return frame
+
+    def schema_of(self, frame: DataFrame) -> Schema:
+        return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields}
+
+    def dataset(self, name: str, operation: str) -> DataFrame:
+        return bound_dataset(self.datasets, name, operation)
+
+    def aggregate(self, frame: DataFrame, exprs: dict[str, Column]) -> dict[str, Any]:
+        """Evaluate several aggregate expressions in one job."""
+        row = frame.agg(*[e.alias(n) for n, e in exprs.items()]).collect()[0]
+        return row.asDict()
+
+    def cast(self, c: Column, ltype: LType) -> Column:
+        return c.cast(spark_type(ltype))
+
+    # --- plain values ------------------------------------------------------------------
+
+    def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> DataFrame:
+        names = list(schema)
+        n = len(columns[names[0]]) if names else 0
+        rows = [tuple(_spark_value(columns[c][i], schema[c]) for c in names) for i in range(n)]
+        return self.session.createDataFrame(rows, schema=struct_of(schema))
+
+    def to_records(self, frame: DataFrame) -> dict[str, list[Any]]:
+        schema = self.schema_of(frame)
+        selected = [
+            F.unix_micros(scol(c)).alias(c) if lt is LType.TIMESTAMP else scol(c)
+            for c, lt in schema.items()
+        ]
+        rows = frame.select(*selected).collect() if schema else []
+        out: dict[str, list[Any]] = {c: [] for c in schema}
+        for row in rows:
+            for i, (c, lt) in enumerate(schema.items()):
+                out[c].append(_python_value(row[i], lt))
+        return out
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _spark_value(value: Any, ltype: LType) -> Any:
+    if value is None:
+        return None
+    if ltype is LType.TIMESTAMP and isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    if ltype is LType.DECIMAL and not isinstance(value, decimal.Decimal):
+        return decimal.Decimal(str(value))
+    return value
+
+
+def _python_value(value: Any, ltype: LType) -> Any:
+    if value is None:
+        return None
+    if ltype is LType.TIMESTAMP:
+        return _EPOCH + dt.timedelta(microseconds=value)
+    if hasattr(value, "asDict"):
+        return value.asDict(recursive=True)
+    return value

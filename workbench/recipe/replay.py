@@ -1,0 +1,78 @@
+"""Replay: run a recipe's enabled steps in order on one engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from workbench.core.errors import EngineNotSupportedError, StepRuntimeError, WorkbenchError
+from workbench.recipe import conditions as cond
+
+if TYPE_CHECKING:
+    from workbench.recipe.model import Recipe, Step
+
+
+def engine_for(frame: Any, datasets: dict[str, Any] | None = None) -> Any:
+    """The engine that runs on ``frame``: pandas for pandas, Spark for Spark DataFrames."""
+    import pandas as pd
+
+    if isinstance(frame, pd.DataFrame):
+        from workbench.engines.pandas import PandasEngine
+
+        return PandasEngine(datasets=datasets)
+    from workbench.engines.spark import SparkEngine, is_spark_frame
+
+    if is_spark_frame(frame):
+        return SparkEngine(session=frame.sparkSession, datasets=datasets)
+    msg = f"cannot run a recipe on {type(frame).__name__}; give a pandas or Spark DataFrame"
+    raise TypeError(msg)
+
+
+def replay(
+    recipe: Recipe,
+    frame: Any,
+    *,
+    datasets: dict[str, Any] | None = None,
+    engine: Any = None,
+    progress: Callable[[int, Step], None] | None = None,
+) -> Any:
+    """Validate the recipe against the frame's schema, then run every enabled step."""
+    engine = engine or engine_for(frame, datasets)
+    frame = engine.prepare(frame)
+    dataset_schemas = {name: engine.schema_of(f) for name, f in engine.datasets.items()}
+    recipe.validate(engine.schema_of(frame), dataset_schemas)
+    for index, step in enumerate(recipe.steps):
+        if step.disabled:
+            continue
+        frame = run_step(engine, frame, step, index)
+        if progress is not None:
+            progress(index, step)
+    return frame
+
+
+def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
+    """Run one step on one engine, turning engine failures into a step error."""
+    transform = step.transform()
+    reason = transform.not_supported.get(engine.name)
+    if reason:
+        msg = f"step {index + 1}, {step.operation} cannot run on {engine.name}: {reason}"
+        raise EngineNotSupportedError(msg)
+    try:
+        if engine.name == "pandas":
+            targets = [c.target_column for c in step.conditions]
+            frame = engine.ensure_arrow(frame, [*transform.reads(), *targets])
+            schema = engine.schema_of(frame)
+            where = cond.pandas_mask(frame, step.conditions, schema)
+            return transform.apply_pandas(frame, engine, where)
+        schema = engine.schema_of(frame)
+        where = cond.spark_predicate(step.conditions, schema)
+        return transform.apply_spark(frame, engine, where)
+    except WorkbenchError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (any engine failure becomes a located step error)
+        raise StepRuntimeError(_short(exc), step_index=index, step_id=step.id, operation=step.operation) from exc
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:500]
