@@ -8,20 +8,13 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from workbench.core.families import InPlace
+from workbench.engines.pandas.arrow import arr, wrap
 from workbench.core.lazy import F
 from workbench.core.params import TextColumn
 from workbench.core.registry import Category, Example
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
-
-
-def _arrow(s: pd.Series) -> pd.api.extensions.ExtensionArray:
-    return s.array._pa_array  # noqa: SLF001
-
-
-def _wrap(array: object, like: pd.Series) -> pd.Series:
-    return pd.Series(array, index=like.index, dtype=pd.ArrowDtype(array.type))  # type: ignore[attr-defined]
 
 
 class UpperCase(InPlace):
@@ -36,7 +29,7 @@ class UpperCase(InPlace):
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return _wrap(pc.utf8_upper(_arrow(s)), s)
+        return wrap(pc.utf8_upper(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         return F.upper(c)
@@ -54,7 +47,7 @@ class LowerCase(InPlace):
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return _wrap(pc.utf8_lower(_arrow(s)), s)
+        return wrap(pc.utf8_lower(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         return F.lower(c)
@@ -75,7 +68,7 @@ class CapitalCase(InPlace):
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return _wrap(pc.utf8_title(_arrow(s)), s)
+        return wrap(pc.utf8_title(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         # initcap only breaks words at spaces; split at every non-alphanumeric instead.
@@ -99,7 +92,7 @@ class SentenceCase(InPlace):
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return _wrap(pc.utf8_capitalize(_arrow(s)), s)
+        return wrap(pc.utf8_capitalize(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         return F.concat(F.upper(F.substring(c, 1, 1)), F.lower(F.substring(c, 2, 2**31 - 1)))

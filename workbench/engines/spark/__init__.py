@@ -23,6 +23,9 @@ def is_spark_frame(frame: Any) -> bool:
     return module.startswith("pyspark.sql") and type(frame).__name__ == "DataFrame"
 
 
+ROW_POSITION = "__workbench_row_position"
+
+
 class SparkEngine:
     """Builds lazy Spark plans; runs one aggregation only for steps that learn from the data."""
 
@@ -62,6 +65,14 @@ class SparkEngine:
         """Evaluate several aggregate expressions in one job."""
         row = frame.agg(*[e.alias(n) for n, e in exprs.items()]).collect()[0]
         return row.asDict()
+
+    def with_row_position(self, frame: DataFrame) -> DataFrame:
+        """Add ``ROW_POSITION``: the current row order, for transforms that depend on it.
+
+        Spark has no row order of its own; the position follows the partitions of the plan
+        (file order for a file, insertion order for local data), which is the order pandas sees.
+        """
+        return frame.withColumn(ROW_POSITION, F.monotonically_increasing_id())
 
     def cast(self, c: Column, ltype: LType) -> Column:
         return c.cast(spark_type(ltype))

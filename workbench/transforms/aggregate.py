@@ -1,0 +1,3 @@
+"""aggregate transforms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""clean transforms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""columns transforms."""
+
+from __future__ import annotations

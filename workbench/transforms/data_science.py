@@ -1,0 +1,3 @@
+"""data_science transforms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""dates transforms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""duplicates transforms."""
+
+from __future__ import annotations

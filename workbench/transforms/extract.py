@@ -1,0 +1,3 @@
+"""extract transforms."""
+
+from __future__ import annotations

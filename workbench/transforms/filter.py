@@ -1,0 +1,3 @@
+"""filter transforms."""
+
+from __future__ import annotations

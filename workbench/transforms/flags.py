@@ -1,0 +1,3 @@
+"""flags transforms."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""math transforms."""
+
+from __future__ import annotations

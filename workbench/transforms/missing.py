@@ -1,0 +1,3 @@
+"""missing transforms."""
+
+from __future__ import annotations

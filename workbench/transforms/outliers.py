@@ -1,0 +1,3 @@
+"""outliers transforms."""
+
+from __future__ import annotations

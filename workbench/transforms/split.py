@@ -1,0 +1,3 @@
+"""split transforms."""
+
+from __future__ import annotations

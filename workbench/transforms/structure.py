@@ -1,0 +1,3 @@
+"""structure transforms."""
+
+from __future__ import annotations

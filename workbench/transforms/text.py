@@ -1,0 +1,3 @@
+"""text transforms."""
+
+from __future__ import annotations

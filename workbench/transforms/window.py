@@ -1,0 +1,3 @@
+"""window transforms."""
+
+from __future__ import annotations
