@@ -56,7 +56,8 @@ def test_example(cls: type[Transform], index: int, engine: Any, engine_name: str
     records = engine.to_records(out)
     assert_same_records(records, example.expect, ordered=cls.order_sensitive)
     declared = recipe.validate(schemas["schema"], schemas["datasets"])
-    assert engine.schema_of(out) == declared, "declared output schema differs from the actual one"
+    if declared is not None:
+        assert engine.schema_of(out) == declared, "declared output schema differs from the actual one"
     if example.expect_schema:
         actual = engine.schema_of(out)
         for name, ltype in example.expect_schema.items():

@@ -68,11 +68,21 @@ def _parse_temporal_pandas(arr: Any, ltype: LType) -> pa.Array:
     text = pc.replace_substring(text, "T", " ")
     if ltype is LType.DATE:
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+        parsed = _only_exact(parsed, text, "%Y-%m-%d")
         return pc.cast(parsed, pa.date32())
     with_time = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
     date_only = pc.strptime(text, format="%Y-%m-%d", unit="us", error_is_null=True)
-    parsed = pc.coalesce(with_time, date_only)
+    parsed = pc.coalesce(
+        _only_exact(with_time, text, "%Y-%m-%d %H:%M:%S"), _only_exact(date_only, text, "%Y-%m-%d")
+    )
     return pc.assume_timezone(parsed, "UTC")
+
+
+def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:
+    # strptime rolls impossible dates over (Feb 30 -> Mar 2); Spark refuses them, and so do we.
+    printed = pc.strftime(parsed, format=fmt, locale="C")
+    same = pc.equal(pc.cast(printed, pa.large_string()), pc.cast(text, pa.large_string()))
+    return pc.if_else(same, parsed, pa.scalar(None, parsed.type))
 
 
 def _parse_temporal_spark(c: Column, ltype: LType) -> Column:

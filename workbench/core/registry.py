@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -165,15 +166,19 @@ class Transform(BaseModel):
         """Columns referenced inside structured parameters (sort keys, join keys…)."""
         return []
 
-    def output_schema(self, schema: Schema) -> Schema:
-        """The schema after this step, given the schema before it."""
+    def output_schema(self, schema: Schema) -> Schema | None:
+        """The schema after this step, given the schema before it.
+
+        None means the output columns depend on the data (PIVOT, ONE_HOT_ENCODING); columns
+        of later steps are then checked when the recipe runs.
+        """
         raise NotImplementedError
 
     def secondary_datasets(self) -> list[str]:
         """Names of the secondary datasets this step reads (JOIN, UNION)."""
         return []
 
-    def output_schema_with(self, schema: Schema, datasets: dict[str, Schema]) -> Schema:
+    def output_schema_with(self, schema: Schema, datasets: dict[str, Schema]) -> Schema | None:
         """The schema after this step when it also reads secondary datasets."""
         return self.output_schema(schema)
 
@@ -255,6 +260,7 @@ class Transform(BaseModel):
 
 
 def _field_extra(field: Any) -> dict[str, Any]:
+    """The ``x-wb-*`` tags of a field, also when it is Optional[kind]."""
     extra = field.json_schema_extra
     if isinstance(extra, dict):
         return extra
@@ -262,6 +268,18 @@ def _field_extra(field: Any) -> dict[str, Any]:
         extra = getattr(meta, "json_schema_extra", None)
         if isinstance(extra, dict):
             return extra
+    return _annotation_extra(field.annotation)
+
+
+def _annotation_extra(annotation: Any) -> dict[str, Any]:
+    for meta in getattr(annotation, "__metadata__", ()):
+        extra = getattr(meta, "json_schema_extra", None)
+        if isinstance(extra, dict):
+            return extra
+    for arg in typing.get_args(annotation):
+        found = _annotation_extra(arg)
+        if found:
+            return found
     return {}
 
 

@@ -138,3 +138,13 @@ CAST_TARGETS: dict[str, LType] = {
     "timestamp": LType.TIMESTAMP,
 }
 """DataBrew's type names (and the aliases real recipes use) mapped to logical types."""
+
+
+def python_value(value: Any, ltype: LType) -> Any:
+    """A plain value for a column of ``ltype``; ISO text is accepted for dates and timestamps."""
+    if isinstance(value, str):
+        if ltype is LType.DATE:
+            return dt.date.fromisoformat(value)
+        if ltype is LType.TIMESTAMP:
+            return dt.datetime.fromisoformat(value)
+    return value

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow
+from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow, python_value
 from workbench.engines.base import bound_dataset
 
 
@@ -111,7 +111,7 @@ class PandasEngine:
     def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> pd.DataFrame:
         arrays = {}
         for name, ltype in schema.items():
-            values = columns[name]
+            values = [python_value(v, ltype) for v in columns[name]]
             if ltype is LType.TIMESTAMP:
                 values = [_utc(v) for v in values]
             if ltype in (LType.ARRAY, LType.STRUCT, LType.MAP):

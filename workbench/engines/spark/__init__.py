@@ -10,7 +10,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from workbench.core.lazy import scol
-from workbench.core.types import LType, Schema
+from workbench.core.types import LType, Schema, python_value
 from workbench.engines.base import bound_dataset
 from workbench.engines.spark.types import ltype_of_spark, spark_type, struct_of
 
@@ -103,6 +103,7 @@ _EPOCH = dt.datetime(1970, 1, 1)
 
 
 def _spark_value(value: Any, ltype: LType) -> Any:
+    value = python_value(value, ltype)
     if value is None:
         return None
     if ltype is LType.TIMESTAMP and isinstance(value, dt.datetime) and value.tzinfo is None:
