@@ -43,7 +43,7 @@ def values_equal(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
-    return type(a) is type(b) and a == b or (a is None and b is None)
+    return (type(a) is type(b) and a == b) or (a is None and b is None)
 
 
 def _rows(columns: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
@@ -56,7 +56,9 @@ def _sort_key(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple((v is None, type(v).__name__, repr(canonical(v))) for v in row)
 
 
-def assert_same_records(actual: dict[str, list[Any]], expected: dict[str, list[Any]], *, ordered: bool) -> None:
+def assert_same_records(
+    actual: dict[str, list[Any]], expected: dict[str, list[Any]], *, ordered: bool
+) -> None:
     """Columns in order, then values (rows sorted first unless ``ordered``)."""
     assert list(actual) == list(expected), f"columns {list(actual)} != expected {list(expected)}"
     got, want = _rows(actual), _rows(expected)

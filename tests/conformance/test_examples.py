@@ -29,7 +29,8 @@ def run_example(cls: type[Transform], index: int, engine: Any) -> tuple[Any, Rec
         for name, cols in (example.datasets or {}).items()
     }
     engine.datasets = {
-        name: engine.from_records(cols, dataset_schemas[name]) for name, cols in (example.datasets or {}).items()
+        name: engine.from_records(cols, dataset_schemas[name])
+        for name, cols in (example.datasets or {}).items()
     }
     step = Step(
         cls.operation,
@@ -42,7 +43,9 @@ def run_example(cls: type[Transform], index: int, engine: Any) -> tuple[Any, Rec
 
 
 @pytest.mark.parametrize(("cls", "index"), CASES)
-def test_example(cls: type[Transform], index: int, engine: Any, engine_name: str, request: pytest.FixtureRequest) -> None:
+def test_example(
+    cls: type[Transform], index: int, engine: Any, engine_name: str, request: pytest.FixtureRequest
+) -> None:
     example = cls.examples[index]
     family = "spark" if engine_name == "connect" else engine_name
     if family in cls.not_supported:

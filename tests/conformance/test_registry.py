@@ -23,7 +23,8 @@ def test_declaration(cls: type[Transform]) -> None:
     assert len(summary) <= 120, "the tooltip fits on one line"
     assert cls.examples, "at least one example"
     for engine, reason in cls.not_supported.items():
-        assert engine in {"pandas", "spark"} and len(reason) > 10
+        assert engine in {"pandas", "spark"}
+        assert len(reason) > 10
 
 
 @pytest.mark.parametrize("cls", ALL)
@@ -49,7 +50,9 @@ def test_parameter_kinds_are_known(cls: type[Transform]) -> None:
 def test_databrew_round_trip(cls: type[Transform]) -> None:
     """Native -> DataBrew strings -> native is the identity on every example."""
     for example in cls.examples:
-        step = Step(cls.operation, dict(example.params), [Condition.from_json(c) for c in example.conditions], id="s1")
+        step = Step(
+            cls.operation, dict(example.params), [Condition.from_json(c) for c in example.conditions], id="s1"
+        )
         native = Recipe(steps=[step]).to_dict()
         exported = Recipe(steps=[step]).dumps(databrew=True)
         for s in json.loads(exported):

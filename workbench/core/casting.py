@@ -32,7 +32,7 @@ TEXT_PATTERNS = {
 def _arrow(s: pd.Series) -> pa.ChunkedArray:
     from workbench.engines.pandas import to_arrow_series
 
-    return to_arrow_series(s).array._pa_array  # noqa: SLF001
+    return to_arrow_series(s).array._pa_array
 
 
 def _wrap(array: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:

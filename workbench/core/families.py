@@ -19,7 +19,7 @@ from pydantic import model_validator
 
 from workbench.core.errors import ParameterError
 from workbench.core.lazy import F, scol
-from workbench.core.params import Column, KIND, NewColumn, ParamKind, Text
+from workbench.core.params import KIND, Column, NewColumn, ParamKind, Text
 from workbench.core.registry import Transform, _field_extra
 from workbench.core.types import LType, Schema
 
@@ -90,9 +90,7 @@ class ColumnFunction(Transform):
         order = list(place_columns(dict.fromkeys(columns), dict.fromkeys(produced), self.anchor()))
         if order == [*columns, *produced]:
             return df.withColumns(produced)
-        return df.select(
-            *[produced[name].alias(name) if name in produced else scol(name) for name in order]
-        )
+        return df.select(*[produced[name].alias(name) if name in produced else scol(name) for name in order])
 
 
 def place_columns(schema: dict[str, Any], produced: dict[str, Any], anchor: str | None) -> dict[str, Any]:

@@ -137,9 +137,7 @@ def enum_param(enum_type: type[Enum]) -> Any:
 class ParamModel(BaseModel):
     """Base of structured parameter values: camelCase on the wire, strict about unknown keys."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
 def structured(kind: ParamKind, inner: Any) -> Any:

@@ -217,8 +217,7 @@ class Transform(BaseModel):
                 continue
             if schema[value].value not in allowed:
                 raise ParameterError(
-                    f"column {value!r} is {schema[value].value}; this needs "
-                    + " or ".join(allowed),
+                    f"column {value!r} is {schema[value].value}; this needs " + " or ".join(allowed),
                     operation=self.operation,
                     parameter=field.alias or name,
                     column=value,
@@ -312,16 +311,13 @@ def _parameter_error(cls: type[Transform], exc: ValidationError) -> ParameterErr
     kind = first.get("type", "")
     if kind == "extra_forbidden" and parameter:
         return ParameterError(
-            f"unknown parameter {parameter!r}; {cls.operation} takes "
-            + ", ".join(known),
+            f"unknown parameter {parameter!r}; {cls.operation} takes " + ", ".join(known),
             operation=cls.operation,
             parameter=parameter,
             suggestion=nearest(parameter, known),
         )
     if kind == "missing":
-        return ParameterError(
-            "required parameter is missing", operation=cls.operation, parameter=parameter
-        )
+        return ParameterError("required parameter is missing", operation=cls.operation, parameter=parameter)
     detail = first.get("msg", "invalid value")
     detail = detail.removeprefix("Value error, ")
     if len(loc) > 1:
@@ -347,9 +343,7 @@ def transforms() -> Iterator[type[Transform]]:
     """Every registered transform class, by category then operation name."""
     _load_catalogue()
     order = list(Category)
-    yield from sorted(
-        REGISTRY.values(), key=lambda t: (order.index(t.category), t.operation)
-    )
+    yield from sorted(REGISTRY.values(), key=lambda t: (order.index(t.category), t.operation))
 
 
 def ltype_param(value: str) -> LType:

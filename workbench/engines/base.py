@@ -28,8 +28,7 @@ def bound_dataset(datasets: dict[str, Any], name: str, operation: str) -> Any:
     except KeyError:
         known = ", ".join(sorted(datasets)) or "none"
         raise DatasetNotBoundError(
-            f"dataset {name!r} is not bound (bound: {known}); pass --dataset {name}=PATH "
-            "or datasets={...}",
+            f"dataset {name!r} is not bound (bound: {known}); pass --dataset {name}=PATH or datasets={{...}}",
             operation=operation,
         ) from None
 

@@ -7,6 +7,7 @@ value IS_NOT anything and does NOT_CONTAIN anything.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -45,10 +46,8 @@ class Condition:
             raise ParameterError(msg, parameter="ConditionExpressions")
         value = data.get("Value")
         if isinstance(value, str) and value.strip()[:1] in "[{":
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 value = json.loads(value)
-            except json.JSONDecodeError:
-                pass
         return cls(str(data["Condition"]), str(data["TargetColumn"]), value)
 
     def to_json(self, *, strict: bool = False) -> dict[str, Any]:
@@ -113,7 +112,7 @@ def _between(value: Any, condition: str) -> tuple[Any, Any]:
 def _arr(s: pd.Series) -> pa.ChunkedArray:
     from workbench.engines.pandas import to_arrow_series
 
-    return to_arrow_series(s).array._pa_array  # noqa: SLF001
+    return to_arrow_series(s).array._pa_array
 
 
 def _text_arr(s: pd.Series, ltype: LType) -> pa.ChunkedArray:
@@ -233,7 +232,9 @@ def check_condition(condition: Condition, schema: Schema | None) -> None:
     column = condition.target_column
     if column not in schema:
         msg = f"condition {name} refers to column {column!r}, which does not exist at this step"
-        raise ColumnNotFoundError(msg, parameter="ConditionExpressions", column=column, suggestion=nearest(column, schema))
+        raise ColumnNotFoundError(
+            msg, parameter="ConditionExpressions", column=column, suggestion=nearest(column, schema)
+        )
     ltype = schema[column]
     if base in _TEXT_CONDITIONS and ltype not in (LType.STRING, LType.INTEGER):
         msg = f"condition {name} needs a text or integer column; {column!r} is {ltype.value}"
@@ -261,7 +262,11 @@ def pandas_mask(df: pd.DataFrame, conditions: list[Condition], schema: Schema) -
 # --- spark ---------------------------------------------------------------------------------
 
 
-def _spark_literal(value: Any, ltype: LType) -> Column:
+def _spark_lit(value: Any) -> Column:
+    # A naive datetime literal would be read in the Python process's time zone; text is read
+    # in the session's (UTC).
+    if isinstance(value, dt.datetime):
+        return F.to_timestamp(F.lit(value.isoformat(sep=" ")))
     return F.lit(value)
 
 
@@ -274,13 +279,21 @@ def _missing_spark(c: Column, ltype: LType) -> Column:
     return missing
 
 
+def _any(hits: list[Column]) -> Column:
+    out = hits[0]
+    for hit in hits[1:]:
+        out = out | hit
+    return out
+
+
 def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Column:
     text = c if ltype is LType.STRING else c.cast("string")
     if base == "IS":
-        return c.isin([_literal(v, ltype, cond) for v in _values(value)])
+        hits = [c == _spark_lit(_literal(v, ltype, cond)) for v in _values(value)]
+        return F.lit(False) if not hits else _any(hits)
     if base == "IS_BETWEEN":
         low, high = (_literal(v, ltype, cond) for v in _between(value, cond))
-        return (c >= F.lit(low)) & (c <= F.lit(high))
+        return (c >= _spark_lit(low)) & (c <= _spark_lit(high))
     if base == "CONTAINS":
         return F.instr(text, str(value)) > 0
     if base == "STARTS_WITH":
@@ -288,7 +301,7 @@ def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Co
     if base == "ENDS_WITH":
         return text.endswith(str(value))
     if base in _ORDER_CONDITIONS:
-        literal = F.lit(_literal(value, ltype, cond))
+        literal = _spark_lit(_literal(value, ltype, cond))
         ops = {
             "LESS_THAN": c < literal,
             "LESS_THAN_EQUAL": c <= literal,

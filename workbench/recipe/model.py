@@ -55,7 +55,9 @@ class Step:
             raise RecipeError("'Action' needs an 'Operation' name", step_index=index)
         params = action.get("Parameters") or {}
         if not isinstance(params, dict):
-            raise RecipeError("'Parameters' must be an object", step_index=index, operation=action["Operation"])
+            raise RecipeError(
+                "'Parameters' must be an object", step_index=index, operation=action["Operation"]
+            )
         step_id = data.get("id")
         try:
             conditions = [Condition.from_json(c) for c in data.get("ConditionExpressions") or []]
@@ -149,9 +151,13 @@ class Recipe:
             try:
                 data = yaml.safe_load(text)
             except yaml.YAMLError:
-                raise RecipeError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+                raise RecipeError(
+                    f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                ) from None
             if not isinstance(data, (list, dict)):
-                raise RecipeError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+                raise RecipeError(
+                    f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                ) from None
         except yaml.YAMLError as exc:
             raise RecipeError(f"{source} is not valid YAML: {exc}") from None
         return cls.from_data(data, source=source)
@@ -164,7 +170,10 @@ class Recipe:
         if not isinstance(data, dict):
             raise RecipeError(f"{source}: a recipe is a list of steps or an object with 'steps'")
         if "Steps" in data and "steps" not in data:
-            return cls(steps=[Step.from_json(s, i) for i, s in enumerate(data["Steps"])], name=str(data.get("Name", "")))
+            return cls(
+                steps=[Step.from_json(s, i) for i, s in enumerate(data["Steps"])],
+                name=str(data.get("Name", "")),
+            )
         _check_format(data.get("format"), source)
         steps = data.get("steps")
         if not isinstance(steps, list):
@@ -228,9 +237,12 @@ def _check_format(fmt: Any, source: str) -> None:
     name = fmt.get("name") if isinstance(fmt, dict) else None
     version = fmt.get("version") if isinstance(fmt, dict) else None
     if name != FORMAT_NAME or not isinstance(version, int):
-        raise RecipeError(f"{source}: 'format' must be {{\"name\": \"{FORMAT_NAME}\", \"version\": N}}")
+        raise RecipeError(f'{source}: \'format\' must be {{"name": "{FORMAT_NAME}", "version": N}}')
     if version > FORMAT_VERSION:
-        raise RecipeError(f"{source} uses recipe format {version}; this Workbench reads up to {FORMAT_VERSION}; upgrade Workbench")
+        raise RecipeError(
+            f"{source} uses recipe format {version}; this Workbench reads up to "
+            f"{FORMAT_VERSION}; upgrade Workbench"
+        )
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -69,8 +69,10 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
         return transform.apply_spark(frame, engine, where)
     except WorkbenchError:
         raise
-    except Exception as exc:  # noqa: BLE001  (any engine failure becomes a located step error)
-        raise StepRuntimeError(_short(exc), step_index=index, step_id=step.id, operation=step.operation) from exc
+    except Exception as exc:
+        raise StepRuntimeError(
+            _short(exc), step_index=index, step_id=step.id, operation=step.operation
+        ) from exc
 
 
 def _short(exc: Exception) -> str:

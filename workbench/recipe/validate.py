@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from workbench.recipe.model import Recipe
 
 
-def validate(recipe: Recipe, schema: Schema | None = None, datasets: dict[str, Schema] | None = None) -> Schema | None:
+def validate(
+    recipe: Recipe, schema: Schema | None = None, datasets: dict[str, Schema] | None = None
+) -> Schema | None:
     """Check every enabled step; returns the schema after the last step (None when unknown).
 
     With ``schema`` (the input's), each step's column references are checked against the

@@ -68,23 +68,41 @@ class ChangeDataType(_Cast):
     category = Category.COLUMN
     column_data_type: enum_param(DataType)  # type: ignore[valid-type]
     examples: ClassVar = (
-        Example(given={"age": ["42", " 7 ", "4.5", "x", None]},
-                params={"sourceColumn": "age", "columnDataType": "integer"},
-                expect={"age": [42, 7, None, None, None]}),
-        Example(given={"price": ["1.5", "-2", "1e3", "", None]},
-                params={"sourceColumn": "price", "columnDataType": "double"},
-                expect={"price": [1.5, -2.0, 1000.0, None, None]}),
-        Example(given={"n": [3, -1, None]}, params={"sourceColumn": "n", "columnDataType": "string"},
-                expect={"n": ["3", "-1", None]}),
-        Example(given={"x": [2.5, 3.0, -1.25, None]}, params={"sourceColumn": "x", "columnDataType": "string"},
-                expect={"x": ["2.5", "3", "-1.25", None]}),
-        Example(given={"ok": ["TRUE", "false", "yes", None]}, params={"sourceColumn": "ok", "columnDataType": "boolean"},
-                expect={"ok": [True, False, None, None]}),
-        Example(given={"d": ["2024-02-29", "2023-02-30", "2024-1-5", None]},
-                params={"sourceColumn": "d", "columnDataType": "date"},
-                expect={"d": [__import__("datetime").date(2024, 2, 29), None, None, None]}),
-        Example(given={"x": [2.7, -2.7, None]}, params={"sourceColumn": "x", "columnDataType": "long"},
-                expect={"x": [2, -2, None]}),
+        Example(
+            given={"age": ["42", " 7 ", "4.5", "x", None]},
+            params={"sourceColumn": "age", "columnDataType": "integer"},
+            expect={"age": [42, 7, None, None, None]},
+        ),
+        Example(
+            given={"price": ["1.5", "-2", "1e3", "", None]},
+            params={"sourceColumn": "price", "columnDataType": "double"},
+            expect={"price": [1.5, -2.0, 1000.0, None, None]},
+        ),
+        Example(
+            given={"n": [3, -1, None]},
+            params={"sourceColumn": "n", "columnDataType": "string"},
+            expect={"n": ["3", "-1", None]},
+        ),
+        Example(
+            given={"x": [2.5, 3.0, -1.25, None]},
+            params={"sourceColumn": "x", "columnDataType": "string"},
+            expect={"x": ["2.5", "3", "-1.25", None]},
+        ),
+        Example(
+            given={"ok": ["TRUE", "false", "yes", None]},
+            params={"sourceColumn": "ok", "columnDataType": "boolean"},
+            expect={"ok": [True, False, None, None]},
+        ),
+        Example(
+            given={"d": ["2024-02-29", "2023-02-30", "2024-1-5", None]},
+            params={"sourceColumn": "d", "columnDataType": "date"},
+            expect={"d": [__import__("datetime").date(2024, 2, 29), None, None, None]},
+        ),
+        Example(
+            given={"x": [2.7, -2.7, None]},
+            params={"sourceColumn": "x", "columnDataType": "long"},
+            expect={"x": [2, -2, None]},
+        ),
     )
 
     def target_type(self) -> LType:
@@ -107,28 +125,48 @@ def _fixed_cast(name: str, target: str, ltype: LType, doc: str, example: Example
 
 
 ToBooleanColumn = _fixed_cast(
-    "TO_BOOLEAN_COLUMN", "boolean", LType.BOOLEAN,
+    "TO_BOOLEAN_COLUMN",
+    "boolean",
+    LType.BOOLEAN,
     "Convert a column to true/false values (legacy form of CHANGE_DATA_TYPE).",
-    Example(given={"b": ["true", "False", "1", None]}, params={"sourceColumn": "b", "columnDataType": "boolean"},
-            expect={"b": [True, False, None, None]}),
+    Example(
+        given={"b": ["true", "False", "1", None]},
+        params={"sourceColumn": "b", "columnDataType": "boolean"},
+        expect={"b": [True, False, None, None]},
+    ),
 )
 ToDoubleColumn = _fixed_cast(
-    "TO_DOUBLE_COLUMN", "double", LType.DOUBLE,
+    "TO_DOUBLE_COLUMN",
+    "double",
+    LType.DOUBLE,
     "Convert a column to decimal numbers (legacy form of CHANGE_DATA_TYPE).",
-    Example(given={"x": ["1.25", "abc", None, "3"]}, params={"sourceColumn": "x", "columnDataType": "double"},
-            expect={"x": [1.25, None, None, 3.0]}),
+    Example(
+        given={"x": ["1.25", "abc", None, "3"]},
+        params={"sourceColumn": "x", "columnDataType": "double"},
+        expect={"x": [1.25, None, None, 3.0]},
+    ),
 )
 ToNumberColumn = _fixed_cast(
-    "TO_NUMBER_COLUMN", "number", LType.DOUBLE,
+    "TO_NUMBER_COLUMN",
+    "number",
+    LType.DOUBLE,
     "Convert a column to numbers (legacy form of CHANGE_DATA_TYPE; gives decimal numbers).",
-    Example(given={"x": ["10", "-0.5", "n/a", None]}, params={"sourceColumn": "x", "columnDataType": "number"},
-            expect={"x": [10.0, -0.5, None, None]}),
+    Example(
+        given={"x": ["10", "-0.5", "n/a", None]},
+        params={"sourceColumn": "x", "columnDataType": "number"},
+        expect={"x": [10.0, -0.5, None, None]},
+    ),
 )
 ToStringColumn = _fixed_cast(
-    "TO_STRING_COLUMN", "string", LType.STRING,
+    "TO_STRING_COLUMN",
+    "string",
+    LType.STRING,
     "Convert a column to text (legacy form of CHANGE_DATA_TYPE).",
-    Example(given={"x": [1, 20, None]}, params={"sourceColumn": "x", "columnDataType": "string"},
-            expect={"x": ["1", "20", None]}),
+    Example(
+        given={"x": [1, 20, None]},
+        params={"sourceColumn": "x", "columnDataType": "string"},
+        expect={"x": ["1", "20", None]},
+    ),
 )
 
 
@@ -138,8 +176,11 @@ class Duplicate(Derive):
     operation = "DUPLICATE"
     category = Category.COLUMN
     examples: ClassVar = (
-        Example(given={"a": ["x", None], "b": [1, 2]}, params={"sourceColumn": "a", "targetColumn": "a_copy"},
-                expect={"a": ["x", None], "a_copy": ["x", None], "b": [1, 2]}),
+        Example(
+            given={"a": ["x", None], "b": [1, 2]},
+            params={"sourceColumn": "a", "targetColumn": "a_copy"},
+            expect={"a": ["x", None], "a_copy": ["x", None], "b": [1, 2]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -182,15 +223,22 @@ class Delete(_Reorder):
     source_column: Column | None = None
     source_columns: Columns | None = None
     examples: ClassVar = (
-        Example(given={"a": [1, None], "b": ["x", "y"], "c": [True, False]},
-                params={"sourceColumns": '["a","c"]'}, expect={"b": ["x", "y"]}),
-        Example(given={"a": [1, None], "b": ["x", "y"]}, params={"sourceColumn": "b"}, expect={"a": [1, None]}),
+        Example(
+            given={"a": [1, None], "b": ["x", "y"], "c": [True, False]},
+            params={"sourceColumns": '["a","c"]'},
+            expect={"b": ["x", "y"]},
+        ),
+        Example(
+            given={"a": [1, None], "b": ["x", "y"]}, params={"sourceColumn": "b"}, expect={"a": [1, None]}
+        ),
     )
 
     @model_validator(mode="after")
     def _some_column(self) -> Delete:
         if not self.source_column and not self.source_columns:
-            raise ParameterError("give sourceColumn or sourceColumns", operation=self.operation, parameter="sourceColumns")
+            raise ParameterError(
+                "give sourceColumn or sourceColumns", operation=self.operation, parameter="sourceColumns"
+            )
         return self
 
     def order(self, columns: list[str]) -> list[str]:
@@ -206,9 +254,11 @@ class Rename(_Reorder):
     source_column: Column
     target_column: NewColumn
     examples: ClassVar = (
-        Example(given={"Column_1": [63, None], "b": ["x", "y"]},
-                params={"sourceColumn": "Column_1", "targetColumn": "age"},
-                expect={"age": [63, None], "b": ["x", "y"]}),
+        Example(
+            given={"Column_1": [63, None], "b": ["x", "y"]},
+            params={"sourceColumn": "Column_1", "targetColumn": "age"},
+            expect={"age": [63, None], "b": ["x", "y"]},
+        ),
     )
 
     def check(self, schema: Schema) -> None:
@@ -216,7 +266,9 @@ class Rename(_Reorder):
         if self.target_column in schema and self.target_column != self.source_column:
             raise ParameterError(
                 f"column {self.target_column!r} already exists; choose another name",
-                operation=self.operation, parameter="targetColumn", column=self.target_column,
+                operation=self.operation,
+                parameter="targetColumn",
+                column=self.target_column,
             )
 
     def renamed(self, name: str) -> str:
@@ -230,8 +282,12 @@ class MoveToStart(_Reorder):
     category = Category.COLUMN
     source_column: Column
     examples: ClassVar = (
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"}, params={"sourceColumn": "c"},
-                expect={"c": [3], "a": [1], "b": [None]}),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "c"},
+            expect={"c": [3], "a": [1], "b": [None]},
+        ),
     )
 
     def order(self, columns: list[str]) -> list[str]:
@@ -245,8 +301,12 @@ class MoveToEnd(_Reorder):
     category = Category.COLUMN
     source_column: Column
     examples: ClassVar = (
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"}, params={"sourceColumn": "a"},
-                expect={"b": [None], "c": [3], "a": [1]}),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "a"},
+            expect={"b": [None], "c": [3], "a": [1]},
+        ),
     )
 
     def order(self, columns: list[str]) -> list[str]:
@@ -261,16 +321,26 @@ class MoveToIndex(_Reorder):
     source_column: Column
     target_index: Integer
     examples: ClassVar = (
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"},
-                params={"sourceColumn": "c", "targetIndex": "1"}, expect={"a": [1], "c": [3], "b": [None]}),
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"},
-                params={"sourceColumn": "a", "targetIndex": 9}, expect={"b": [None], "c": [3], "a": [1]}),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "c", "targetIndex": "1"},
+            expect={"a": [1], "c": [3], "b": [None]},
+        ),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "a", "targetIndex": 9},
+            expect={"b": [None], "c": [3], "a": [1]},
+        ),
     )
 
     @model_validator(mode="after")
     def _non_negative(self) -> MoveToIndex:
         if self.target_index < 0:
-            raise ParameterError("targetIndex must be 0 or more", operation=self.operation, parameter="targetIndex")
+            raise ParameterError(
+                "targetIndex must be 0 or more", operation=self.operation, parameter="targetIndex"
+            )
         return self
 
     def order(self, columns: list[str]) -> list[str]:
@@ -287,8 +357,12 @@ class MoveAfter(_Reorder):
     source_column: Column
     target_column: Column
     examples: ClassVar = (
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"},
-                params={"sourceColumn": "a", "targetColumn": "b"}, expect={"b": [None], "a": [1], "c": [3]}),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "a", "targetColumn": "b"},
+            expect={"b": [None], "a": [1], "c": [3]},
+        ),
     )
 
     def order(self, columns: list[str]) -> list[str]:
@@ -305,8 +379,12 @@ class MoveBefore(_Reorder):
     source_column: Column
     target_column: Column
     examples: ClassVar = (
-        Example(given={"a": [1], "b": [None], "c": [3]}, schema={"b": "integer"},
-                params={"sourceColumn": "c", "targetColumn": "a"}, expect={"c": [3], "a": [1], "b": [None]}),
+        Example(
+            given={"a": [1], "b": [None], "c": [3]},
+            schema={"b": "integer"},
+            params={"sourceColumn": "c", "targetColumn": "a"},
+            expect={"c": [3], "a": [1], "b": [None]},
+        ),
     )
 
     def order(self, columns: list[str]) -> list[str]:
@@ -319,7 +397,10 @@ def missing_column(column: str, schema: Schema, operation: str, parameter: str) 
     """The error for a column named inside a structured parameter."""
     return ColumnNotFoundError(
         f"column {column!r} does not exist at this step",
-        operation=operation, parameter=parameter, column=column, suggestion=nearest(column, schema),
+        operation=operation,
+        parameter=parameter,
+        column=column,
+        suggestion=nearest(column, schema),
     )
 
 
@@ -366,25 +447,42 @@ class Sort(TableTransform):
     order_sensitive = True
     expressions: structured(ParamKind.SORT_KEYS, list[SortKey])  # type: ignore[valid-type]
     examples: ClassVar = (
-        Example(given={"city": ["b", None, "a", "b"], "n": [2, 1, 3, 1]},
-                params={"expressions": '[{"sourceColumn":"city","ordering":"ASCENDING","nullsOrdering":"NULLS_TOP"},'
-                                       '{"sourceColumn":"n","ordering":"DESCENDING"}]'},
-                expect={"city": [None, "a", "b", "b"], "n": [1, 3, 2, 1]}),
-        Example(given={"size": ["M", "XL", None, "S", "m"], "i": [1, 2, 3, 4, 5]},
-                params={"expressions": [{"sourceColumn": "size", "customOrder": ["S", "M", "L"],
-                                         "isCustomOrderCaseSensitive": False}]},
-                expect={"size": ["S", "M", "m", "XL", None], "i": [4, 1, 5, 2, 3]}),
-        Example(given={"x": [2.5, None, -1.0, 2.5], "i": [1, 2, 3, 4]},
-                params={"expressions": [{"sourceColumn": "x", "ordering": "DESCENDING"}]},
-                expect={"x": [2.5, 2.5, -1.0, None], "i": [1, 4, 3, 2]}),
+        Example(
+            given={"city": ["b", None, "a", "b"], "n": [2, 1, 3, 1]},
+            params={
+                "expressions": '[{"sourceColumn":"city","ordering":"ASCENDING","nullsOrdering":"NULLS_TOP"},'
+                '{"sourceColumn":"n","ordering":"DESCENDING"}]'
+            },
+            expect={"city": [None, "a", "b", "b"], "n": [1, 3, 2, 1]},
+        ),
+        Example(
+            given={"size": ["M", "XL", None, "S", "m"], "i": [1, 2, 3, 4, 5]},
+            params={
+                "expressions": [
+                    {
+                        "sourceColumn": "size",
+                        "customOrder": ["S", "M", "L"],
+                        "isCustomOrderCaseSensitive": False,
+                    }
+                ]
+            },
+            expect={"size": ["S", "M", "m", "XL", None], "i": [4, 1, 5, 2, 3]},
+        ),
+        Example(
+            given={"x": [2.5, None, -1.0, 2.5], "i": [1, 2, 3, 4]},
+            params={"expressions": [{"sourceColumn": "x", "ordering": "DESCENDING"}]},
+            expect={"x": [2.5, 2.5, -1.0, None], "i": [1, 4, 3, 2]},
+        ),
     )
 
     def extra_reads(self) -> list[str]:
         return [key.source_column for key in self.expressions]
 
     def rename_columns(self, mapping: dict[str, str]) -> Sort:
-        keys = [k.model_copy(update={"source_column": mapping.get(k.source_column, k.source_column)})
-                for k in self.expressions]
+        keys = [
+            k.model_copy(update={"source_column": mapping.get(k.source_column, k.source_column)})
+            for k in self.expressions
+        ]
         return self.model_copy(update={"expressions": keys})
 
     def output_schema(self, schema: Schema) -> Schema:
@@ -417,7 +515,9 @@ class Sort(TableTransform):
         keys = []
         for key in self.expressions:
             c = scol(key.source_column)
-            missing = c.isNull() | (F.isnan(c) if ctx.schema_of(df)[key.source_column] is LType.DOUBLE else F.lit(False))
+            missing = c.isNull() | (
+                F.isnan(c) if ctx.schema_of(df)[key.source_column] is LType.DOUBLE else F.lit(False)
+            )
             keys.append(missing.desc() if key.nulls_ordering is NullsOrdering.NULLS_TOP else missing.asc())
             if key.custom_order:
                 keys.append(_custom_rank_spark(c, key).asc())

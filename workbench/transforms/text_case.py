@@ -8,10 +8,10 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from workbench.core.families import InPlace
-from workbench.engines.pandas.arrow import arr, wrap
 from workbench.core.lazy import F
 from workbench.core.params import TextColumn
 from workbench.core.registry import Category, Example
+from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
@@ -24,8 +24,11 @@ class UpperCase(InPlace):
     category = Category.FORMAT
     source_column: TextColumn
     examples: ClassVar = (
-        Example(given={"city": ["Paris", "new york", None, ""]}, params={"sourceColumn": "city"},
-                expect={"city": ["PARIS", "NEW YORK", None, ""]}),
+        Example(
+            given={"city": ["Paris", "new york", None, ""]},
+            params={"sourceColumn": "city"},
+            expect={"city": ["PARIS", "NEW YORK", None, ""]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -42,8 +45,11 @@ class LowerCase(InPlace):
     category = Category.FORMAT
     source_column: TextColumn
     examples: ClassVar = (
-        Example(given={"city": ["Paris", "NEW York", None]}, params={"sourceColumn": "city"},
-                expect={"city": ["paris", "new york", None]}),
+        Example(
+            given={"city": ["Paris", "NEW York", None]},
+            params={"sourceColumn": "city"},
+            expect={"city": ["paris", "new york", None]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -63,8 +69,11 @@ class CapitalCase(InPlace):
     category = Category.FORMAT
     source_column: TextColumn
     examples: ClassVar = (
-        Example(given={"name": ["jane DOE", "o'neil-smith", None, ""]}, params={"sourceColumn": "name"},
-                expect={"name": ["Jane Doe", "O'Neil-Smith", None, ""]}),
+        Example(
+            given={"name": ["jane DOE", "o'neil-smith", None, ""]},
+            params={"sourceColumn": "name"},
+            expect={"name": ["Jane Doe", "O'Neil-Smith", None, ""]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -87,8 +96,11 @@ class SentenceCase(InPlace):
     category = Category.FORMAT
     source_column: TextColumn
     examples: ClassVar = (
-        Example(given={"note": ["hELLO World. bye", "x", None, ""]}, params={"sourceColumn": "note"},
-                expect={"note": ["Hello world. bye", "X", None, ""]}),
+        Example(
+            given={"note": ["hELLO World. bye", "x", None, ""]},
+            params={"sourceColumn": "note"},
+            expect={"note": ["Hello world. bye", "X", None, ""]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:

@@ -39,10 +39,19 @@ def to_arrow_series(s: pd.Series) -> pd.Series:
     ltype = ltype_of_dtype(s.dtype)
     if ltype is LType.TIMESTAMP:
         values = pd.to_datetime(s, utc=True)
-        return pd.Series(pa.array(values, type=arrow_type(LType.TIMESTAMP)), index=s.index, dtype=pd.ArrowDtype(arrow_type(LType.TIMESTAMP)), name=s.name)
+        return pd.Series(
+            pa.array(values, type=arrow_type(LType.TIMESTAMP)),
+            index=s.index,
+            dtype=pd.ArrowDtype(arrow_type(LType.TIMESTAMP)),
+            name=s.name,
+        )
     array = pa.array(s, from_pandas=True)
     if ltype is LType.STRING:
-        array = array.cast(pa.large_string()) if not pa.types.is_null(array.type) else pa.nulls(len(s), pa.large_string())
+        array = (
+            array.cast(pa.large_string())
+            if not pa.types.is_null(array.type)
+            else pa.nulls(len(s), pa.large_string())
+        )
     return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(array.type), name=s.name)
 
 
@@ -98,11 +107,15 @@ class PandasEngine:
         """Cast a column to the Arrow type of ``ltype`` (a no-op when it already is)."""
         s = to_arrow_series(s)
         target = arrow_type(ltype)
-        if s.dtype.pyarrow_dtype == target or ltype_of_arrow(s.dtype.pyarrow_dtype) is ltype and ltype is not LType.STRING:
+        if s.dtype.pyarrow_dtype == target or (
+            ltype_of_arrow(s.dtype.pyarrow_dtype) is ltype and ltype is not LType.STRING
+        ):
             return s
         return s.astype(pd.ArrowDtype(target))
 
-    def series(self, array: pa.Array | pa.ChunkedArray, index: pd.Index, name: str | None = None) -> pd.Series:
+    def series(
+        self, array: pa.Array | pa.ChunkedArray, index: pd.Index, name: str | None = None
+    ) -> pd.Series:
         """Wrap an Arrow array as a series on ``index``."""
         return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type), name=name)
 
@@ -131,7 +144,7 @@ class PandasEngine:
 
 def _to_arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
     if isinstance(s.dtype, pd.ArrowDtype):
-        return s.array._pa_array  # noqa: SLF001  (zero-copy access to the Arrow data)
+        return s.array._pa_array
     return pa.array(to_arrow_series(s).array)
 
 

@@ -14,7 +14,7 @@ def arr(s: pd.Series) -> pa.ChunkedArray:
         from workbench.engines.pandas import to_arrow_series
 
         s = to_arrow_series(s)
-    return s.array._pa_array  # noqa: SLF001  (zero-copy access; pandas has no public accessor)
+    return s.array._pa_array
 
 
 def wrap(array: Any, like: pd.Series | pd.Index) -> pd.Series:

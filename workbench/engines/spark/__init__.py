@@ -88,8 +88,7 @@ class SparkEngine:
     def to_records(self, frame: DataFrame) -> dict[str, list[Any]]:
         schema = self.schema_of(frame)
         selected = [
-            F.unix_micros(scol(c)).alias(c) if lt is LType.TIMESTAMP else scol(c)
-            for c, lt in schema.items()
+            F.unix_micros(scol(c)).alias(c) if lt is LType.TIMESTAMP else scol(c) for c, lt in schema.items()
         ]
         rows = frame.select(*selected).collect() if schema else []
         out: dict[str, list[Any]] = {c: [] for c in schema}

@@ -1,0 +1,271 @@
+"""``workbench``: run, validate, list transforms, convert recipes.
+
+Exit codes: 0 success, 2 a bad recipe or bad usage, 1 a failure while running. User errors
+print one clear message and no traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from workbench.core.errors import RecipeError, WorkbenchError
+
+_stderr = Console(stderr=True, highlight=False)
+
+
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn Workbench errors into a message and an exit code (tracebacks only with --debug)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return fn(*args, **kwargs)
+        except BrokenPipeError:
+            raise
+        except WorkbenchError as exc:
+            if debug:
+                raise
+            _stderr.print(f"[red]error:[/red] {exc}")
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            if debug:
+                raise
+            _stderr.print(f"[red]error:[/red] {type(exc).__name__}: {_first_line(exc)}")
+            _stderr.print("run again with --debug for the full traceback")
+            sys.exit(1)
+
+    return wrapper
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:500] if text else "no details"
+
+
+def _parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
+    bound = {}
+    for item in values:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
+        bound[name] = Path(path)
+    return bound
+
+
+def _csv_options(header: bool, delimiter: str) -> Any:
+    from workbench.io.formats import CsvOptions
+
+    return CsvOptions(header=header, delimiter=delimiter)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@click.version_option(package_name="workbench")
+def cli(debug: bool) -> None:
+    """Workbench: DataBrew-compatible data-preparation recipes on pandas and Spark."""
+
+
+@cli.command()
+@click.argument("recipe", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--input", "input_path", required=True, type=click.Path(path_type=Path), help="Input file or directory."
+)
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Output path (.csv, .parquet, .jsonl).",
+)
+@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True)
+@click.option(
+    "--spark-remote", metavar="URL", help="Spark Connect URL, e.g. sc://host:15002 (implies --engine spark)."
+)
+@click.option(
+    "--dataset",
+    "datasets",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="Bind a secondary dataset (JOIN, UNION).",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace an existing output (only once the new one is complete)."
+)
+@click.option(
+    "--no-header", is_flag=True, help="CSV inputs have no header row (columns become Column_1, Column_2, …)."
+)
+@click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+@_guard
+def run(
+    recipe: Path,
+    input_path: Path,
+    output_path: Path,
+    engine: str,
+    spark_remote: str | None,
+    datasets: tuple[str, ...],
+    overwrite: bool,
+    no_header: bool,
+    delimiter: str,
+) -> None:
+    """Replay RECIPE over --input and write --output."""
+    from workbench.cli.jobs import run_job
+    from workbench.recipe.model import Recipe
+
+    loaded = Recipe.load(recipe)
+    bound = _parse_datasets(datasets)
+    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter))
+    result = run_job(
+        loaded,
+        input_path,
+        output_path,
+        engine="spark" if spark_remote else engine,
+        spark_remote=spark_remote,
+        datasets=bound,
+        csv=_csv_options(not no_header, delimiter),
+        overwrite=overwrite,
+        console=_stderr,
+    )
+    rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
+    rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
+    _stderr.print(
+        f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
+        f"{rows_out} rows out, {result.seconds:.2f} s -> {result.output}"
+    )
+
+
+def _validate_against_input(recipe: Any, input_path: Path, datasets: dict[str, Path], csv: Any) -> Any:
+    from workbench.io.formats import read_schema
+
+    schema = read_schema(input_path, csv)
+    dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
+    return recipe.validate(schema, dataset_schemas)
+
+
+@cli.command()
+@click.argument("recipe", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--input", "input_path", type=click.Path(path_type=Path), help="Check against this dataset's schema."
+)
+@click.option("--dataset", "datasets", multiple=True, metavar="NAME=PATH", help="Bind a secondary dataset.")
+@click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
+@click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+@_guard
+def validate(
+    recipe: Path, input_path: Path | None, datasets: tuple[str, ...], no_header: bool, delimiter: str
+) -> None:
+    """Check RECIPE (alone, or against --input's schema) without running it."""
+    from workbench.recipe.model import Recipe
+
+    loaded = Recipe.load(recipe)
+    if input_path is None:
+        loaded.validate()
+        click.echo(f"{recipe}: {len(loaded.steps)} steps, valid")
+        return
+    schema = _validate_against_input(
+        loaded, input_path, _parse_datasets(datasets), _csv_options(not no_header, delimiter)
+    )
+    columns = "unknown columns" if schema is None else f"{len(schema)} columns out"
+    click.echo(f"{recipe}: {len(loaded.steps)} steps, valid on {input_path} ({columns})")
+
+
+@cli.command("transforms")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable catalogue with parameter schemas.")
+@_guard
+def list_transforms(as_json: bool) -> None:
+    """List every operation with its category, summary and engines."""
+    from workbench.catalogue import catalogue
+
+    entries = catalogue()
+    if as_json:
+        click.echo(json.dumps(entries, indent=2))
+        return
+    for entry in entries:
+        engines = ",".join(e for e, ok in entry["engines"].items() if ok["supported"])
+        click.echo(f"{entry['operation']:<36} {entry['category']:<26} {engines:<13} {entry['summary']}")
+
+
+@cli.group()
+def recipe() -> None:
+    """Convert recipes between Workbench's format and DataBrew's."""
+
+
+@recipe.command("schema")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
+@_guard
+def recipe_schema(output: Path | None) -> None:
+    """Print the JSON Schema of the recipe format (generated from the catalogue)."""
+    from workbench.recipe.schema import recipe_json_schema, schema_text
+
+    text = schema_text(recipe_json_schema())
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from workbench.recipe.model import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}")
+
+
+@recipe.command("import-databrew")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_guard
+def import_databrew(source: Path, output: Path) -> None:
+    """Read a DataBrew export (JSON or YAML) and write a Workbench recipe."""
+    from workbench.recipe.model import Recipe
+
+    loaded = Recipe.load(source)
+    loaded.validate()
+    loaded.save(output)
+    click.echo(f"wrote {output} ({len(loaded.steps)} steps)")
+
+
+@recipe.command("export-databrew")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_guard
+def export_databrew(source: Path, output: Path) -> None:
+    """Write a recipe in DataBrew's strict form (a list of steps, every parameter a string)."""
+    from workbench.recipe.model import Recipe
+
+    loaded = Recipe.load(source)
+    loaded.validate()
+    extensions = [s.operation for s in loaded.steps if _is_extension(s.operation)]
+    if extensions:
+        raise RecipeError(
+            f"operations {sorted(set(extensions))} are Workbench extensions that DataBrew cannot run"
+        )
+    loaded.save(output, databrew=True)
+    click.echo(f"wrote {output} ({len(loaded.to_databrew())} steps)")
+
+
+def _is_extension(operation: str) -> bool:
+    from workbench.core.registry import lookup
+
+    return lookup(operation).extension
+
+
+def main() -> None:
+    """Entry point of the ``workbench`` command."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _stderr.print("aborted")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)

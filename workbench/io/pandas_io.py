@@ -1,0 +1,94 @@
+"""Reading and writing pandas frames (Arrow-backed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+from workbench.core.casting import cast_pandas
+from workbench.core.errors import DataIOError
+from workbench.core.types import LType
+from workbench.io.formats import (
+    CsvOptions,
+    Format,
+    _all_text,
+    csv_column_names,
+    csv_read_options,
+    data_files,
+    detect_format,
+    format_of_name,
+    infer_text_schema,
+    jsonl_schema,
+    publishing,
+)
+
+
+def read_pandas(path: str | Path, csv: CsvOptions | None = None) -> pd.DataFrame:
+    """Read a file or a directory of files into an Arrow-backed pandas frame."""
+    p = Path(path)
+    fmt = detect_format(p)
+    files = data_files(p)
+    try:
+        if fmt is Format.CSV:
+            return _read_csv(p, files, csv or CsvOptions())
+        if fmt is Format.PARQUET:
+            table = pa.concat_tables([pq.read_table(f) for f in files])
+        else:
+            schema = jsonl_schema(p)
+            opts = pajson.ParseOptions(explicit_schema=schema)
+            table = pa.concat_tables([pajson.read_json(f, parse_options=opts) for f in files])
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataIOError(f"cannot read {str(p)!r}: {exc}") from None
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _read_csv(path: Path, files: list[Path], options: CsvOptions) -> pd.DataFrame:
+    schema = infer_text_schema(path, options)
+    names = csv_column_names(files[0], options)
+    read, parse = csv_read_options(options)
+    tables = []
+    for f in files:
+        table = pacsv.read_csv(f, read_options=read, parse_options=parse, convert_options=_all_text(None))
+        if table.num_columns != len(names):
+            raise DataIOError(f"{str(f)!r} has {table.num_columns} columns, expected {len(names)}")
+        tables.append(table.rename_columns(names).cast(pa.schema([(n, pa.large_string()) for n in names])))
+    text = pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
+    typed = {
+        name: cast_pandas(text[name], LType.STRING, ltype)
+        for name, ltype in schema.items()
+        if ltype is not LType.STRING
+    }
+    return text.assign(**typed) if typed else text
+
+
+def write_pandas(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a frame atomically, in the format its extension names."""
+    from workbench.engines.pandas import PandasEngine
+
+    p = Path(path)
+    fmt = format_of_name(p)
+    table = PandasEngine().to_arrow(frame)
+    with publishing(p) as target:
+        if fmt is Format.CSV:
+            pacsv.write_csv(_csv_ready(table), target)
+        elif fmt is Format.PARQUET:
+            pq.write_table(table, target)
+        else:
+            frame_out = table.to_pandas(types_mapper=pd.ArrowDtype)
+            frame_out.to_json(target, orient="records", lines=True, date_format="iso", force_ascii=False)
+
+
+def _csv_ready(table: pa.Table) -> pa.Table:
+    columns = []
+    for column in table.columns:
+        if pa.types.is_timestamp(column.type):
+            import pyarrow.compute as pc
+
+            column = pc.strftime(column, format="%Y-%m-%d %H:%M:%S", locale="C")
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
