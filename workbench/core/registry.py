@@ -304,7 +304,8 @@ def build(operation: str, parameters: dict[str, Any]) -> Transform:
 
 
 def _parameter_error(cls: type[Transform], exc: ValidationError) -> ParameterError:
-    first = exc.errors()[0]
+    errors = exc.errors()
+    first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = first.get("loc") or ()
     parameter = str(loc[0]) if loc else None
     known = list(cls.param_kinds())

@@ -137,29 +137,29 @@ class Recipe:
             text = p.read_text(encoding="utf-8")
         except OSError as exc:
             raise RecipeError(f"cannot read recipe {str(p)!r}: {exc.strerror or exc}") from None
-        recipe = cls.loads(text, yaml_text=p.suffix.lower() in {".yml", ".yaml"}, source=str(p))
+        suffix = p.suffix.lower()
+        yaml_text = True if suffix in {".yml", ".yaml"} else False if suffix == ".json" else None
+        recipe = cls.loads(text, yaml_text=yaml_text, source=str(p))
         if not recipe.name:
             recipe.name = p.stem
         return recipe
 
     @classmethod
-    def loads(cls, text: str, *, yaml_text: bool = False, source: str = "recipe") -> Recipe:
-        """Parse recipe text in any accepted form."""
-        try:
-            data = yaml.safe_load(text) if yaml_text else json.loads(text)
-        except json.JSONDecodeError as exc:
+    def loads(cls, text: str, *, yaml_text: bool | None = None, source: str = "recipe") -> Recipe:
+        """Parse recipe text: JSON, or YAML (``yaml_text=None`` decides by the first character)."""
+        if yaml_text is None:
+            yaml_text = not text.lstrip().startswith(("[", "{"))
+        if yaml_text:
             try:
                 data = yaml.safe_load(text)
-            except yaml.YAMLError:
-                raise RecipeError(
-                    f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-                ) from None
-            if not isinstance(data, (list, dict)):
-                raise RecipeError(
-                    f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-                ) from None
-        except yaml.YAMLError as exc:
-            raise RecipeError(f"{source} is not valid YAML: {exc}") from None
+            except yaml.YAMLError as exc:
+                raise RecipeError(f"{source} is not valid YAML: {exc}") from None
+        else:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                msg = f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+                raise RecipeError(msg) from None
         return cls.from_data(data, source=source)
 
     @classmethod

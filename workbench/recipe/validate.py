@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.errors import RecipeError
+from workbench.core.errors import ColumnNotFoundError, RecipeError
 from workbench.core.types import Schema
 from workbench.recipe.conditions import check_condition
 
@@ -22,14 +22,50 @@ def validate(
     """
     datasets = datasets or {}
     current = dict(schema) if schema is not None else None
+    history = _ColumnHistory()
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
         try:
-            current = _validate_step(step, current, datasets)
+            after = _validate_step(step, current, datasets)
+        except ColumnNotFoundError as exc:
+            raise history.explain(exc).at_step(index, step.id, step.operation) from None
         except RecipeError as exc:
             raise exc.at_step(index, step.id, step.operation) from None
+        if current is not None and after is not None:
+            history.record(current, after, index, step.operation)
+        current = after
     return current
+
+
+class _ColumnHistory:
+    """Which step removed or renamed each column, to explain a later reference to it."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, str] = {}
+        self.renamed_to: dict[str, str] = {}
+
+    def record(self, before: Schema, after: Schema, index: int, operation: str) -> None:
+        gone = [c for c in before if c not in after]
+        new = [c for c in after if c not in before]
+        for column in gone:
+            if operation == "RENAME" and len(new) == 1:
+                self.renamed_to[column] = new[0]
+                self.notes[column] = f"renamed to {new[0]!r} by step {index + 1}"
+            else:
+                self.notes[column] = f"removed by step {index + 1} ({operation})"
+
+    def explain(self, exc: ColumnNotFoundError) -> ColumnNotFoundError:
+        column = exc.column or ""
+        if column not in self.notes:
+            return exc
+        return ColumnNotFoundError(
+            f"{exc.detail}: it was {self.notes[column]}",
+            operation=exc.operation,
+            parameter=exc.parameter,
+            column=exc.column,
+            suggestion=self.renamed_to.get(column, exc.suggestion),
+        )
 
 
 def _validate_step(step: Any, schema: Schema | None, datasets: dict[str, Schema]) -> Schema | None:

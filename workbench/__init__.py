@@ -1,0 +1,45 @@
+"""Workbench: data-preparation recipes, DataBrew-compatible, replayed on pandas and Spark.
+
+>>> import workbench as wb
+>>> recipe = wb.Recipe.from_data([{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}])
+>>> import pandas as pd
+>>> recipe.apply(pd.DataFrame({"city": ["oslo", None]}))["city"].tolist()
+['OSLO', <NA>]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.errors import (
+    ColumnNotFoundError,
+    EngineNotSupportedError,
+    ParameterError,
+    RecipeError,
+    StepRuntimeError,
+    UnknownOperationError,
+    WorkbenchError,
+)
+from workbench.recipe.model import Recipe, Step
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ColumnNotFoundError",
+    "EngineNotSupportedError",
+    "ParameterError",
+    "Recipe",
+    "RecipeError",
+    "Step",
+    "StepRuntimeError",
+    "UnknownOperationError",
+    "WorkbenchError",
+    "transforms",
+]
+
+
+def transforms() -> list[dict[str, Any]]:
+    """The catalogue: one dict per operation (name, category, summary, parameter schema, engines)."""
+    from workbench.catalogue import catalogue
+
+    return catalogue()
