@@ -57,19 +57,25 @@ def spark_session() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def connect_session() -> Iterator[Any]:
-    from pyspark.sql import SparkSession
-
+def connect_server() -> Iterator[Any]:
+    """A real Spark Connect server on a free loopback port, for this test session."""
     from tests.spark_connect import ConnectServer
 
     server = ConnectServer()
     server.start()
     try:
-        session = SparkSession.builder.remote(server.url).getOrCreate()
-        yield session
-        session.stop()
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def connect_session(connect_server: Any) -> Iterator[Any]:
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.builder.remote(connect_server.url).getOrCreate()
+    yield session
+    session.stop()
 
 
 @pytest.fixture(scope="session")

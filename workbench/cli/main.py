@@ -18,7 +18,7 @@ from rich.console import Console
 
 from workbench.core.errors import RecipeError, WorkbenchError
 
-_stderr = Console(stderr=True, highlight=False)
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:

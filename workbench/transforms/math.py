@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -59,19 +60,8 @@ def _pd_nonzero(a: Any) -> Any:
     return pc.if_else(pc.equal(a, 0), _pd_null(a), a)
 
 
-def _pd_to_integer(a: Any) -> Any:
-    """Whole-valued doubles to int64; NaN, infinities and out-of-range values become null."""
-    ok = pc.and_(pc.is_finite(a), pc.less(pc.abs(a), _INT_LIMIT))
-    return pc.cast(pc.if_else(ok, a, _pd_null(a)), pa.int64())
-
-
 def _sp_double(c: SparkColumn, ltype: LType) -> SparkColumn:
     return c if ltype is LType.DOUBLE else c.cast("double")
-
-
-def _sp_to_integer(c: SparkColumn) -> SparkColumn:
-    ok = ~F.isnan(c) & (F.abs(c) < F.lit(_INT_LIMIT))
-    return F.when(ok, c.cast("long"))
 
 
 def _one_of(op: Any, column_param: str, value_param: str, column: Any, value: Any) -> None:
@@ -94,7 +84,8 @@ class _MathFunction(ColumnFunction):
     """
 
     abstract: ClassVar[bool] = True
-    target_column: NewColumn
+    if TYPE_CHECKING:  # declared by each base after its inputs, so forms list the inputs first
+        target_column: str
 
     def operands(self) -> list[tuple[str | None, float | None]]:
         """(column, literal) per operand; exactly one of the two is set."""
@@ -153,6 +144,7 @@ class _Unary(_MathFunction):
 
     abstract: ClassVar[bool] = True
     source_column: NumericColumn
+    target_column: NewColumn
 
     def operands(self) -> list[tuple[str | None, float | None]]:
         return [(self.source_column, None)]
@@ -167,6 +159,7 @@ class _ColumnOrNumber(_MathFunction):
     abstract: ClassVar[bool] = True
     value_param: ClassVar[str] = "value"
     source_column: NumericColumn | None = None
+    target_column: NewColumn
 
     def literal(self) -> float | None:
         return getattr(self, self.value_param)
@@ -188,6 +181,7 @@ class _Binary(_MathFunction):
     value1: Number | None = None
     source_column2: NumericColumn | None = None
     value2: Number | None = None
+    target_column: NewColumn
 
     @model_validator(mode="after")
     def _one_of_each(self) -> _Binary:
@@ -237,27 +231,35 @@ class Add(_Binary):
                 params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "a_plus_b"},
                 expect={"a": [1, -2, None, 4], "a_plus_b": [11, 3, None, None], "b": [10, 5, 3, None]},
                 expect_schema={"a_plus_b": "integer"}),
-        Example(given={"w": [1.5, -0.25, None]}, params={"sourceColumn1": "w", "value1": "2", "targetColumn": "w2"},
+        Example(given={"w": [1.5, -0.25, None]},
+                params={"sourceColumn1": "w", "value1": "2", "targetColumn": "w2"},
                 title="DataBrew's short form: value1 is the second operand",
                 expect={"w": [1.5, -0.25, None], "w2": [3.5, 1.75, None]}),
-        Example(given={"n": [1, None, -7]}, params={"value1": "0.5", "sourceColumn2": "n", "targetColumn": "m"},
+        Example(given={"n": [1, None, -7]},
+                params={"value1": "0.5", "sourceColumn2": "n", "targetColumn": "m"},
                 expect={"n": [1, None, -7], "m": [1.5, None, -6.5]}, expect_schema={"m": "double"}),
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _short_form(cls, data: Any) -> Any:
-        # DataBrew documents ADD as sourceColumn1 + (sourceColumn2 | value1): value1 then is
-        # the second operand. Addition commutes, so read it as value1 + sourceColumn1.
-        if isinstance(data, dict):
-            keys = {k for k, v in data.items() if v is not None}
-            if keys & {"sourceColumn1", "source_column1"} and keys & {"value1"} and not keys & {
-                "sourceColumn2", "source_column2", "value2"
-            }:
-                data = dict(data)
-                column = data.pop("sourceColumn1", None) or data.pop("source_column1", None)
-                data["sourceColumn2"] = column
-        return data
+    def _short_form(self) -> bool:
+        # DataBrew documents ADD as sourceColumn1 + (sourceColumn2 | value1): value1 is then
+        # the second operand. Addition commutes, so the order of the operands does not matter.
+        return (
+            self.source_column1 is not None
+            and self.value1 is not None
+            and self.source_column2 is None
+            and self.value2 is None
+        )
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> Add:
+        if not self._short_form():
+            super()._one_of_each()
+        return self
+
+    def operands(self) -> list[tuple[str | None, float | None]]:
+        if self._short_form():
+            return [(self.source_column1, None), (None, self.value1)]
+        return super().operands()
 
     def pandas_pair(self, a: Any, b: Any, integer: bool) -> Any:
         return pc.add(a, b)
@@ -275,12 +277,15 @@ class Subtract(_Binary):
     operation = "SUBTRACT"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"kg": [70.5, 10.0, None]}, params={"sourceColumn1": "kg", "value2": "10", "targetColumn": "less"},
+        Example(given={"kg": [70.5, 10.0, None]},
+                params={"sourceColumn1": "kg", "value2": "10", "targetColumn": "less"},
                 expect={"kg": [70.5, 10.0, None], "less": [60.5, 0.0, None]}),
         Example(given={"a": [5, -3, None], "b": [8, -3, 1]},
                 params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "d"},
-                expect={"a": [5, -3, None], "d": [-3, 0, None], "b": [8, -3, 1]}, expect_schema={"d": "integer"}),
-        Example(given={"b": [1, 150, None]}, params={"value1": "100", "sourceColumn2": "b", "targetColumn": "left"},
+                expect={"a": [5, -3, None], "d": [-3, 0, None], "b": [8, -3, 1]},
+                expect_schema={"d": "integer"}),
+        Example(given={"b": [1, 150, None]},
+                params={"value1": "100", "sourceColumn2": "b", "targetColumn": "left"},
                 expect={"b": [1, 150, None], "left": [99, -50, None]}, expect_schema={"left": "integer"}),
     )
 
@@ -302,8 +307,10 @@ class Multiply(_Binary):
     examples: ClassVar = (
         Example(given={"qty": [3, 0, None, -2], "price": [2.5, 9.99, 1.0, 4.0]},
                 params={"sourceColumn1": "qty", "sourceColumn2": "price", "targetColumn": "total"},
-                expect={"qty": [3, 0, None, -2], "total": [7.5, 0.0, None, -8.0], "price": [2.5, 9.99, 1.0, 4.0]}),
-        Example(given={"n": [4, -5, None]}, params={"sourceColumn1": "n", "value2": "3", "targetColumn": "n3"},
+                expect={"qty": [3, 0, None, -2], "total": [7.5, 0.0, None, -8.0],
+                        "price": [2.5, 9.99, 1.0, 4.0]}),
+        Example(given={"n": [4, -5, None]},
+                params={"sourceColumn1": "n", "value2": "3", "targetColumn": "n3"},
                 expect={"n": [4, -5, None], "n3": [12, -15, None]}, expect_schema={"n3": "integer"}),
     )
 
@@ -327,9 +334,11 @@ class Divide(_Binary):
                 params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "q"},
                 expect={"a": [7, -9, 5, None, 0], "q": [3.5, -3.0, None, None, 0.0], "b": [2, 3, 0, 4, 5]},
                 expect_schema={"q": "double"}),
-        Example(given={"x": [1.5, -3.0, None]}, params={"sourceColumn1": "x", "value2": "0", "targetColumn": "q"},
+        Example(given={"x": [1.5, -3.0, None]},
+                params={"sourceColumn1": "x", "value2": "0", "targetColumn": "q"},
                 title="a zero divisor gives null", expect={"x": [1.5, -3.0, None], "q": [None, None, None]}),
-        Example(given={"d": [4.0, 0.0, -0.5, None]}, params={"value1": "1", "sourceColumn2": "d", "targetColumn": "inv"},
+        Example(given={"d": [4.0, 0.0, -0.5, None]},
+                params={"value1": "1", "sourceColumn2": "d", "targetColumn": "inv"},
                 expect={"d": [4.0, 0.0, -0.5, None], "inv": [0.25, None, -2.0, None]}),
     )
 
@@ -357,9 +366,11 @@ class Mod(_Binary):
     examples: ClassVar = (
         Example(given={"a": [7, -7, 7, 9, None, 4], "b": [3, 3, -3, 0, 2, None]},
                 params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "r"},
-                expect={"a": [7, -7, 7, 9, None, 4], "r": [1, -1, 1, None, None, None], "b": [3, 3, -3, 0, 2, None]},
+                expect={"a": [7, -7, 7, 9, None, 4], "r": [1, -1, 1, None, None, None],
+                        "b": [3, 3, -3, 0, 2, None]},
                 expect_schema={"r": "integer"}),
-        Example(given={"x": [5.5, -5.5, 4.0, None]}, params={"sourceColumn1": "x", "value2": "2", "targetColumn": "r"},
+        Example(given={"x": [5.5, -5.5, 4.0, None]},
+                params={"sourceColumn1": "x", "value2": "2", "targetColumn": "r"},
                 expect={"x": [5.5, -5.5, 4.0, None], "r": [1.5, -1.5, 0.0, None]}),
     )
 
@@ -386,6 +397,11 @@ class Absolute(_Unary):
                 expect={"x": [-1.5, 2.0, None, -0.0], "abs_x": [1.5, 2.0, None, 0.0]}),
         Example(given={"n": [-3, 0, 7, None]}, params={"sourceColumn": "n", "targetColumn": "m"},
                 expect={"n": [-3, 0, 7, None], "m": [3, 0, 7, None]}, expect_schema={"m": "integer"}),
+        Example(given={"d": [Decimal("-12.345"), Decimal("0.5"), None]}, schema={"d": "decimal"},
+                params={"sourceColumn": "d", "targetColumn": "m"},
+                expect={"d": [Decimal("-12.345"), Decimal("0.5"), None],
+                        "m": [Decimal("12.345"), Decimal("0.5"), None]},
+                expect_schema={"m": "decimal"}),
     )
 
     def result_type(self, types: list[LType]) -> LType:
@@ -442,19 +458,16 @@ class _ToInteger(_MathFunction):
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
         if types[0] is LType.INTEGER:
-            return self.pandas_integer(args[0])
-        return _pd_to_integer(self.pandas_double(_pd_double(args[0], types[0])))
+            return args[0]
+        a = _pd_double(args[0], types[0])
+        fits = pc.less(pc.abs(a), _INT_LIMIT)
+        return pc.cast(pc.if_else(fits, self.pandas_double(a), _pd_null(a)), pa.int64())
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         if types[0] is LType.INTEGER:
-            return self.spark_integer(args[0])
-        return _sp_to_integer(self.spark_double(_sp_double(args[0], types[0])))
-
-    def pandas_integer(self, a: Any) -> Any:
-        return a
-
-    def spark_integer(self, c: SparkColumn) -> SparkColumn:
-        return c
+            return args[0]
+        c = _sp_double(args[0], types[0])
+        return F.when(F.abs(c) < F.lit(_INT_LIMIT), self.spark_double(c).cast("long"))
 
 
 class Ceiling(_ToInteger, _ColumnOrNumber):
@@ -469,7 +482,8 @@ class Ceiling(_ToInteger, _ColumnOrNumber):
     value_param: ClassVar[str] = "value1"
     value1: Number | None = None
     examples: ClassVar = (
-        Example(given={"kg": [2.1, -2.9, 3.0, None, 1e300]}, params={"sourceColumn": "kg", "targetColumn": "up"},
+        Example(given={"kg": [2.1, -2.9, 3.0, None, 1e300]},
+                params={"sourceColumn": "kg", "targetColumn": "up"},
                 expect={"kg": [2.1, -2.9, 3.0, None, 1e300], "up": [3, -2, 3, None, None]},
                 expect_schema={"up": "integer"}),
         Example(given={"id": [1, 2]}, params={"value1": "4.2", "targetColumn": "c"},
@@ -480,7 +494,7 @@ class Ceiling(_ToInteger, _ColumnOrNumber):
         return pc.ceil(a)
 
     def spark_double(self, c: SparkColumn) -> SparkColumn:
-        return F.ceil(c).cast("double")
+        return F.ceil(c)
 
 
 class Floor(_ToInteger, _ColumnOrNumber):
@@ -496,7 +510,8 @@ class Floor(_ToInteger, _ColumnOrNumber):
     value: Number | None = None
     examples: ClassVar = (
         Example(given={"x": [2.9, -2.1, -3.0, None]}, params={"sourceColumn": "x", "targetColumn": "down"},
-                expect={"x": [2.9, -2.1, -3.0, None], "down": [2, -3, -3, None]}, expect_schema={"down": "integer"}),
+                expect={"x": [2.9, -2.1, -3.0, None], "down": [2, -3, -3, None]},
+                expect_schema={"down": "integer"}),
         Example(given={"n": [5, -5, None]}, params={"sourceColumn": "n", "targetColumn": "down"},
                 expect={"n": [5, -5, None], "down": [5, -5, None]}),
     )
@@ -505,7 +520,7 @@ class Floor(_ToInteger, _ColumnOrNumber):
         return pc.floor(a)
 
     def spark_double(self, c: SparkColumn) -> SparkColumn:
-        return F.floor(c).cast("double")
+        return F.floor(c)
 
 
 class Round(_ToInteger, _Unary):
@@ -518,9 +533,13 @@ class Round(_ToInteger, _Unary):
     operation = "ROUND"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None]}, params={"sourceColumn": "r", "targetColumn": "rr"},
+        Example(given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None]},
+                params={"sourceColumn": "r", "targetColumn": "rr"},
                 expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None], "rr": [3, -3, 2, 1, 0, None]},
                 expect_schema={"rr": "integer"}),
+        Example(given={"d": [Decimal("7.5"), Decimal("-0.5"), None]}, schema={"d": "decimal"},
+                params={"sourceColumn": "d", "targetColumn": "rr"},
+                expect={"d": [Decimal("7.5"), Decimal("-0.5"), None], "rr": [8, -1, None]}),
     )
 
     def pandas_double(self, a: Any) -> Any:
@@ -540,24 +559,19 @@ class Sign(_ToInteger, _Unary):
     operation = "SIGN"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [-4.5, 0.0, 3.25, None, float("inf")]}, params={"sourceColumn": "x", "targetColumn": "s"},
+        Example(given={"x": [-4.5, 0.0, 3.25, None, float("inf")]},
+                params={"sourceColumn": "x", "targetColumn": "s"},
                 expect={"x": [-4.5, 0.0, 3.25, None, float("inf")], "s": [-1, 0, 1, None, 1]},
                 expect_schema={"s": "integer"}),
         Example(given={"n": [-7, 0, 12, None]}, params={"sourceColumn": "n", "targetColumn": "s"},
                 expect={"n": [-7, 0, 12, None], "s": [-1, 0, 1, None]}),
     )
 
-    def pandas_double(self, a: Any) -> Any:
-        return pc.sign(a)
+    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
+        return pc.sign(_pd_double(args[0], types[0]) if types[0] is LType.DECIMAL else args[0])
 
-    def spark_double(self, c: SparkColumn) -> SparkColumn:
-        return F.signum(c)
-
-    def pandas_integer(self, a: Any) -> Any:
-        return pc.sign(a)
-
-    def spark_integer(self, c: SparkColumn) -> SparkColumn:
-        return F.signum(c)
+    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
+        return F.signum(args[0])
 
 
 # --- double results -------------------------------------------------------------------------
@@ -589,7 +603,8 @@ class Ln(_Unary):
     operation = "LN"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]}, params={"sourceColumn": "x", "targetColumn": "ln"},
+        Example(given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]},
+                params={"sourceColumn": "x", "targetColumn": "ln"},
                 expect={"x": [1.0, 2.718281828459045, 0.0, -1.0, None], "ln": [0.0, 1.0, None, None, None]}),
     )
 
@@ -614,8 +629,10 @@ class Log(_Unary):
     category = Category.MATH
     base: Number = 10
     examples: ClassVar = (
-        Example(given={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None]}, params={"sourceColumn": "x", "targetColumn": "lg"},
-                expect={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None], "lg": [2.0, 0.0, -3.0, None, None, None]}),
+        Example(given={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None]},
+                params={"sourceColumn": "x", "targetColumn": "lg"},
+                expect={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None],
+                        "lg": [2.0, 0.0, -3.0, None, None, None]}),
         Example(given={"n": [8, 1, None]}, params={"sourceColumn": "n", "targetColumn": "l2", "base": "2"},
                 expect={"n": [8, 1, None], "l2": [3.0, 0.0, None]}),
         Example(given={"n": [81, 3]}, params={"sourceColumn": "n", "targetColumn": "l3", "base": "3"},
@@ -681,7 +698,8 @@ class Degrees(_Unary):
     operation = "DEGREES"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"rad": [math.pi, -math.pi / 2, 0.0, None]}, params={"sourceColumn": "rad", "targetColumn": "deg"},
+        Example(given={"rad": [math.pi, -math.pi / 2, 0.0, None]},
+                params={"sourceColumn": "rad", "targetColumn": "deg"},
                 expect={"rad": [math.pi, -math.pi / 2, 0.0, None], "deg": [180.0, -90.0, 0.0, None]}),
     )
 
@@ -722,9 +740,12 @@ class Power(_ColumnOrNumber):
     value: Number | None = None
     exponent: Number
     examples: ClassVar = (
-        Example(given={"age": [2, -3, 0, None]}, params={"sourceColumn": "age", "exponent": "3", "targetColumn": "cubed"},
-                expect={"age": [2, -3, 0, None], "cubed": [8.0, -27.0, 0.0, None]}, expect_schema={"cubed": "double"}),
-        Example(given={"x": [4.0, -4.0, 0.0, None]}, params={"sourceColumn": "x", "exponent": "-0.5", "targetColumn": "p"},
+        Example(given={"age": [2, -3, 0, None]},
+                params={"sourceColumn": "age", "exponent": "3", "targetColumn": "cubed"},
+                expect={"age": [2, -3, 0, None], "cubed": [8.0, -27.0, 0.0, None]},
+                expect_schema={"cubed": "double"}),
+        Example(given={"x": [4.0, -4.0, 0.0, None]},
+                params={"sourceColumn": "x", "exponent": "-0.5", "targetColumn": "p"},
                 expect={"x": [4.0, -4.0, 0.0, None], "p": [0.5, None, None, None]}),
         Example(given={"id": [1, 2]}, params={"value": "2", "exponent": "10", "targetColumn": "kib"},
                 expect={"id": [1, 2], "kib": [1024.0, 1024.0]}),
@@ -766,6 +787,7 @@ class Pi(_MathFunction):
 
     operation = "PI"
     category = Category.MATH
+    target_column: NewColumn
     examples: ClassVar = (
         Example(given={"id": [1, None]}, params={"targetColumn": "pi"},
                 expect={"id": [1, None], "pi": [math.pi, math.pi]}),
@@ -846,7 +868,8 @@ class IsEven(_Parity):
         Example(given={"n": [4, 7, 0, -2, -3, None]}, params={"sourceColumn": "n", "targetColumn": "even"},
                 expect={"n": [4, 7, 0, -2, -3, None], "even": [True, False, True, True, False, None]}),
         Example(given={"x": [4.0, 2.5, -6.0, None, float("inf")]},
-                params={"sourceColumn": "x", "targetColumn": "even", "trueString": "yes", "falseString": "no"},
+                params={"sourceColumn": "x", "targetColumn": "even",
+                        "trueString": "yes", "falseString": "no"},
                 expect={"x": [4.0, 2.5, -6.0, None, float("inf")], "even": ["yes", "no", "yes", None, "no"]}),
     )
 
@@ -865,7 +888,8 @@ class IsOdd(_Parity):
     examples: ClassVar = (
         Example(given={"n": [3, 8, -5, 0, None]}, params={"sourceColumn": "n", "targetColumn": "odd"},
                 expect={"n": [3, 8, -5, 0, None], "odd": [True, False, True, False, None]}),
-        Example(given={"x": [3.0, 3.5, -1.0, None]}, params={"sourceColumn": "x", "targetColumn": "odd", "trueString": "odd"},
+        Example(given={"x": [3.0, 3.5, -1.0, None]},
+                params={"sourceColumn": "x", "targetColumn": "odd", "trueString": "odd"},
                 expect={"x": [3.0, 3.5, -1.0, None], "odd": ["odd", "false", "odd", None]}),
     )
 

@@ -1,0 +1,49 @@
+"""On Spark a recipe is one lazy plan: no job before the write, one aggregation per statistic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from workbench import Recipe
+
+ROW_WISE = [
+    {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+    {"Action": {"Operation": "CHANGE_DATA_TYPE", "Parameters": {"sourceColumn": "qty", "columnDataType": "integer"}}},
+    {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}},
+    {
+        "Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "qty"}},
+        "ConditionExpressions": [{"Condition": "IS_MISSING", "TargetColumn": "qty"}],
+    },
+    {"Action": {"Operation": "SORT", "Parameters": {"expressions": '[{"sourceColumn":"town"}]'}}},
+    {"Action": {"Operation": "DUPLICATE", "Parameters": {"sourceColumn": "town", "targetColumn": "t2"}}},
+]
+
+
+@pytest.fixture
+def frame(spark_session: Any) -> Any:
+    rows = [("oslo", "3"), ("rome", None), ("lima", "x")]
+    return spark_session.createDataFrame(rows, "city string, qty string")
+
+
+def jobs_while(spark_session: Any, action: Any) -> int:
+    sc = spark_session.sparkContext
+    tracker = sc.statusTracker()
+    group = f"wb-plan-{id(action)}"
+    sc.setJobGroup(group, "plan check")
+    try:
+        action()
+    finally:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+    return len(tracker.getJobIdsForGroup(group))
+
+
+def test_row_wise_recipe_runs_no_spark_job_until_the_write(spark_session: Any, frame: Any) -> None:
+    recipe = Recipe.from_data(ROW_WISE)
+    holder: dict[str, Any] = {}
+    jobs = jobs_while(spark_session, lambda: holder.setdefault("out", recipe.apply(frame)))
+    assert jobs == 0
+    out = holder["out"]
+    assert [r.town for r in out.collect()] == ["OSLO"]
+    assert out.columns == ["town", "t2", "qty"]
