@@ -77,15 +77,6 @@ def test_bad_recipe_exits_2_with_clear_error_and_no_output(tmp_path: Path, peopl
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")], "no staging left behind"
 
 
-def test_unsupported_regex_is_refused(tmp_path: Path, people: Path) -> None:
-    recipe = write_recipe(tmp_path, [{
-        "Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "name"}},
-        "ConditionExpressions": [{"Condition": "IS_MISSING", "TargetColumn": "name"}],
-    }, {"Action": {"Operation": "SORT", "Parameters": {"expressions": "[]"}}}])
-    result = workbench("validate", str(recipe))
-    assert result.returncode == 0, result.stderr
-
-
 def test_existing_output_is_kept_without_overwrite(tmp_path: Path, people: Path) -> None:
     recipe = write_recipe(tmp_path, [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}])
     out = tmp_path / "out.csv"

@@ -38,7 +38,7 @@ def regex_problem(pattern: str) -> str | None:
         if finder.search(pattern):
             return f"{what} is not in the supported regex subset"
     try:
-        pc.match_substring_regex(pa.array([], pa.string()), pattern)
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern)
     except pa.ArrowInvalid as exc:
         for token, what in _RE2_HINTS:
             if token in pattern:

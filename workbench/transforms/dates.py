@@ -222,7 +222,7 @@ def instant_pandas(s: pd.Series, ltype: LType, *, us_dates: bool = False) -> pa.
     if us_dates:
         for sep in "/-":
             text = pc.replace_substring_regex(text, rf"^([0-9]){sep}", rf"0\1{sep}")
-            text = pc.replace_substring_regex(text, rf"^([0-9]{{2}}{sep})([0-9]){sep}", rf"\g<1>0\2{sep}")
+            text = pc.replace_substring_regex(text, rf"^([0-9]{{2}}){sep}([0-9]){sep}", rf"\1{sep}0\2{sep}")
             text = pc.replace_substring_regex(
                 text, rf"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", r"\3-\1-\2"
             )
@@ -257,7 +257,7 @@ def instant_spark(c: SparkColumn, ltype: LType, *, us_dates: bool = False) -> Sp
     if us_dates:
         for sep in "/-":
             text = F.regexp_replace(text, f"^([0-9]){sep}", f"0$1{sep}")
-            text = F.regexp_replace(text, f"^([0-9]{{2}}{sep})([0-9]){sep}", f"$10$2{sep}")
+            text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]){sep}", f"$1{sep}0$2{sep}")
             text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", "$3-$1-$2")
     return cast_spark(text, LType.STRING, LType.TIMESTAMP)
 

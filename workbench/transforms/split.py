@@ -581,11 +581,12 @@ class _Merge(ColumnFunction):
         texts = [pc.cast(arr(cast_pandas(df[c], schema[c], LType.STRING)), pa.large_string())
                  for c in self.source_columns]
         delimiter = pa.scalar(self.delimiter, pa.large_string())
-        joined = pc.binary_join_element_wise(*texts, delimiter, null_handling="skip")
-        all_null = pc.is_null(texts[0])
+        # binary_join_element_wise(null_handling="skip") drops trailing all-null rows in
+        # pyarrow 26, so nulls are skipped pairwise instead.
+        merged = texts[0]
         for text in texts[1:]:
-            all_null = pc.and_(all_null, pc.is_null(text))
-        merged = pc.if_else(all_null, pa.scalar(None, joined.type), joined)
+            both = pc.binary_join_element_wise(merged, text, delimiter)
+            merged = pc.coalesce(both, merged, text)
         return {self.target_column: wrap(merged, df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
