@@ -7,6 +7,7 @@ exists in a process, so the two Spark flavours cannot share one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -93,11 +94,15 @@ def engine(engine_name: str, session_for: Any) -> Any:
     return make_engine(engine_name, session_for)
 
 
+FIXED_NOW = dt.datetime(2024, 5, 17, 23, 30, 15, tzinfo=dt.UTC)
+"""The clock every test engine reads (NOW, TODAY), so their examples are deterministic."""
+
+
 def make_engine(engine_name: str, session: Any, datasets: dict[str, Any] | None = None) -> Any:
     if engine_name == "pandas":
         from workbench.engines.pandas import PandasEngine
 
-        return PandasEngine(datasets=datasets)
+        return PandasEngine(datasets=datasets, now=FIXED_NOW)
     from workbench.engines.spark import SparkEngine
 
-    return SparkEngine(session=session, datasets=datasets)
+    return SparkEngine(session=session, datasets=datasets, now=FIXED_NOW)

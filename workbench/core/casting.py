@@ -19,14 +19,17 @@ if TYPE_CHECKING:
     from pyspark.sql import Column
 
 TEXT_PATTERNS = {
-    LType.INTEGER: r"^\s*[+-]?[0-9]{1,18}\s*$",
+    LType.INTEGER: r"^\s*[+-]?[0-9]{1,18}(\.0*)?\s*$",
     LType.DOUBLE: r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$",
     LType.DECIMAL: r"^\s*[+-]?([0-9]{1,20}\.?[0-9]{0,18}|\.[0-9]{1,18})\s*$",
     LType.BOOLEAN: r"^\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*$",
     LType.DATE: r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$",
     LType.TIMESTAMP: r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2})?\s*$",
 }
-"""What text must look like to be valid for each type."""
+"""What text must look like to be valid for each type (whole numbers may end in ".0")."""
+
+INFER_INTEGER = r"^\s*[+-]?[0-9]{1,18}\s*$"
+"""Reading a file, only plain digits make an integer column ("63.0" makes a double one)."""
 
 
 def _arrow(s: pd.Series) -> pa.ChunkedArray:
@@ -141,7 +144,7 @@ def _from_text_pandas(arr: Any, target: LType) -> pa.Array:
     if target in (LType.DATE, LType.TIMESTAMP):
         return _parse_temporal_pandas(text, target)
     if target is LType.INTEGER:
-        text = pc.replace_substring_regex(text, r"^\+", "")
+        text = pc.replace_substring_regex(text, r"^\+|\.0*$", "")
     return pc.cast(text, arrow_type(target))
 
 
@@ -150,6 +153,8 @@ def _from_text_spark(c: Column, target: LType) -> Column:
 
     ok = c.rlike(TEXT_PATTERNS[target])
     text = F.when(ok, F.trim(c))
+    if target is LType.INTEGER:
+        text = F.regexp_replace(text, r"^\+|\.0*$", "")
     if target is LType.BOOLEAN:
         return F.lower(text) == F.lit("true")
     if target in (LType.DATE, LType.TIMESTAMP):

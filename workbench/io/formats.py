@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from workbench.core.casting import TEXT_PATTERNS
+from workbench.core.casting import INFER_INTEGER, TEXT_PATTERNS
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.core.types import LType, Schema, ltype_of_arrow
 
@@ -102,7 +102,8 @@ def infer_text_column(values: pa.Array) -> LType:
     for ltype in _TEXT_TYPE_ORDER:
         if padded and ltype in (LType.INTEGER, LType.DOUBLE):
             continue
-        if pc.all(pc.match_substring_regex(present, TEXT_PATTERNS[ltype])).as_py():
+        pattern = INFER_INTEGER if ltype is LType.INTEGER else TEXT_PATTERNS[ltype]
+        if pc.all(pc.match_substring_regex(present, pattern)).as_py():
             if ltype in (LType.DATE, LType.TIMESTAMP):
                 from workbench.core.casting import text_valid_pandas
                 from workbench.engines.pandas.arrow import wrap

@@ -12,8 +12,23 @@ from workbench.recipe.model import FORMAT_NAME, FORMAT_VERSION
 SCHEMA_ID = "urn:workbench:recipe:1"
 
 
-def _step_schema(cls: Any) -> dict[str, Any]:
-    params = cls.model_json_schema(by_alias=True, mode="validation")
+def _hoisted(node: Any, prefix: str) -> Any:
+    """Rewrite local ``$ref``s so a model's definitions can live in the root ``$defs``."""
+    if isinstance(node, dict):
+        out = {k: _hoisted(v, prefix) for k, v in node.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            out["$ref"] = "#/$defs/" + prefix + ref.removeprefix("#/$defs/")
+        return out
+    if isinstance(node, list):
+        return [_hoisted(v, prefix) for v in node]
+    return node
+
+
+def _step_schema(cls: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    params = _hoisted(cls.model_json_schema(by_alias=True, mode="validation"), f"{cls.operation}.")
+    for name, definition in params.pop("$defs", {}).items():
+        definitions[f"{cls.operation}.{name}"] = definition
     return {
         "title": cls.operation,
         "description": cls.summary(),
@@ -53,6 +68,8 @@ def recipe_json_schema() -> dict[str, Any]:
         "required": ["Action"],
         "additionalProperties": False,
     }
+    definitions: dict[str, Any] = {}
+    steps = [_step_schema(cls, definitions) for cls in transforms()]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -69,11 +86,12 @@ def recipe_json_schema() -> dict[str, Any]:
             "tags": {"type": "array", "items": {"type": "string"}},
             "steps": {
                 "type": "array",
-                "items": {"allOf": [step_common, {"oneOf": [_step_schema(cls) for cls in transforms()]}]},
+                "items": {"allOf": [step_common, {"oneOf": steps}]},
             },
         },
         "required": ["format", "steps"],
         "additionalProperties": False,
+        "$defs": definitions,
     }
 
 

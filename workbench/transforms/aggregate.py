@@ -61,11 +61,14 @@ def _common_type(types: set[LType]) -> LType:
 
 
 def _pd_prepare(s: pd.Series, source: LType, target: LType) -> Any:
+    if source is LType.DOUBLE:  # NaN is missing, also once read as text
+        a = arr(s)
+        s = wrap(pc.if_else(pc.is_nan(a), pa.scalar(None, a.type), a), s)
     a = arr(cast_pandas(s, source, target)) if source is not target else arr(s)
     a = pc.cast(a, arrow_type(target))
     if target is LType.DOUBLE:
-        # NaN is missing; -0.0 becomes 0.0 so that both engines see one zero.
-        a = pc.add(pc.if_else(pc.is_nan(a), pa.scalar(None, pa.float64()), a), 0.0)
+        # -0.0 becomes 0.0 so that both engines see one zero.
+        a = pc.add(a, 0.0)
     elif target is LType.STRING:
         a = pc.if_else(pc.equal(a, ""), pa.scalar(None, a.type), a)
     return a
@@ -74,6 +77,8 @@ def _pd_prepare(s: pd.Series, source: LType, target: LType) -> Any:
 def _sp_prepare(c: SparkColumn, source: LType, target: LType) -> SparkColumn:
     from workbench.engines.spark.types import spark_type
 
+    if source is LType.DOUBLE:
+        c = F.when(~F.isnan(c), c)
     c = cast_spark(c, source, target).cast(spark_type(target))
     if target is LType.DOUBLE:
         return F.when(~F.isnan(c), c + F.lit(0.0))
@@ -237,15 +242,18 @@ class Sum(_RowAggregate):
     operation = "SUM"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [1, None, None, -4], "b": [2, 5, None, 4]},
-                params={"sourceColumns": '["a","b"]', "targetColumn": "total"},
-                expect={"a": [1, None, None, -4], "total": [3, 5, 0, 0], "b": [2, 5, None, 4]},
-                expect_schema={"total": "integer"}),
-        Example(given={"x": [1.5, None, 2.0], "n": [1, 2, None], "t": ["2.5", "abc", ""]},
-                params={"sourceColumns": ["x", "n", "t"], "targetColumn": "s"},
-                title="mixed columns: a double; text that is not a number counts as 0",
-                expect={"x": [1.5, None, 2.0], "s": [5.0, 2.0, 2.0], "n": [1, 2, None],
-                        "t": ["2.5", "abc", ""]}),
+        Example(
+            given={"a": [1, None, None, -4], "b": [2, 5, None, 4]},
+            params={"sourceColumns": '["a","b"]', "targetColumn": "total"},
+            expect={"a": [1, None, None, -4], "total": [3, 5, 0, 0], "b": [2, 5, None, 4]},
+            expect_schema={"total": "integer"},
+        ),
+        Example(
+            given={"x": [1.5, None, 2.0], "n": [1, 2, None], "t": ["2.5", "abc", ""]},
+            params={"sourceColumns": ["x", "n", "t"], "targetColumn": "s"},
+            title="mixed columns: a double; text that is not a number counts as 0",
+            expect={"x": [1.5, None, 2.0], "s": [5.0, 2.0, 2.0], "n": [1, 2, None], "t": ["2.5", "abc", ""]},
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -265,10 +273,16 @@ class Average(_RowAggregate):
     category = Category.AGGREGATE
     as_double: ClassVar[bool] = True
     examples: ClassVar = (
-        Example(given={"a": [1, 4, None, -3], "b": [2, None, None, 3], "c": [6, 8, None, 1]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "avg"},
-                expect={"a": [1, 4, None, -3], "avg": [3.0, 6.0, None, 1 / 3], "b": [2, None, None, 3],
-                        "c": [6, 8, None, 1]}),
+        Example(
+            given={"a": [1, 4, None, -3], "b": [2, None, None, 3], "c": [6, 8, None, 1]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "avg"},
+            expect={
+                "a": [1, 4, None, -3],
+                "avg": [3.0, 6.0, None, 1 / 3],
+                "b": [2, None, None, 3],
+                "c": [6, 8, None, 1],
+            },
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -313,10 +327,16 @@ class Variance(_Spread):
     operation = "VARIANCE"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [2, 5, None, 1], "b": [4, None, None, 2], "c": [9, 7, None, None]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "var"},
-                expect={"a": [2, 5, None, 1], "var": [26 / 3, 1.0, None, 0.25], "b": [4, None, None, 2],
-                        "c": [9, 7, None, None]}),
+        Example(
+            given={"a": [2, 5, None, 1], "b": [4, None, None, 2], "c": [9, 7, None, None]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "var"},
+            expect={
+                "a": [2, 5, None, 1],
+                "var": [26 / 3, 1.0, None, 0.25],
+                "b": [4, None, None, 2],
+                "c": [9, 7, None, None],
+            },
+        ),
     )
 
 
@@ -330,11 +350,17 @@ class StandardDeviation(_Spread):
     operation = "STANDARD_DEVIATION"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [2.0, 5.0, None], "b": [4.0, None, None], "c": [6.0, float("nan"), None]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "sd"},
-                title="NaN counts as missing",
-                expect={"a": [2.0, 5.0, None], "sd": [(8 / 3) ** 0.5, 0.0, None], "b": [4.0, None, None],
-                        "c": [6.0, float("nan"), None]}),
+        Example(
+            given={"a": [2.0, 5.0, None], "b": [4.0, None, None], "c": [6.0, float("nan"), None]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "sd"},
+            title="NaN counts as missing",
+            expect={
+                "a": [2.0, 5.0, None],
+                "sd": [(8 / 3) ** 0.5, 0.0, None],
+                "b": [4.0, None, None],
+                "c": [6.0, float("nan"), None],
+            },
+        ),
     )
 
     def finish(self, variance: Any, spark: bool) -> Any:
@@ -353,13 +379,17 @@ class Max(_RowAggregate):
     operation = "MAX"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
-                params={"sourceColumns": '["a","b"]', "targetColumn": "hi"},
-                expect={"a": [1, None, -7, None], "hi": [9, 3, -2, None], "b": [9, 3, -2, None]},
-                expect_schema={"hi": "integer"}),
-        Example(given={"x": [1.5, None], "t": ["10", "n/a"]},
-                params={"sourceColumns": '["x","t"]', "targetColumn": "hi"},
-                expect={"x": [1.5, None], "hi": [10.0, None], "t": ["10", "n/a"]}),
+        Example(
+            given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
+            params={"sourceColumns": '["a","b"]', "targetColumn": "hi"},
+            expect={"a": [1, None, -7, None], "hi": [9, 3, -2, None], "b": [9, 3, -2, None]},
+            expect_schema={"hi": "integer"},
+        ),
+        Example(
+            given={"x": [1.5, None], "t": ["10", "n/a"]},
+            params={"sourceColumns": '["x","t"]', "targetColumn": "hi"},
+            expect={"x": [1.5, None], "hi": [10.0, None], "t": ["10", "n/a"]},
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -378,12 +408,17 @@ class Min(_RowAggregate):
     operation = "MIN"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
-                params={"sourceColumns": '["a","b"]', "targetColumn": "lo"},
-                expect={"a": [1, None, -7, None], "lo": [1, 3, -7, None], "b": [9, 3, -2, None]},
-                expect_schema={"lo": "integer"}),
-        Example(given={"x": [0.5, -1.0]}, params={"sourceColumns": '["x"]', "targetColumn": "lo"},
-                expect={"x": [0.5, -1.0], "lo": [0.5, -1.0]}),
+        Example(
+            given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
+            params={"sourceColumns": '["a","b"]', "targetColumn": "lo"},
+            expect={"a": [1, None, -7, None], "lo": [1, 3, -7, None], "b": [9, 3, -2, None]},
+            expect_schema={"lo": "integer"},
+        ),
+        Example(
+            given={"x": [0.5, -1.0]},
+            params={"sourceColumns": '["x"]', "targetColumn": "lo"},
+            expect={"x": [0.5, -1.0], "lo": [0.5, -1.0]},
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -404,12 +439,21 @@ class Count(_RowAggregate):
     category = Category.AGGREGATE
     numeric: ClassVar[bool] = False
     examples: ClassVar = (
-        Example(given={"name": ["Ann", "", None, "Zoë"], "age": [31, None, None, 5],
-                       "ok": [True, False, None, None]},
-                params={"sourceColumns": '["name","age","ok"]', "targetColumn": "n"},
-                expect={"name": ["Ann", "", None, "Zoë"], "n": [3, 1, 0, 2], "age": [31, None, None, 5],
-                        "ok": [True, False, None, None]},
-                expect_schema={"n": "integer"}),
+        Example(
+            given={
+                "name": ["Ann", "", None, "Zoë"],
+                "age": [31, None, None, 5],
+                "ok": [True, False, None, None],
+            },
+            params={"sourceColumns": '["name","age","ok"]', "targetColumn": "n"},
+            expect={
+                "name": ["Ann", "", None, "Zoë"],
+                "n": [3, 1, 0, 2],
+                "age": [31, None, None, 5],
+                "ok": [True, False, None, None],
+            },
+            expect_schema={"n": "integer"},
+        ),
     )
 
     def value_type(self, schema: Schema) -> LType | None:
@@ -438,18 +482,28 @@ class CountDistinct(_RowAggregate):
     category = Category.AGGREGATE
     numeric: ClassVar[bool] = False
     examples: ClassVar = (
-        Example(given={"a": ["x", "x", None, "é"], "b": ["x", "y", "", "É"], "c": ["X", None, None, "é"]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "n"},
-                expect={"a": ["x", "x", None, "é"], "n": [2, 2, 0, 2], "b": ["x", "y", "", "É"],
-                        "c": ["X", None, None, "é"]}),
-        Example(given={"i": [1, 2, None], "d": [1.0, 2.5, None]},
-                params={"sourceColumns": '["i","d"]', "targetColumn": "n"},
-                expect={"i": [1, 2, None], "n": [1, 2, 0], "d": [1.0, 2.5, None]},
-                expect_schema={"n": "integer"}),
-        Example(given={"i": [1, 7], "s": ["1", "07"]},
-                params={"sourceColumns": '["i","s"]', "targetColumn": "n"},
-                title="mixed number and text columns compare as text",
-                expect={"i": [1, 7], "n": [1, 2], "s": ["1", "07"]}),
+        Example(
+            given={"a": ["x", "x", None, "é"], "b": ["x", "y", "", "É"], "c": ["X", None, None, "é"]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "n"},
+            expect={
+                "a": ["x", "x", None, "é"],
+                "n": [2, 2, 0, 2],
+                "b": ["x", "y", "", "É"],
+                "c": ["X", None, None, "é"],
+            },
+        ),
+        Example(
+            given={"i": [1, 2, None], "d": [1.0, 2.5, None]},
+            params={"sourceColumns": '["i","d"]', "targetColumn": "n"},
+            expect={"i": [1, 2, None], "n": [1, 2, 0], "d": [1.0, 2.5, None]},
+            expect_schema={"n": "integer"},
+        ),
+        Example(
+            given={"i": [1, 7], "s": ["1", "07"]},
+            params={"sourceColumns": '["i","s"]', "targetColumn": "n"},
+            title="mixed number and text columns compare as text",
+            expect={"i": [1, 7], "n": [1, 2], "s": ["1", "07"]},
+        ),
     )
 
     def result_type(self, vtype: LType | None) -> LType:
@@ -476,14 +530,21 @@ class Any_(_RowAggregate):
     category = Category.AGGREGATE
     numeric: ClassVar[bool] = False
     examples: ClassVar = (
-        Example(given={"nick": [None, "", "Bo", None], "name": ["Ann", "Cy", "Bob", None]},
-                params={"sourceColumns": '["nick","name"]', "targetColumn": "any"},
-                expect={"nick": [None, "", "Bo", None], "any": ["Ann", "Cy", "Bo", None],
-                        "name": ["Ann", "Cy", "Bob", None]}),
-        Example(given={"age": [None, 42], "city": ["Oslo", "Lima"]},
-                params={"sourceColumns": '["age","city"]', "targetColumn": "any"},
-                expect={"age": [None, 42], "any": ["Oslo", "42"], "city": ["Oslo", "Lima"]},
-                expect_schema={"any": "string"}),
+        Example(
+            given={"nick": [None, "", "Bo", None], "name": ["Ann", "Cy", "Bob", None]},
+            params={"sourceColumns": '["nick","name"]', "targetColumn": "any"},
+            expect={
+                "nick": [None, "", "Bo", None],
+                "any": ["Ann", "Cy", "Bo", None],
+                "name": ["Ann", "Cy", "Bob", None],
+            },
+        ),
+        Example(
+            given={"age": [None, 42], "city": ["Oslo", "Lima"]},
+            params={"sourceColumns": '["age","city"]', "targetColumn": "any"},
+            expect={"age": [None, 42], "any": ["Oslo", "42"], "city": ["Oslo", "Lima"]},
+            expect_schema={"any": "string"},
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -507,14 +568,27 @@ class Median(_RowAggregate):
     category = Category.AGGREGATE
     as_double: ClassVar[bool] = True
     examples: ClassVar = (
-        Example(given={"a": [5, 1, None, 7], "b": [1, 4, None, None], "c": [3, None, None, None],
-                       "d": [9, 2, None, None]},
-                params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "med"},
-                expect={"a": [5, 1, None, 7], "med": [4.0, 2.0, None, 7.0], "b": [1, 4, None, None],
-                        "c": [3, None, None, None], "d": [9, 2, None, None]}),
-        Example(given={"a": [-1.5, 2.0], "b": [10.0, -3.0], "c": [0.0, 2.0]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "med"},
-                expect={"a": [-1.5, 2.0], "med": [0.0, 2.0], "b": [10.0, -3.0], "c": [0.0, 2.0]}),
+        Example(
+            given={
+                "a": [5, 1, None, 7],
+                "b": [1, 4, None, None],
+                "c": [3, None, None, None],
+                "d": [9, 2, None, None],
+            },
+            params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "med"},
+            expect={
+                "a": [5, 1, None, 7],
+                "med": [4.0, 2.0, None, 7.0],
+                "b": [1, 4, None, None],
+                "c": [3, None, None, None],
+                "d": [9, 2, None, None],
+            },
+        ),
+        Example(
+            given={"a": [-1.5, 2.0], "b": [10.0, -3.0], "c": [0.0, 2.0]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "med"},
+            expect={"a": [-1.5, 2.0], "med": [0.0, 2.0], "b": [10.0, -3.0], "c": [0.0, 2.0]},
+        ),
     )
 
     def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
@@ -573,11 +647,17 @@ class KthLargest(_Kth):
     operation = "KTH_LARGEST"
     category = Category.AGGREGATE
     examples: ClassVar = (
-        Example(given={"a": [5, 1, None, 4], "b": [5, 9, 2, None], "c": [3, 7, None, None]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "second", "value": "2"},
-                expect={"a": [5, 1, None, 4], "second": [5, 7, None, None], "b": [5, 9, 2, None],
-                        "c": [3, 7, None, None]},
-                expect_schema={"second": "integer"}),
+        Example(
+            given={"a": [5, 1, None, 4], "b": [5, 9, 2, None], "c": [3, 7, None, None]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "second", "value": "2"},
+            expect={
+                "a": [5, 1, None, 4],
+                "second": [5, 7, None, None],
+                "b": [5, 9, 2, None],
+                "c": [3, 7, None, None],
+            },
+            expect_schema={"second": "integer"},
+        ),
     )
 
 
@@ -593,10 +673,16 @@ class KthLargestUnique(_Kth):
     category = Category.AGGREGATE
     unique: ClassVar[bool] = True
     examples: ClassVar = (
-        Example(given={"a": [5.0, 1.0, None, 4.5], "b": [5.0, 9.0, 2.0, 4.5], "c": [3, 7, None, -1]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "second", "value": "2"},
-                expect={"a": [5.0, 1.0, None, 4.5], "second": [3.0, 7.0, None, -1.0],
-                        "b": [5.0, 9.0, 2.0, 4.5], "c": [3, 7, None, -1]}),
+        Example(
+            given={"a": [5.0, 1.0, None, 4.5], "b": [5.0, 9.0, 2.0, 4.5], "c": [3, 7, None, -1]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "second", "value": "2"},
+            expect={
+                "a": [5.0, 1.0, None, 4.5],
+                "second": [3.0, 7.0, None, -1.0],
+                "b": [5.0, 9.0, 2.0, 4.5],
+                "c": [3, 7, None, -1],
+            },
+        ),
     )
 
 
@@ -623,30 +709,62 @@ class Mode(_RowAggregate):
     category = Category.AGGREGATE
     mode_type: enum_param(ModeType) = ModeType.MINIMUM  # type: ignore[valid-type]
     examples: ClassVar = (
-        Example(given={"a": [1, 1, 2, None, 4], "b": [2, 3, 2, None, None], "c": [2, 3, 1, None, None],
-                       "d": [3, 4, 1, None, None]},
-                params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "MINIMUM"},
-                expect={"a": [1, 1, 2, None, 4], "mode": [2, 3, 1, None, 4], "b": [2, 3, 2, None, None],
-                        "c": [2, 3, 1, None, None], "d": [3, 4, 1, None, None]},
-                expect_schema={"mode": "integer"}),
-        Example(given={"a": [1, 1, 2, None], "b": [2, 3, 2, None], "c": [2, 3, 1, None],
-                       "d": [3, 4, 1, None]},
-                params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "MAXIMUM"},
-                expect={"a": [1, 1, 2, None], "mode": [2, 3, 2, None], "b": [2, 3, 2, None],
-                        "c": [2, 3, 1, None], "d": [3, 4, 1, None]}),
-        Example(given={"a": [1, 1, 2, 6], "b": [2, 3, 2, None], "c": [2, 3, 1, None], "d": [3, 4, 1, None]},
-                params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "AVERAGE"},
-                expect={"a": [1, 1, 2, 6], "mode": [2.0, 3.0, 1.5, 6.0], "b": [2, 3, 2, None],
-                        "c": [2, 3, 1, None], "d": [3, 4, 1, None]},
-                expect_schema={"mode": "double"}),
-        Example(given={"a": [1.0, 1.0, 2.5, None], "b": [2.0, 3.0, 2.5, 7.0], "c": [2, 3, 1, None]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "mode", "modeType": "NONE"},
-                expect={"a": [1.0, 1.0, 2.5, None], "mode": [2.0, 3.0, 2.5, 7.0], "b": [2.0, 3.0, 2.5, 7.0],
-                        "c": [2, 3, 1, None]}),
-        Example(given={"a": [1, 4], "b": [2, 4], "c": [3, 5]},
-                params={"sourceColumns": '["a","b","c"]', "targetColumn": "mode", "modeType": "none"},
-                title="NONE: no single mode gives null",
-                expect={"a": [1, 4], "mode": [None, 4], "b": [2, 4], "c": [3, 5]}),
+        Example(
+            given={
+                "a": [1, 1, 2, None, 4],
+                "b": [2, 3, 2, None, None],
+                "c": [2, 3, 1, None, None],
+                "d": [3, 4, 1, None, None],
+            },
+            params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "MINIMUM"},
+            expect={
+                "a": [1, 1, 2, None, 4],
+                "mode": [2, 3, 1, None, 4],
+                "b": [2, 3, 2, None, None],
+                "c": [2, 3, 1, None, None],
+                "d": [3, 4, 1, None, None],
+            },
+            expect_schema={"mode": "integer"},
+        ),
+        Example(
+            given={"a": [1, 1, 2, None], "b": [2, 3, 2, None], "c": [2, 3, 1, None], "d": [3, 4, 1, None]},
+            params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "MAXIMUM"},
+            expect={
+                "a": [1, 1, 2, None],
+                "mode": [2, 3, 2, None],
+                "b": [2, 3, 2, None],
+                "c": [2, 3, 1, None],
+                "d": [3, 4, 1, None],
+            },
+        ),
+        Example(
+            given={"a": [1, 1, 2, 6], "b": [2, 3, 2, None], "c": [2, 3, 1, None], "d": [3, 4, 1, None]},
+            params={"sourceColumns": '["a","b","c","d"]', "targetColumn": "mode", "modeType": "AVERAGE"},
+            expect={
+                "a": [1, 1, 2, 6],
+                "mode": [2.0, 3.0, 1.5, 6.0],
+                "b": [2, 3, 2, None],
+                "c": [2, 3, 1, None],
+                "d": [3, 4, 1, None],
+            },
+            expect_schema={"mode": "double"},
+        ),
+        Example(
+            given={"a": [1.0, 1.0, 2.5, None], "b": [2.0, 3.0, 2.5, 7.0], "c": [2, 3, 1, None]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "mode", "modeType": "NONE"},
+            expect={
+                "a": [1.0, 1.0, 2.5, None],
+                "mode": [2.0, 3.0, 2.5, 7.0],
+                "b": [2.0, 3.0, 2.5, 7.0],
+                "c": [2, 3, 1, None],
+            },
+        ),
+        Example(
+            given={"a": [1, 4], "b": [2, 4], "c": [3, 5]},
+            params={"sourceColumns": '["a","b","c"]', "targetColumn": "mode", "modeType": "none"},
+            title="NONE: no single mode gives null",
+            expect={"a": [1, 4], "mode": [None, 4], "b": [2, 4], "c": [3, 5]},
+        ),
     )
 
     def value_type(self, schema: Schema) -> LType | None:

@@ -69,9 +69,9 @@ class ChangeDataType(_Cast):
     column_data_type: enum_param(DataType)  # type: ignore[valid-type]
     examples: ClassVar = (
         Example(
-            given={"age": ["42", " 7 ", "4.5", "x", None]},
+            given={"age": ["42", " 7 ", "4.5", "x", None, "+3", "63.0"]},
             params={"sourceColumn": "age", "columnDataType": "integer"},
-            expect={"age": [42, 7, None, None, None]},
+            expect={"age": [42, 7, None, None, None, 3, 63]},
         ),
         Example(
             given={"price": ["1.5", "-2", "1e3", "", None]},

@@ -414,7 +414,7 @@ class _FromDate(ColumnOrValue):
 def _dt(*args: int) -> Any:
     import datetime as dt
 
-    return dt.datetime(*args)  # noqa: DTZ001  (examples hold naive UTC values)
+    return dt.datetime(*args)  # examples hold naive values, read as UTC
 
 
 def _d(*args: int) -> Any:
@@ -435,14 +435,26 @@ class Year(_FromDate):
     operation = "YEAR"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-03-15", "1999-12-31 23:59:59", " 2001-07-04T10:00:00 ", "not a date", "", None]},
-                params={"sourceColumn": "d", "targetColumn": "y"},
-                expect={"d": ["2024-03-15", "1999-12-31 23:59:59", " 2001-07-04T10:00:00 ", "not a date", "", None],
-                        "y": [2024, 1999, 2001, None, None, None]}),
-        Example(given={"t": [_dt(1969, 12, 31, 23, 59, 59), None]}, params={"sourceColumn": "t", "targetColumn": "y"},
-                expect={"t": [_dt(1969, 12, 31, 23, 59, 59), None], "y": [1969, None]}),
-        Example(given={"id": [1, 2]}, params={"value": "2020-02-29", "targetColumn": "y"},
-                expect={"id": [1, 2], "y": [2020, 2020]}),
+        Example(
+            given={
+                "d": ["2024-03-15", "1999-12-31 23:59:59", " 2001-07-04T10:00:00 ", "not a date", "", None]
+            },
+            params={"sourceColumn": "d", "targetColumn": "y"},
+            expect={
+                "d": ["2024-03-15", "1999-12-31 23:59:59", " 2001-07-04T10:00:00 ", "not a date", "", None],
+                "y": [2024, 1999, 2001, None, None, None],
+            },
+        ),
+        Example(
+            given={"t": [_dt(1969, 12, 31, 23, 59, 59), None]},
+            params={"sourceColumn": "t", "targetColumn": "y"},
+            expect={"t": [_dt(1969, 12, 31, 23, 59, 59), None], "y": [1969, None]},
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value": "2020-02-29", "targetColumn": "y"},
+            expect={"id": [1, 2], "y": [2020, 2020]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -458,11 +470,16 @@ class Month(_FromDate):
     operation = "MONTH"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-03-15", "2024-12-01 00:00:00", "2024-13-01", None]},
-                params={"sourceColumn": "d", "targetColumn": "m"},
-                expect={"d": ["2024-03-15", "2024-12-01 00:00:00", "2024-13-01", None], "m": [3, 12, None, None]}),
-        Example(given={"d": [_d(2023, 1, 31), None]}, params={"sourceColumn": "d", "targetColumn": "m"},
-                expect={"d": [_d(2023, 1, 31), None], "m": [1, None]}),
+        Example(
+            given={"d": ["2024-03-15", "2024-12-01 00:00:00", "2024-13-01", None]},
+            params={"sourceColumn": "d", "targetColumn": "m"},
+            expect={"d": ["2024-03-15", "2024-12-01 00:00:00", "2024-13-01", None], "m": [3, 12, None, None]},
+        ),
+        Example(
+            given={"d": [_d(2023, 1, 31), None]},
+            params={"sourceColumn": "d", "targetColumn": "m"},
+            expect={"d": [_d(2023, 1, 31), None], "m": [1, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -481,11 +498,16 @@ class Day(_FromDate):
     operation = "DAY"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-02-29", "2023-02-29", "2024-1-5", None]},
-                params={"sourceColumn": "d", "targetColumn": "day"},
-                expect={"d": ["2024-02-29", "2023-02-29", "2024-1-5", None], "day": [29, None, None, None]}),
-        Example(given={"t": [_dt(2024, 1, 31, 23, 59, 59), None]}, params={"sourceColumn": "t", "targetColumn": "day"},
-                expect={"t": [_dt(2024, 1, 31, 23, 59, 59), None], "day": [31, None]}),
+        Example(
+            given={"d": ["2024-02-29", "2023-02-29", "2024-1-5", None]},
+            params={"sourceColumn": "d", "targetColumn": "day"},
+            expect={"d": ["2024-02-29", "2023-02-29", "2024-1-5", None], "day": [29, None, None, None]},
+        ),
+        Example(
+            given={"t": [_dt(2024, 1, 31, 23, 59, 59), None]},
+            params={"sourceColumn": "t", "targetColumn": "day"},
+            expect={"t": [_dt(2024, 1, 31, 23, 59, 59), None], "day": [31, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -505,11 +527,16 @@ class Hour(_FromDate):
     operation = "HOUR"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"t": [_dt(2024, 1, 1, 0, 30), _dt(2024, 1, 1, 23, 5, 7), None]},
-                params={"sourceColumn": "t", "targetColumn": "h"},
-                expect={"t": [_dt(2024, 1, 1, 0, 30), _dt(2024, 1, 1, 23, 5, 7), None], "h": [0, 23, None]}),
-        Example(given={"s": ["2024-01-01", "22:10:47", "25:00:00", None]}, params={"sourceColumn": "s", "targetColumn": "h"},
-                expect={"s": ["2024-01-01", "22:10:47", "25:00:00", None], "h": [0, 22, None, None]}),
+        Example(
+            given={"t": [_dt(2024, 1, 1, 0, 30), _dt(2024, 1, 1, 23, 5, 7), None]},
+            params={"sourceColumn": "t", "targetColumn": "h"},
+            expect={"t": [_dt(2024, 1, 1, 0, 30), _dt(2024, 1, 1, 23, 5, 7), None], "h": [0, 23, None]},
+        ),
+        Example(
+            given={"s": ["2024-01-01", "22:10:47", "25:00:00", None]},
+            params={"sourceColumn": "s", "targetColumn": "h"},
+            expect={"s": ["2024-01-01", "22:10:47", "25:00:00", None], "h": [0, 22, None, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -528,11 +555,16 @@ class Minute(_FromDate):
     operation = "MINUTE"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"s": ["2024-01-01 10:59:30", "2024-01-01", "10:07:00", None]},
-                params={"sourceColumn": "s", "targetColumn": "min"},
-                expect={"s": ["2024-01-01 10:59:30", "2024-01-01", "10:07:00", None], "min": [59, 0, 7, None]}),
-        Example(given={"d": [_d(2024, 5, 1), None]}, params={"sourceColumn": "d", "targetColumn": "min"},
-                expect={"d": [_d(2024, 5, 1), None], "min": [0, None]}),
+        Example(
+            given={"s": ["2024-01-01 10:59:30", "2024-01-01", "10:07:00", None]},
+            params={"sourceColumn": "s", "targetColumn": "min"},
+            expect={"s": ["2024-01-01 10:59:30", "2024-01-01", "10:07:00", None], "min": [59, 0, 7, None]},
+        ),
+        Example(
+            given={"d": [_d(2024, 5, 1), None]},
+            params={"sourceColumn": "d", "targetColumn": "min"},
+            expect={"d": [_d(2024, 5, 1), None], "min": [0, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -551,12 +583,16 @@ class Second(_FromDate):
     operation = "SECOND"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"t": [_dt(2024, 1, 1, 10, 59, 7, 500000), _dt(2024, 1, 1), None]},
-                params={"sourceColumn": "t", "targetColumn": "sec"},
-                expect={"t": [_dt(2024, 1, 1, 10, 59, 7, 500000), _dt(2024, 1, 1), None], "sec": [7, 0, None]}),
-        Example(given={"s": ["2024-01-01 10:59:30", "2024-01-01 10:59:60", None]},
-                params={"sourceColumn": "s", "targetColumn": "sec"},
-                expect={"s": ["2024-01-01 10:59:30", "2024-01-01 10:59:60", None], "sec": [30, None, None]}),
+        Example(
+            given={"t": [_dt(2024, 1, 1, 10, 59, 7, 500000), _dt(2024, 1, 1), None]},
+            params={"sourceColumn": "t", "targetColumn": "sec"},
+            expect={"t": [_dt(2024, 1, 1, 10, 59, 7, 500000), _dt(2024, 1, 1), None], "sec": [7, 0, None]},
+        ),
+        Example(
+            given={"s": ["2024-01-01 10:59:30", "2024-01-01 10:59:60", None]},
+            params={"sourceColumn": "s", "targetColumn": "sec"},
+            expect={"s": ["2024-01-01 10:59:30", "2024-01-01 10:59:60", None], "sec": [30, None, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -575,11 +611,16 @@ class WeekDay(_FromDate):
     operation = "WEEK_DAY"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-01-01", "2024-01-07", "2024-02-29 18:00:00", None]},
-                params={"sourceColumn": "d", "targetColumn": "wd"},
-                expect={"d": ["2024-01-01", "2024-01-07", "2024-02-29 18:00:00", None], "wd": [1, 7, 4, None]}),
-        Example(given={"d": [_d(2023, 12, 30), None]}, params={"sourceColumn": "d", "targetColumn": "wd"},
-                expect={"d": [_d(2023, 12, 30), None], "wd": [6, None]}),
+        Example(
+            given={"d": ["2024-01-01", "2024-01-07", "2024-02-29 18:00:00", None]},
+            params={"sourceColumn": "d", "targetColumn": "wd"},
+            expect={"d": ["2024-01-01", "2024-01-07", "2024-02-29 18:00:00", None], "wd": [1, 7, 4, None]},
+        ),
+        Example(
+            given={"d": [_d(2023, 12, 30), None]},
+            params={"sourceColumn": "d", "targetColumn": "wd"},
+            expect={"d": [_d(2023, 12, 30), None], "wd": [6, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -599,10 +640,14 @@ class WeekNumber(_FromDate):
     operation = "WEEK_NUMBER"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None]},
-                params={"sourceColumn": "d", "targetColumn": "wk"},
-                expect={"d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None],
-                        "wk": [1, 53, 1, 24, None]}),
+        Example(
+            given={"d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None]},
+            params={"sourceColumn": "d", "targetColumn": "wk"},
+            expect={
+                "d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None],
+                "wk": [1, 53, 1, 24, None],
+            },
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -618,9 +663,11 @@ class Quarter(_FromDate):
     operation = "QUARTER"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None]},
-                params={"sourceColumn": "d", "targetColumn": "q"},
-                expect={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None], "q": [1, 2, 4, None]}),
+        Example(
+            given={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None]},
+            params={"sourceColumn": "d", "targetColumn": "q"},
+            expect={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None], "q": [1, 2, 4, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -636,12 +683,19 @@ class MonthName(_FromDate):
     operation = "MONTH_NAME"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"d": ["2024-01-15", "2024-09-01 08:00:00", "2024-09-31", None]},
-                params={"sourceColumn": "d", "targetColumn": "name"},
-                expect={"d": ["2024-01-15", "2024-09-01 08:00:00", "2024-09-31", None],
-                        "name": ["January", "September", None, None]}),
-        Example(given={"d": [_d(2020, 5, 5), None]}, params={"sourceColumn": "d", "targetColumn": "name"},
-                expect={"d": [_d(2020, 5, 5), None], "name": ["May", None]}),
+        Example(
+            given={"d": ["2024-01-15", "2024-09-01 08:00:00", "2024-09-31", None]},
+            params={"sourceColumn": "d", "targetColumn": "name"},
+            expect={
+                "d": ["2024-01-15", "2024-09-01 08:00:00", "2024-09-31", None],
+                "name": ["January", "September", None, None],
+            },
+        ),
+        Example(
+            given={"d": [_d(2020, 5, 5), None]},
+            params={"sourceColumn": "d", "targetColumn": "name"},
+            expect={"d": [_d(2020, 5, 5), None], "name": ["May", None]},
+        ),
     )
 
     _SPEC: ClassVar = DateFormatSpec("month", "%B", "MMMM")
@@ -666,14 +720,22 @@ class UnixTime(_FromDate):
     operation = "UNIX_TIME"
     category = Category.DATE
     examples: ClassVar = (
-        Example(given={"s": ["1970-01-01 00:00:00", "2000-01-01", "1969-12-31 23:59:59", "x", None]},
-                params={"sourceColumn": "s", "targetColumn": "epoch"},
-                expect={"s": ["1970-01-01 00:00:00", "2000-01-01", "1969-12-31 23:59:59", "x", None],
-                        "epoch": [0, 946684800, -1, None, None]}),
-        Example(given={"t": [_dt(1969, 12, 31, 23, 59, 59, 500000), _dt(1970, 1, 1, 0, 0, 1, 999999), None]},
-                params={"sourceColumn": "t", "targetColumn": "epoch"},
-                expect={"t": [_dt(1969, 12, 31, 23, 59, 59, 500000), _dt(1970, 1, 1, 0, 0, 1, 999999), None],
-                        "epoch": [-1, 1, None]}),
+        Example(
+            given={"s": ["1970-01-01 00:00:00", "2000-01-01", "1969-12-31 23:59:59", "x", None]},
+            params={"sourceColumn": "s", "targetColumn": "epoch"},
+            expect={
+                "s": ["1970-01-01 00:00:00", "2000-01-01", "1969-12-31 23:59:59", "x", None],
+                "epoch": [0, 946684800, -1, None, None],
+            },
+        ),
+        Example(
+            given={"t": [_dt(1969, 12, 31, 23, 59, 59, 500000), _dt(1970, 1, 1, 0, 0, 1, 999999), None]},
+            params={"sourceColumn": "t", "targetColumn": "epoch"},
+            expect={
+                "t": [_dt(1969, 12, 31, 23, 59, 59, 500000), _dt(1970, 1, 1, 0, 0, 1, 999999), None],
+                "epoch": [-1, 1, None],
+            },
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -698,32 +760,55 @@ class DateFormatStep(_FromDate):
     category = Category.DATE
     date_time_format: DateFormat = DEFAULT_FORMAT
     examples: ClassVar = (
-        Example(given={"s": ["2024-03-05 14:07:09", "2024-12-25", "bad", None]},
-                params={"sourceColumn": "s", "targetColumn": "f"},
-                expect={"s": ["2024-03-05 14:07:09", "2024-12-25", "bad", None],
-                        "f": ["2024-03-05 14:07:09", "2024-12-25 00:00:00", None, None]},
-                title="DataBrew spelling: mm is the month, MM after HH: the minutes"),
-        Example(given={"t": [_dt(2024, 3, 5, 14, 7, 9, 900000), None]},
-                params={"sourceColumn": "t", "dateTimeFormat": "MM/dd/yy HH:mm:ss", "targetColumn": "f"},
-                expect={"t": [_dt(2024, 3, 5, 14, 7, 9, 900000), None], "f": ["03/05/24 14:07:09", None]},
-                title="Java spelling: MM is the month, mm after HH: the minutes"),
-        Example(given={"d": [_d(2024, 3, 5), None]},
-                params={"sourceColumn": "d", "dateTimeFormat": "month*dd*yyyy", "targetColumn": "f"},
-                expect={"d": [_d(2024, 3, 5), None], "f": ["March*05*2024", None]}),
-        Example(given={"id": [1]}, params={"value": "22:10:47", "dateTimeFormat": "HH:MM:SS", "targetColumn": "f"},
-                expect={"id": [1], "f": ["22:10:47"]}),
-        Example(given={"s": ["2024-03-05 14:07:09", "2024-03-05 00:30:00", None]},
-                params={"sourceColumn": "s", "dateTimeFormat": "dd mon yyyy, hh:mm a", "targetColumn": "f"},
-                expect={"s": ["2024-03-05 14:07:09", "2024-03-05 00:30:00", None],
-                        "f": ["05 Mar 2024, 02:07 PM", "05 Mar 2024, 12:30 AM", None]}),
-        Example(given={"s": ["2024-03-05 14:07:09", None]},
-                params={"sourceColumn": "s", "dateTimeFormat": "yyyy-MM-dd'T'HHmmss' é 100%'", "targetColumn": "f"},
-                expect={"s": ["2024-03-05 14:07:09", None], "f": ["2024-03-05T140709 é 100%", None]},
-                title="quoted literal text; mm right after HH is the minutes"),
-        Example(given={"s": ["2024-03-05 14:07:09", None]},
-                params={"sourceColumn": "s", "dateTimeFormat": "yyyyMMdd mm:ss", "targetColumn": "f"},
-                expect={"s": ["2024-03-05 14:07:09", None], "f": ["20240305 07:09", None]},
-                title="MM away from time fields is the month; mm before :ss the minutes"),
+        Example(
+            given={"s": ["2024-03-05 14:07:09", "2024-12-25", "bad", None]},
+            params={"sourceColumn": "s", "targetColumn": "f"},
+            expect={
+                "s": ["2024-03-05 14:07:09", "2024-12-25", "bad", None],
+                "f": ["2024-03-05 14:07:09", "2024-12-25 00:00:00", None, None],
+            },
+            title="DataBrew spelling: mm is the month, MM after HH: the minutes",
+        ),
+        Example(
+            given={"t": [_dt(2024, 3, 5, 14, 7, 9, 900000), None]},
+            params={"sourceColumn": "t", "dateTimeFormat": "MM/dd/yy HH:mm:ss", "targetColumn": "f"},
+            expect={"t": [_dt(2024, 3, 5, 14, 7, 9, 900000), None], "f": ["03/05/24 14:07:09", None]},
+            title="Java spelling: MM is the month, mm after HH: the minutes",
+        ),
+        Example(
+            given={"d": [_d(2024, 3, 5), None]},
+            params={"sourceColumn": "d", "dateTimeFormat": "month*dd*yyyy", "targetColumn": "f"},
+            expect={"d": [_d(2024, 3, 5), None], "f": ["March*05*2024", None]},
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": "22:10:47", "dateTimeFormat": "HH:MM:SS", "targetColumn": "f"},
+            expect={"id": [1], "f": ["22:10:47"]},
+        ),
+        Example(
+            given={"s": ["2024-03-05 14:07:09", "2024-03-05 00:30:00", None]},
+            params={"sourceColumn": "s", "dateTimeFormat": "dd mon yyyy, hh:mm a", "targetColumn": "f"},
+            expect={
+                "s": ["2024-03-05 14:07:09", "2024-03-05 00:30:00", None],
+                "f": ["05 Mar 2024, 02:07 PM", "05 Mar 2024, 12:30 AM", None],
+            },
+        ),
+        Example(
+            given={"s": ["2024-03-05 14:07:09", None]},
+            params={
+                "sourceColumn": "s",
+                "dateTimeFormat": "yyyy-MM-dd'T'HHmmss' é 100%'",
+                "targetColumn": "f",
+            },
+            expect={"s": ["2024-03-05 14:07:09", None], "f": ["2024-03-05T140709 é 100%", None]},
+            title="quoted literal text; mm right after HH is the minutes",
+        ),
+        Example(
+            given={"s": ["2024-03-05 14:07:09", None]},
+            params={"sourceColumn": "s", "dateTimeFormat": "yyyyMMdd mm:ss", "targetColumn": "f"},
+            expect={"s": ["2024-03-05 14:07:09", None], "f": ["20240305 07:09", None]},
+            title="MM away from time fields is the month; mm before :ss the minutes",
+        ),
     )
 
     @model_validator(mode="after")
@@ -758,20 +843,56 @@ class FormatDate(ColumnFunction):
     source_column: DateInputColumn
     target_date_format: DateFormat
     examples: ClassVar = (
-        Example(given={"DoB": ["1/2/1908", "12/30/2019", "6/3/1928", None, "2019-12-30", "13/01/2020",
-                               "2/30/2020", "", "01-02-1908"]},
-                params={"sourceColumn": "DoB", "targetDateFormat": "MM-dd-yyyy"},
-                expect={"DoB": ["01-02-1908", "12-30-2019", "06-03-1928", None, "12-30-2019", None,
-                                None, None, "01-02-1908"]},
-                title="a real DataBrew export: Java-style format on US dates"),
-        Example(given={"d": [_d(2024, 3, 5), None]}, params={"sourceColumn": "d", "targetDateFormat": "dd month yyyy"},
-                expect={"d": ["05 March 2024", None]}),
-        Example(given={"d": ["2024-11-05 10:00:00", None]}, params={"sourceColumn": "d", "targetDateFormat": "mm/dd/yyyy"},
-                expect={"d": ["11/05/2024", None]}),
-        Example(given={"t": [_dt(2024, 11, 5, 23, 0), None]}, params={"sourceColumn": "t", "targetDateFormat": "month yyyy"},
-                expect={"t": ["November 2024", None]}),
-        Example(given={"s": ["7/4/1976", None]}, params={"sourceColumn": "s", "targetDateFormat": "dd month"},
-                expect={"s": ["04 July", None]}),
+        Example(
+            given={
+                "DoB": [
+                    "1/2/1908",
+                    "12/30/2019",
+                    "6/3/1928",
+                    None,
+                    "2019-12-30",
+                    "13/01/2020",
+                    "2/30/2020",
+                    "",
+                    "01-02-1908",
+                ]
+            },
+            params={"sourceColumn": "DoB", "targetDateFormat": "MM-dd-yyyy"},
+            expect={
+                "DoB": [
+                    "01-02-1908",
+                    "12-30-2019",
+                    "06-03-1928",
+                    None,
+                    "12-30-2019",
+                    None,
+                    None,
+                    None,
+                    "01-02-1908",
+                ]
+            },
+            title="a real DataBrew export: Java-style format on US dates",
+        ),
+        Example(
+            given={"d": [_d(2024, 3, 5), None]},
+            params={"sourceColumn": "d", "targetDateFormat": "dd month yyyy"},
+            expect={"d": ["05 March 2024", None]},
+        ),
+        Example(
+            given={"d": ["2024-11-05 10:00:00", None]},
+            params={"sourceColumn": "d", "targetDateFormat": "mm/dd/yyyy"},
+            expect={"d": ["11/05/2024", None]},
+        ),
+        Example(
+            given={"t": [_dt(2024, 11, 5, 23, 0), None]},
+            params={"sourceColumn": "t", "targetDateFormat": "month yyyy"},
+            expect={"t": ["November 2024", None]},
+        ),
+        Example(
+            given={"s": ["7/4/1976", None]},
+            params={"sourceColumn": "s", "targetDateFormat": "dd month"},
+            expect={"s": ["04 July", None]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -788,7 +909,8 @@ class FormatDate(ColumnFunction):
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         ltype = ctx.schema_of(df)[self.source_column]
         s = df[self.source_column]
-        return {self.source_column: wrap(format_pandas(instant_pandas(s, ltype, us_dates=True), self.spec()), s)}
+        text = format_pandas(instant_pandas(s, ltype, us_dates=True), self.spec())
+        return {self.source_column: wrap(text, s)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
@@ -809,15 +931,27 @@ class UnixTimeFormat(ColumnOrValue):
     value: Number | None = None
     date_time_format: DateFormat = DEFAULT_FORMAT
     examples: ClassVar = (
-        Example(given={"e": [0, 946684800, -1, None]}, params={"sourceColumn": "e", "targetColumn": "f"},
-                expect={"e": [0, 946684800, -1, None],
-                        "f": ["1970-01-01 00:00:00", "2000-01-01 00:00:00", "1969-12-31 23:59:59", None]}),
-        Example(given={"e": [86400.75, -0.5, 1e300, None]},
-                params={"sourceColumn": "e", "dateTimeFormat": "mm/dd/yyyy HH:MM:SS", "targetColumn": "f"},
-                expect={"e": [86400.75, -0.5, 1e300, None],
-                        "f": ["01/02/1970 00:00:00", "12/31/1969 23:59:59", None, None]}),
-        Example(given={"id": [1]}, params={"value": "1700000000", "dateTimeFormat": "yyyy-MM-dd HH:mm", "targetColumn": "f"},
-                expect={"id": [1], "f": ["2023-11-14 22:13"]}),
+        Example(
+            given={"e": [0, 946684800, -1, None]},
+            params={"sourceColumn": "e", "targetColumn": "f"},
+            expect={
+                "e": [0, 946684800, -1, None],
+                "f": ["1970-01-01 00:00:00", "2000-01-01 00:00:00", "1969-12-31 23:59:59", None],
+            },
+        ),
+        Example(
+            given={"e": [86400.75, -0.5, 1e300, None]},
+            params={"sourceColumn": "e", "dateTimeFormat": "mm/dd/yyyy HH:MM:SS", "targetColumn": "f"},
+            expect={
+                "e": [86400.75, -0.5, 1e300, None],
+                "f": ["01/02/1970 00:00:00", "12/31/1969 23:59:59", None, None],
+            },
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": "1700000000", "dateTimeFormat": "yyyy-MM-dd HH:mm", "targetColumn": "f"},
+            expect={"id": [1], "f": ["2023-11-14 22:13"]},
+        ),
     )
 
     _LOW: ClassVar[int] = -62135596800
@@ -878,37 +1012,73 @@ class DateAdd(_FromDate):
     date_add_value: Integer
     date_time_format: DateFormat | None = None
     examples: ClassVar = (
-        Example(given={"d": [_d(2024, 2, 20), _d(2023, 12, 25), None]},
-                params={"sourceColumn": "d", "units": "DAYS", "dateAddValue": "14", "dateTimeFormat": "mm/dd/yyyy",
-                        "targetColumn": "later"},
-                expect={"d": [_d(2024, 2, 20), _d(2023, 12, 25), None], "later": ["03/05/2024", "01/08/2024", None]},
-                title="DataBrew's documented example"),
-        Example(given={"d": [_d(2024, 1, 31), _d(2023, 1, 31), _d(2024, 3, 15), None]},
-                params={"sourceColumn": "d", "units": "MONTHS", "dateAddValue": 1, "targetColumn": "next"},
-                expect={"d": [_d(2024, 1, 31), _d(2023, 1, 31), _d(2024, 3, 15), None],
-                        "next": [_d(2024, 2, 29), _d(2023, 2, 28), _d(2024, 4, 15), None]}),
-        Example(given={"d": [_d(2024, 1, 15), _d(1970, 3, 31), None]},
-                params={"sourceColumn": "d", "units": "MONTHS", "dateAddValue": -13, "targetColumn": "before"},
-                expect={"d": [_d(2024, 1, 15), _d(1970, 3, 31), None], "before": [_d(2022, 12, 15), _d(1969, 2, 28), None]}),
-        Example(given={"t": [_dt(2024, 1, 1, 3, 0), None]},
-                params={"sourceColumn": "t", "units": "HOURS", "dateAddValue": -5, "targetColumn": "t2"},
-                expect={"t": [_dt(2024, 1, 1, 3, 0), None], "t2": [_dt(2023, 12, 31, 22, 0), None]}),
-        Example(given={"s": ["2024-02-29", "2023-06-30 12:00:00", "x", None]},
-                params={"sourceColumn": "s", "units": "YEARS", "dateAddValue": 1, "targetColumn": "s2"},
-                expect={"s": ["2024-02-29", "2023-06-30 12:00:00", "x", None],
-                        "s2": [_dt(2025, 2, 28), _dt(2024, 6, 30, 12, 0), None, None]}),
-        Example(given={"id": [1]}, params={"value": "2024-05-31", "units": "QUARTERS", "dateAddValue": -1,
-                                           "targetColumn": "q"},
-                expect={"id": [1], "q": [_dt(2024, 2, 29)]}),
-        Example(given={"t": [_dt(2024, 1, 1, 0, 0, 59, 250000), None]},
-                params={"sourceColumn": "t", "units": "MILLISECONDS", "dateAddValue": 1500, "targetColumn": "t2"},
-                expect={"t": [_dt(2024, 1, 1, 0, 0, 59, 250000), None], "t2": [_dt(2024, 1, 1, 0, 1, 0, 750000), None]}),
-        Example(given={"d": [_d(2024, 2, 26), None]},
-                params={"sourceColumn": "d", "units": "WEEKS", "dateAddValue": 1, "targetColumn": "w"},
-                expect={"d": [_d(2024, 2, 26), None], "w": [_d(2024, 3, 4), None]}),
-        Example(given={"d": [_d(2024, 2, 26), None]},
-                params={"sourceColumn": "d", "units": "MINUTES", "dateAddValue": 90, "targetColumn": "m"},
-                expect={"d": [_d(2024, 2, 26), None], "m": [_dt(2024, 2, 26, 1, 30), None]}),
+        Example(
+            given={"d": [_d(2024, 2, 20), _d(2023, 12, 25), None]},
+            params={
+                "sourceColumn": "d",
+                "units": "DAYS",
+                "dateAddValue": "14",
+                "dateTimeFormat": "mm/dd/yyyy",
+                "targetColumn": "later",
+            },
+            expect={
+                "d": [_d(2024, 2, 20), _d(2023, 12, 25), None],
+                "later": ["03/05/2024", "01/08/2024", None],
+            },
+            title="DataBrew's documented example",
+        ),
+        Example(
+            given={"d": [_d(2024, 1, 31), _d(2023, 1, 31), _d(2024, 3, 15), None]},
+            params={"sourceColumn": "d", "units": "MONTHS", "dateAddValue": 1, "targetColumn": "next"},
+            expect={
+                "d": [_d(2024, 1, 31), _d(2023, 1, 31), _d(2024, 3, 15), None],
+                "next": [_d(2024, 2, 29), _d(2023, 2, 28), _d(2024, 4, 15), None],
+            },
+        ),
+        Example(
+            given={"d": [_d(2024, 1, 15), _d(1970, 3, 31), None]},
+            params={"sourceColumn": "d", "units": "MONTHS", "dateAddValue": -13, "targetColumn": "before"},
+            expect={
+                "d": [_d(2024, 1, 15), _d(1970, 3, 31), None],
+                "before": [_d(2022, 12, 15), _d(1969, 2, 28), None],
+            },
+        ),
+        Example(
+            given={"t": [_dt(2024, 1, 1, 3, 0), None]},
+            params={"sourceColumn": "t", "units": "HOURS", "dateAddValue": -5, "targetColumn": "t2"},
+            expect={"t": [_dt(2024, 1, 1, 3, 0), None], "t2": [_dt(2023, 12, 31, 22, 0), None]},
+        ),
+        Example(
+            given={"s": ["2024-02-29", "2023-06-30 12:00:00", "x", None]},
+            params={"sourceColumn": "s", "units": "YEARS", "dateAddValue": 1, "targetColumn": "s2"},
+            expect={
+                "s": ["2024-02-29", "2023-06-30 12:00:00", "x", None],
+                "s2": [_dt(2025, 2, 28), _dt(2024, 6, 30, 12, 0), None, None],
+            },
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": "2024-05-31", "units": "QUARTERS", "dateAddValue": -1, "targetColumn": "q"},
+            expect={"id": [1], "q": [_dt(2024, 2, 29)]},
+        ),
+        Example(
+            given={"t": [_dt(2024, 1, 1, 0, 0, 59, 250000), None]},
+            params={"sourceColumn": "t", "units": "MILLISECONDS", "dateAddValue": 1500, "targetColumn": "t2"},
+            expect={
+                "t": [_dt(2024, 1, 1, 0, 0, 59, 250000), None],
+                "t2": [_dt(2024, 1, 1, 0, 1, 0, 750000), None],
+            },
+        ),
+        Example(
+            given={"d": [_d(2024, 2, 26), None]},
+            params={"sourceColumn": "d", "units": "WEEKS", "dateAddValue": 1, "targetColumn": "w"},
+            expect={"d": [_d(2024, 2, 26), None], "w": [_d(2024, 3, 4), None]},
+        ),
+        Example(
+            given={"d": [_d(2024, 2, 26), None]},
+            params={"sourceColumn": "d", "units": "MINUTES", "dateAddValue": 90, "targetColumn": "m"},
+            expect={"d": [_d(2024, 2, 26), None], "m": [_dt(2024, 2, 26, 1, 30), None]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -916,6 +1086,9 @@ class DateAdd(_FromDate):
         if self.date_time_format is not None:
             _format_spec(self.date_time_format, self.operation, "dateTimeFormat")
         return self
+
+    def spec(self) -> DateFormatSpec:
+        return _format_spec(self.date_time_format or DEFAULT_FORMAT, self.operation, "dateTimeFormat")
 
     def result_type(self, source: LType) -> LType:
         if self.date_time_format is not None:
@@ -931,7 +1104,7 @@ class DateAdd(_FromDate):
             moved = _from_micros(pc.add(_micros(ts), self.units.micros * self.date_add_value))
         kind = self.result_type(source)
         if kind is LType.STRING:
-            return format_pandas(moved, _format_spec(self.date_time_format or "", self.operation, "dateTimeFormat"))
+            return format_pandas(moved, self.spec())
         if kind is LType.DATE:
             return pc.cast(pc.cast(moved, pa.timestamp("us")), pa.date32())
         return moved
@@ -940,7 +1113,7 @@ class DateAdd(_FromDate):
         moved = F.timestamp_add(self.units.spark, F.lit(self.date_add_value), ts)
         kind = self.result_type(source)
         if kind is LType.STRING:
-            return format_spark(moved, _format_spec(self.date_time_format or "", self.operation, "dateTimeFormat"))
+            return format_spark(moved, self.spec())
         if kind is LType.DATE:
             return moved.cast("date")
         return moved
@@ -965,43 +1138,121 @@ class DateDiff(ColumnFunction):
     units: enum_param(Unit)  # type: ignore[valid-type]
     target_column: NewColumn
     examples: ClassVar = (
-        Example(given={"id": [1, 2]}, params={"value1": "2020-01-01", "value2": "2020-10-06", "units": "DAYS",
-                                              "targetColumn": "days"},
-                expect={"id": [1, 2], "days": [279, 279]}, title="DataBrew's documented example"),
-        Example(given={"a": ["2020-01-31 10:00:00", "2020-03-01 09:00:00", "2024-01-15", "2020-02-29", None, "2020-01-01"],
-                       "b": ["2020-03-01 09:00:00", "2020-01-31 10:00:00", "2025-03-15", "2021-02-28", "2020-01-01", "bad"]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "MONTHS", "targetColumn": "months"},
-                expect={"a": ["2020-01-31 10:00:00", "2020-03-01 09:00:00", "2024-01-15", "2020-02-29", None, "2020-01-01"],
-                        "months": [0, -1, 14, 11, None, None],
-                        "b": ["2020-03-01 09:00:00", "2020-01-31 10:00:00", "2025-03-15", "2021-02-28", "2020-01-01", "bad"]}),
-        Example(given={"a": [_d(2020, 2, 29), _d(2020, 1, 1), _d(2021, 3, 31), None],
-                       "b": [_d(2021, 2, 28), _d(2022, 12, 31), _d(2020, 1, 1), _d(2020, 1, 1)]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "YEARS", "targetColumn": "years"},
-                expect={"a": [_d(2020, 2, 29), _d(2020, 1, 1), _d(2021, 3, 31), None], "years": [0, 2, -1, None],
-                        "b": [_d(2021, 2, 28), _d(2022, 12, 31), _d(2020, 1, 1), _d(2020, 1, 1)]}),
-        Example(given={"t": [_dt(2024, 1, 2, 0, 0), _dt(2023, 12, 31, 23, 0), None]},
-                params={"sourceColumn1": "t", "value2": "2024-01-01 00:30:00", "units": "HOURS", "targetColumn": "h"},
-                expect={"t": [_dt(2024, 1, 2, 0, 0), _dt(2023, 12, 31, 23, 0), None], "h": [-23, 1, None]}),
-        Example(given={"t": [_dt(2024, 1, 1, 0, 0, 1, 500000), _dt(2023, 12, 31, 23, 59, 59, 999000), None]},
-                params={"value1": "2024-01-01", "sourceColumn2": "t", "units": "MILLISECONDS", "targetColumn": "ms"},
-                expect={"t": [_dt(2024, 1, 1, 0, 0, 1, 500000), _dt(2023, 12, 31, 23, 59, 59, 999000), None],
-                        "ms": [1500, -1, None]}),
-        Example(given={"a": ["2024-01-01", "2024-01-01", None], "b": ["2024-03-31", "2023-12-24 12:00:00", "2024-01-01"]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "WEEKS", "targetColumn": "w"},
-                expect={"a": ["2024-01-01", "2024-01-01", None], "w": [12, -1, None],
-                        "b": ["2024-03-31", "2023-12-24 12:00:00", "2024-01-01"]}),
-        Example(given={"a": ["2024-01-01", "2024-01-01"], "b": ["2024-03-31", "2023-10-01 00:00:00"]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "QUARTERS", "targetColumn": "q"},
-                expect={"a": ["2024-01-01", "2024-01-01"], "q": [0, -1], "b": ["2024-03-31", "2023-10-01 00:00:00"]}),
-        Example(given={"b": ["2024-01-01 00:01:30", "2023-12-31 23:59:59", None]},
-                params={"sourceColumn2": "b", "value2": "2024-01-01", "units": "SECONDS", "targetColumn": "s"},
-                expect={"b": ["2024-01-01 00:01:30", "2023-12-31 23:59:59", None], "s": [90, -1, None]},
-                title="value2 fills the free first slot"),
+        Example(
+            given={"id": [1, 2]},
+            params={"value1": "2020-01-01", "value2": "2020-10-06", "units": "DAYS", "targetColumn": "days"},
+            expect={"id": [1, 2], "days": [279, 279]},
+            title="DataBrew's documented example",
+        ),
+        Example(
+            given={
+                "a": [
+                    "2020-01-31 10:00:00",
+                    "2020-03-01 09:00:00",
+                    "2024-01-15",
+                    "2020-02-29",
+                    None,
+                    "2020-01-01",
+                ],
+                "b": [
+                    "2020-03-01 09:00:00",
+                    "2020-01-31 10:00:00",
+                    "2025-03-15",
+                    "2021-02-28",
+                    "2020-01-01",
+                    "bad",
+                ],
+            },
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "MONTHS", "targetColumn": "months"},
+            expect={
+                "a": [
+                    "2020-01-31 10:00:00",
+                    "2020-03-01 09:00:00",
+                    "2024-01-15",
+                    "2020-02-29",
+                    None,
+                    "2020-01-01",
+                ],
+                "months": [0, -1, 14, 11, None, None],
+                "b": [
+                    "2020-03-01 09:00:00",
+                    "2020-01-31 10:00:00",
+                    "2025-03-15",
+                    "2021-02-28",
+                    "2020-01-01",
+                    "bad",
+                ],
+            },
+        ),
+        Example(
+            given={
+                "a": [_d(2020, 2, 29), _d(2020, 1, 1), _d(2021, 3, 31), None],
+                "b": [_d(2021, 2, 28), _d(2022, 12, 31), _d(2020, 1, 1), _d(2020, 1, 1)],
+            },
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "YEARS", "targetColumn": "years"},
+            expect={
+                "a": [_d(2020, 2, 29), _d(2020, 1, 1), _d(2021, 3, 31), None],
+                "years": [0, 2, -1, None],
+                "b": [_d(2021, 2, 28), _d(2022, 12, 31), _d(2020, 1, 1), _d(2020, 1, 1)],
+            },
+        ),
+        Example(
+            given={"t": [_dt(2024, 1, 2, 0, 0), _dt(2023, 12, 31, 23, 0), None]},
+            params={
+                "sourceColumn1": "t",
+                "value2": "2024-01-01 00:30:00",
+                "units": "HOURS",
+                "targetColumn": "h",
+            },
+            expect={"t": [_dt(2024, 1, 2, 0, 0), _dt(2023, 12, 31, 23, 0), None], "h": [-23, 1, None]},
+        ),
+        Example(
+            given={"t": [_dt(2024, 1, 1, 0, 0, 1, 500000), _dt(2023, 12, 31, 23, 59, 59, 999000), None]},
+            params={
+                "value1": "2024-01-01",
+                "sourceColumn2": "t",
+                "units": "MILLISECONDS",
+                "targetColumn": "ms",
+            },
+            expect={
+                "t": [_dt(2024, 1, 1, 0, 0, 1, 500000), _dt(2023, 12, 31, 23, 59, 59, 999000), None],
+                "ms": [1500, -1, None],
+            },
+        ),
+        Example(
+            given={
+                "a": ["2024-01-01", "2024-01-01", None],
+                "b": ["2024-03-31", "2023-12-24 12:00:00", "2024-01-01"],
+            },
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "WEEKS", "targetColumn": "w"},
+            expect={
+                "a": ["2024-01-01", "2024-01-01", None],
+                "w": [12, -1, None],
+                "b": ["2024-03-31", "2023-12-24 12:00:00", "2024-01-01"],
+            },
+        ),
+        Example(
+            given={"a": ["2024-01-01", "2024-01-01"], "b": ["2024-03-31", "2023-10-01 00:00:00"]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "units": "QUARTERS", "targetColumn": "q"},
+            expect={
+                "a": ["2024-01-01", "2024-01-01"],
+                "q": [0, -1],
+                "b": ["2024-03-31", "2023-10-01 00:00:00"],
+            },
+        ),
+        Example(
+            given={"b": ["2024-01-01 00:01:30", "2023-12-31 23:59:59", None]},
+            params={"sourceColumn2": "b", "value2": "2024-01-01", "units": "SECONDS", "targetColumn": "s"},
+            expect={"b": ["2024-01-01 00:01:30", "2023-12-31 23:59:59", None], "s": [90, -1, None]},
+            title="value2 fills the free first slot",
+        ),
     )
 
     @model_validator(mode="after")
     def _two_inputs(self) -> DateDiff:
-        given = [p for p in (self.source_column1, self.source_column2, self.value1, self.value2) if p is not None]
+        given = [
+            p for p in (self.source_column1, self.source_column2, self.value1, self.value2) if p is not None
+        ]
         if len(given) != 2:
             raise ParameterError(
                 "give exactly two dates: sourceColumn1/value1 and sourceColumn2/value2",
@@ -1022,7 +1273,8 @@ class DateDiff(ColumnFunction):
                 slot = own if slots[own] is None else 1 - own
                 slots[slot] = ("value", value)
         first, second = slots
-        assert first is not None and second is not None  # noqa: S101  (ensured by the validator)
+        if first is None or second is None:  # the validator makes this impossible
+            raise ParameterError("give two dates", operation=self.operation, parameter="sourceColumn1")
         return first, second
 
     def produced(self, schema: Schema) -> dict[str, LType]:
@@ -1063,4 +1315,3 @@ class DateDiff(ColumnFunction):
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         first, second = (self._spark_operand(df, ctx, op) for op in self.operands())
         return {self.target_column: F.timestamp_diff(self.units.spark, first, second).cast("long")}
-

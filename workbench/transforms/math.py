@@ -15,7 +15,6 @@ Rules shared by every transform here (docs/semantics.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -227,17 +226,24 @@ class Add(_Binary):
     operation = "ADD"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"a": [1, -2, None, 4], "b": [10, 5, 3, None]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "a_plus_b"},
-                expect={"a": [1, -2, None, 4], "a_plus_b": [11, 3, None, None], "b": [10, 5, 3, None]},
-                expect_schema={"a_plus_b": "integer"}),
-        Example(given={"w": [1.5, -0.25, None]},
-                params={"sourceColumn1": "w", "value1": "2", "targetColumn": "w2"},
-                title="DataBrew's short form: value1 is the second operand",
-                expect={"w": [1.5, -0.25, None], "w2": [3.5, 1.75, None]}),
-        Example(given={"n": [1, None, -7]},
-                params={"value1": "0.5", "sourceColumn2": "n", "targetColumn": "m"},
-                expect={"n": [1, None, -7], "m": [1.5, None, -6.5]}, expect_schema={"m": "double"}),
+        Example(
+            given={"a": [1, -2, None, 4], "b": [10, 5, 3, None]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "a_plus_b"},
+            expect={"a": [1, -2, None, 4], "a_plus_b": [11, 3, None, None], "b": [10, 5, 3, None]},
+            expect_schema={"a_plus_b": "integer"},
+        ),
+        Example(
+            given={"w": [1.5, -0.25, None]},
+            params={"sourceColumn1": "w", "value1": "2", "targetColumn": "w2"},
+            title="DataBrew's short form: value1 is the second operand",
+            expect={"w": [1.5, -0.25, None], "w2": [3.5, 1.75, None]},
+        ),
+        Example(
+            given={"n": [1, None, -7]},
+            params={"value1": "0.5", "sourceColumn2": "n", "targetColumn": "m"},
+            expect={"n": [1, None, -7], "m": [1.5, None, -6.5]},
+            expect_schema={"m": "double"},
+        ),
     )
 
     def _short_form(self) -> bool:
@@ -277,16 +283,23 @@ class Subtract(_Binary):
     operation = "SUBTRACT"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"kg": [70.5, 10.0, None]},
-                params={"sourceColumn1": "kg", "value2": "10", "targetColumn": "less"},
-                expect={"kg": [70.5, 10.0, None], "less": [60.5, 0.0, None]}),
-        Example(given={"a": [5, -3, None], "b": [8, -3, 1]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "d"},
-                expect={"a": [5, -3, None], "d": [-3, 0, None], "b": [8, -3, 1]},
-                expect_schema={"d": "integer"}),
-        Example(given={"b": [1, 150, None]},
-                params={"value1": "100", "sourceColumn2": "b", "targetColumn": "left"},
-                expect={"b": [1, 150, None], "left": [99, -50, None]}, expect_schema={"left": "integer"}),
+        Example(
+            given={"kg": [70.5, 10.0, None]},
+            params={"sourceColumn1": "kg", "value2": "10", "targetColumn": "less"},
+            expect={"kg": [70.5, 10.0, None], "less": [60.5, 0.0, None]},
+        ),
+        Example(
+            given={"a": [5, -3, None], "b": [8, -3, 1]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "d"},
+            expect={"a": [5, -3, None], "d": [-3, 0, None], "b": [8, -3, 1]},
+            expect_schema={"d": "integer"},
+        ),
+        Example(
+            given={"b": [1, 150, None]},
+            params={"value1": "100", "sourceColumn2": "b", "targetColumn": "left"},
+            expect={"b": [1, 150, None], "left": [99, -50, None]},
+            expect_schema={"left": "integer"},
+        ),
     )
 
     def pandas_pair(self, a: Any, b: Any, integer: bool) -> Any:
@@ -305,13 +318,17 @@ class Multiply(_Binary):
     operation = "MULTIPLY"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"qty": [3, 0, None, -2], "price": [2.5, 9.99, 1.0, 4.0]},
-                params={"sourceColumn1": "qty", "sourceColumn2": "price", "targetColumn": "total"},
-                expect={"qty": [3, 0, None, -2], "total": [7.5, 0.0, None, -8.0],
-                        "price": [2.5, 9.99, 1.0, 4.0]}),
-        Example(given={"n": [4, -5, None]},
-                params={"sourceColumn1": "n", "value2": "3", "targetColumn": "n3"},
-                expect={"n": [4, -5, None], "n3": [12, -15, None]}, expect_schema={"n3": "integer"}),
+        Example(
+            given={"qty": [3, 0, None, -2], "price": [2.5, 9.99, 1.0, 4.0]},
+            params={"sourceColumn1": "qty", "sourceColumn2": "price", "targetColumn": "total"},
+            expect={"qty": [3, 0, None, -2], "total": [7.5, 0.0, None, -8.0], "price": [2.5, 9.99, 1.0, 4.0]},
+        ),
+        Example(
+            given={"n": [4, -5, None]},
+            params={"sourceColumn1": "n", "value2": "3", "targetColumn": "n3"},
+            expect={"n": [4, -5, None], "n3": [12, -15, None]},
+            expect_schema={"n3": "integer"},
+        ),
     )
 
     def pandas_pair(self, a: Any, b: Any, integer: bool) -> Any:
@@ -330,16 +347,23 @@ class Divide(_Binary):
     operation = "DIVIDE"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"a": [7, -9, 5, None, 0], "b": [2, 3, 0, 4, 5]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "q"},
-                expect={"a": [7, -9, 5, None, 0], "q": [3.5, -3.0, None, None, 0.0], "b": [2, 3, 0, 4, 5]},
-                expect_schema={"q": "double"}),
-        Example(given={"x": [1.5, -3.0, None]},
-                params={"sourceColumn1": "x", "value2": "0", "targetColumn": "q"},
-                title="a zero divisor gives null", expect={"x": [1.5, -3.0, None], "q": [None, None, None]}),
-        Example(given={"d": [4.0, 0.0, -0.5, None]},
-                params={"value1": "1", "sourceColumn2": "d", "targetColumn": "inv"},
-                expect={"d": [4.0, 0.0, -0.5, None], "inv": [0.25, None, -2.0, None]}),
+        Example(
+            given={"a": [7, -9, 5, None, 0], "b": [2, 3, 0, 4, 5]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "q"},
+            expect={"a": [7, -9, 5, None, 0], "q": [3.5, -3.0, None, None, 0.0], "b": [2, 3, 0, 4, 5]},
+            expect_schema={"q": "double"},
+        ),
+        Example(
+            given={"x": [1.5, -3.0, None]},
+            params={"sourceColumn1": "x", "value2": "0", "targetColumn": "q"},
+            title="a zero divisor gives null",
+            expect={"x": [1.5, -3.0, None], "q": [None, None, None]},
+        ),
+        Example(
+            given={"d": [4.0, 0.0, -0.5, None]},
+            params={"value1": "1", "sourceColumn2": "d", "targetColumn": "inv"},
+            expect={"d": [4.0, 0.0, -0.5, None], "inv": [0.25, None, -2.0, None]},
+        ),
     )
 
     def result_type(self, types: list[LType]) -> LType:
@@ -364,14 +388,21 @@ class Mod(_Binary):
     operation = "MOD"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"a": [7, -7, 7, 9, None, 4], "b": [3, 3, -3, 0, 2, None]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "r"},
-                expect={"a": [7, -7, 7, 9, None, 4], "r": [1, -1, 1, None, None, None],
-                        "b": [3, 3, -3, 0, 2, None]},
-                expect_schema={"r": "integer"}),
-        Example(given={"x": [5.5, -5.5, 4.0, None]},
-                params={"sourceColumn1": "x", "value2": "2", "targetColumn": "r"},
-                expect={"x": [5.5, -5.5, 4.0, None], "r": [1.5, -1.5, 0.0, None]}),
+        Example(
+            given={"a": [7, -7, 7, 9, None, 4], "b": [3, 3, -3, 0, 2, None]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "r"},
+            expect={
+                "a": [7, -7, 7, 9, None, 4],
+                "r": [1, -1, 1, None, None, None],
+                "b": [3, 3, -3, 0, 2, None],
+            },
+            expect_schema={"r": "integer"},
+        ),
+        Example(
+            given={"x": [5.5, -5.5, 4.0, None]},
+            params={"sourceColumn1": "x", "value2": "2", "targetColumn": "r"},
+            expect={"x": [5.5, -5.5, 4.0, None], "r": [1.5, -1.5, 0.0, None]},
+        ),
     )
 
     def pandas_pair(self, a: Any, b: Any, integer: bool) -> Any:
@@ -393,15 +424,27 @@ class Absolute(_Unary):
     operation = "ABSOLUTE"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [-1.5, 2.0, None, -0.0]}, params={"sourceColumn": "x", "targetColumn": "abs_x"},
-                expect={"x": [-1.5, 2.0, None, -0.0], "abs_x": [1.5, 2.0, None, 0.0]}),
-        Example(given={"n": [-3, 0, 7, None]}, params={"sourceColumn": "n", "targetColumn": "m"},
-                expect={"n": [-3, 0, 7, None], "m": [3, 0, 7, None]}, expect_schema={"m": "integer"}),
-        Example(given={"d": [Decimal("-12.345"), Decimal("0.5"), None]}, schema={"d": "decimal"},
-                params={"sourceColumn": "d", "targetColumn": "m"},
-                expect={"d": [Decimal("-12.345"), Decimal("0.5"), None],
-                        "m": [Decimal("12.345"), Decimal("0.5"), None]},
-                expect_schema={"m": "decimal"}),
+        Example(
+            given={"x": [-1.5, 2.0, None, -0.0]},
+            params={"sourceColumn": "x", "targetColumn": "abs_x"},
+            expect={"x": [-1.5, 2.0, None, -0.0], "abs_x": [1.5, 2.0, None, 0.0]},
+        ),
+        Example(
+            given={"n": [-3, 0, 7, None]},
+            params={"sourceColumn": "n", "targetColumn": "m"},
+            expect={"n": [-3, 0, 7, None], "m": [3, 0, 7, None]},
+            expect_schema={"m": "integer"},
+        ),
+        Example(
+            given={"d": [Decimal("-12.345"), Decimal("0.5"), None]},
+            schema={"d": "decimal"},
+            params={"sourceColumn": "d", "targetColumn": "m"},
+            expect={
+                "d": [Decimal("-12.345"), Decimal("0.5"), None],
+                "m": [Decimal("12.345"), Decimal("0.5"), None],
+            },
+            expect_schema={"m": "decimal"},
+        ),
     )
 
     def result_type(self, types: list[LType]) -> LType:
@@ -423,10 +466,17 @@ class Negate(_Unary):
     operation = "NEGATE"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"n": [3, -4, 0, None]}, params={"sourceColumn": "n", "targetColumn": "neg"},
-                expect={"n": [3, -4, 0, None], "neg": [-3, 4, 0, None]}, expect_schema={"neg": "integer"}),
-        Example(given={"x": [2.5, -0.125, None]}, params={"sourceColumn": "x", "targetColumn": "neg"},
-                expect={"x": [2.5, -0.125, None], "neg": [-2.5, 0.125, None]}),
+        Example(
+            given={"n": [3, -4, 0, None]},
+            params={"sourceColumn": "n", "targetColumn": "neg"},
+            expect={"n": [3, -4, 0, None], "neg": [-3, 4, 0, None]},
+            expect_schema={"neg": "integer"},
+        ),
+        Example(
+            given={"x": [2.5, -0.125, None]},
+            params={"sourceColumn": "x", "targetColumn": "neg"},
+            expect={"x": [2.5, -0.125, None], "neg": [-2.5, 0.125, None]},
+        ),
     )
 
     def result_type(self, types: list[LType]) -> LType:
@@ -482,12 +532,17 @@ class Ceiling(_ToInteger, _ColumnOrNumber):
     value_param: ClassVar[str] = "value1"
     value1: Number | None = None
     examples: ClassVar = (
-        Example(given={"kg": [2.1, -2.9, 3.0, None, 1e300]},
-                params={"sourceColumn": "kg", "targetColumn": "up"},
-                expect={"kg": [2.1, -2.9, 3.0, None, 1e300], "up": [3, -2, 3, None, None]},
-                expect_schema={"up": "integer"}),
-        Example(given={"id": [1, 2]}, params={"value1": "4.2", "targetColumn": "c"},
-                expect={"id": [1, 2], "c": [5, 5]}),
+        Example(
+            given={"kg": [2.1, -2.9, 3.0, None, 1e300]},
+            params={"sourceColumn": "kg", "targetColumn": "up"},
+            expect={"kg": [2.1, -2.9, 3.0, None, 1e300], "up": [3, -2, 3, None, None]},
+            expect_schema={"up": "integer"},
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value1": "4.2", "targetColumn": "c"},
+            expect={"id": [1, 2], "c": [5, 5]},
+        ),
     )
 
     def pandas_double(self, a: Any) -> Any:
@@ -509,11 +564,17 @@ class Floor(_ToInteger, _ColumnOrNumber):
     value_param: ClassVar[str] = "value"
     value: Number | None = None
     examples: ClassVar = (
-        Example(given={"x": [2.9, -2.1, -3.0, None]}, params={"sourceColumn": "x", "targetColumn": "down"},
-                expect={"x": [2.9, -2.1, -3.0, None], "down": [2, -3, -3, None]},
-                expect_schema={"down": "integer"}),
-        Example(given={"n": [5, -5, None]}, params={"sourceColumn": "n", "targetColumn": "down"},
-                expect={"n": [5, -5, None], "down": [5, -5, None]}),
+        Example(
+            given={"x": [2.9, -2.1, -3.0, None]},
+            params={"sourceColumn": "x", "targetColumn": "down"},
+            expect={"x": [2.9, -2.1, -3.0, None], "down": [2, -3, -3, None]},
+            expect_schema={"down": "integer"},
+        ),
+        Example(
+            given={"n": [5, -5, None]},
+            params={"sourceColumn": "n", "targetColumn": "down"},
+            expect={"n": [5, -5, None], "down": [5, -5, None]},
+        ),
     )
 
     def pandas_double(self, a: Any) -> Any:
@@ -533,13 +594,18 @@ class Round(_ToInteger, _Unary):
     operation = "ROUND"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None]},
-                params={"sourceColumn": "r", "targetColumn": "rr"},
-                expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None], "rr": [3, -3, 2, 1, 0, None]},
-                expect_schema={"rr": "integer"}),
-        Example(given={"d": [Decimal("7.5"), Decimal("-0.5"), None]}, schema={"d": "decimal"},
-                params={"sourceColumn": "d", "targetColumn": "rr"},
-                expect={"d": [Decimal("7.5"), Decimal("-0.5"), None], "rr": [8, -1, None]}),
+        Example(
+            given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None]},
+            params={"sourceColumn": "r", "targetColumn": "rr"},
+            expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None], "rr": [3, -3, 2, 1, 0, None]},
+            expect_schema={"rr": "integer"},
+        ),
+        Example(
+            given={"d": [Decimal("7.5"), Decimal("-0.5"), None]},
+            schema={"d": "decimal"},
+            params={"sourceColumn": "d", "targetColumn": "rr"},
+            expect={"d": [Decimal("7.5"), Decimal("-0.5"), None], "rr": [8, -1, None]},
+        ),
     )
 
     def pandas_double(self, a: Any) -> Any:
@@ -559,12 +625,17 @@ class Sign(_ToInteger, _Unary):
     operation = "SIGN"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [-4.5, 0.0, 3.25, None, float("inf")]},
-                params={"sourceColumn": "x", "targetColumn": "s"},
-                expect={"x": [-4.5, 0.0, 3.25, None, float("inf")], "s": [-1, 0, 1, None, 1]},
-                expect_schema={"s": "integer"}),
-        Example(given={"n": [-7, 0, 12, None]}, params={"sourceColumn": "n", "targetColumn": "s"},
-                expect={"n": [-7, 0, 12, None], "s": [-1, 0, 1, None]}),
+        Example(
+            given={"x": [-4.5, 0.0, 3.25, None, float("inf")]},
+            params={"sourceColumn": "x", "targetColumn": "s"},
+            expect={"x": [-4.5, 0.0, 3.25, None, float("inf")], "s": [-1, 0, 1, None, 1]},
+            expect_schema={"s": "integer"},
+        ),
+        Example(
+            given={"n": [-7, 0, 12, None]},
+            params={"sourceColumn": "n", "targetColumn": "s"},
+            expect={"n": [-7, 0, 12, None], "s": [-1, 0, 1, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -583,8 +654,11 @@ class Exponent(_Unary):
     operation = "EXPONENT"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [0, 1, -1, None]}, params={"sourceColumn": "x", "targetColumn": "ex"},
-                expect={"x": [0, 1, -1, None], "ex": [1.0, 2.718281828459045, 0.36787944117144233, None]}),
+        Example(
+            given={"x": [0, 1, -1, None]},
+            params={"sourceColumn": "x", "targetColumn": "ex"},
+            expect={"x": [0, 1, -1, None], "ex": [1.0, 2.718281828459045, 0.36787944117144233, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -603,9 +677,11 @@ class Ln(_Unary):
     operation = "LN"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]},
-                params={"sourceColumn": "x", "targetColumn": "ln"},
-                expect={"x": [1.0, 2.718281828459045, 0.0, -1.0, None], "ln": [0.0, 1.0, None, None, None]}),
+        Example(
+            given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]},
+            params={"sourceColumn": "x", "targetColumn": "ln"},
+            expect={"x": [1.0, 2.718281828459045, 0.0, -1.0, None], "ln": [0.0, 1.0, None, None, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -629,14 +705,21 @@ class Log(_Unary):
     category = Category.MATH
     base: Number = 10
     examples: ClassVar = (
-        Example(given={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None]},
-                params={"sourceColumn": "x", "targetColumn": "lg"},
-                expect={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None],
-                        "lg": [2.0, 0.0, -3.0, None, None, None]}),
-        Example(given={"n": [8, 1, None]}, params={"sourceColumn": "n", "targetColumn": "l2", "base": "2"},
-                expect={"n": [8, 1, None], "l2": [3.0, 0.0, None]}),
-        Example(given={"n": [81, 3]}, params={"sourceColumn": "n", "targetColumn": "l3", "base": "3"},
-                expect={"n": [81, 3], "l3": [4.0, 1.0]}),
+        Example(
+            given={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None]},
+            params={"sourceColumn": "x", "targetColumn": "lg"},
+            expect={"x": [100.0, 1.0, 0.001, 0.0, -10.0, None], "lg": [2.0, 0.0, -3.0, None, None, None]},
+        ),
+        Example(
+            given={"n": [8, 1, None]},
+            params={"sourceColumn": "n", "targetColumn": "l2", "base": "2"},
+            expect={"n": [8, 1, None], "l2": [3.0, 0.0, None]},
+        ),
+        Example(
+            given={"n": [81, 3]},
+            params={"sourceColumn": "n", "targetColumn": "l3", "base": "3"},
+            expect={"n": [81, 3], "l3": [4.0, 1.0]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -679,8 +762,11 @@ class SquareRoot(_Unary):
     operation = "SQUARE_ROOT"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"x": [16, 2, 0, -4, None]}, params={"sourceColumn": "x", "targetColumn": "root"},
-                expect={"x": [16, 2, 0, -4, None], "root": [4.0, 1.4142135623730951, 0.0, None, None]}),
+        Example(
+            given={"x": [16, 2, 0, -4, None]},
+            params={"sourceColumn": "x", "targetColumn": "root"},
+            expect={"x": [16, 2, 0, -4, None], "root": [4.0, 1.4142135623730951, 0.0, None, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -698,9 +784,11 @@ class Degrees(_Unary):
     operation = "DEGREES"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"rad": [math.pi, -math.pi / 2, 0.0, None]},
-                params={"sourceColumn": "rad", "targetColumn": "deg"},
-                expect={"rad": [math.pi, -math.pi / 2, 0.0, None], "deg": [180.0, -90.0, 0.0, None]}),
+        Example(
+            given={"rad": [math.pi, -math.pi / 2, 0.0, None]},
+            params={"sourceColumn": "rad", "targetColumn": "deg"},
+            expect={"rad": [math.pi, -math.pi / 2, 0.0, None], "deg": [180.0, -90.0, 0.0, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -716,8 +804,11 @@ class Radians(_Unary):
     operation = "RADIANS"
     category = Category.MATH
     examples: ClassVar = (
-        Example(given={"deg": [180, -90, 0, None]}, params={"sourceColumn": "deg", "targetColumn": "rad"},
-                expect={"deg": [180, -90, 0, None], "rad": [math.pi, -math.pi / 2, 0.0, None]}),
+        Example(
+            given={"deg": [180, -90, 0, None]},
+            params={"sourceColumn": "deg", "targetColumn": "rad"},
+            expect={"deg": [180, -90, 0, None], "rad": [math.pi, -math.pi / 2, 0.0, None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
@@ -740,15 +831,22 @@ class Power(_ColumnOrNumber):
     value: Number | None = None
     exponent: Number
     examples: ClassVar = (
-        Example(given={"age": [2, -3, 0, None]},
-                params={"sourceColumn": "age", "exponent": "3", "targetColumn": "cubed"},
-                expect={"age": [2, -3, 0, None], "cubed": [8.0, -27.0, 0.0, None]},
-                expect_schema={"cubed": "double"}),
-        Example(given={"x": [4.0, -4.0, 0.0, None]},
-                params={"sourceColumn": "x", "exponent": "-0.5", "targetColumn": "p"},
-                expect={"x": [4.0, -4.0, 0.0, None], "p": [0.5, None, None, None]}),
-        Example(given={"id": [1, 2]}, params={"value": "2", "exponent": "10", "targetColumn": "kib"},
-                expect={"id": [1, 2], "kib": [1024.0, 1024.0]}),
+        Example(
+            given={"age": [2, -3, 0, None]},
+            params={"sourceColumn": "age", "exponent": "3", "targetColumn": "cubed"},
+            expect={"age": [2, -3, 0, None], "cubed": [8.0, -27.0, 0.0, None]},
+            expect_schema={"cubed": "double"},
+        ),
+        Example(
+            given={"x": [4.0, -4.0, 0.0, None]},
+            params={"sourceColumn": "x", "exponent": "-0.5", "targetColumn": "p"},
+            expect={"x": [4.0, -4.0, 0.0, None], "p": [0.5, None, None, None]},
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value": "2", "exponent": "10", "targetColumn": "kib"},
+            expect={"id": [1, 2], "kib": [1024.0, 1024.0]},
+        ),
     )
 
     def result_type(self, types: list[LType]) -> LType:
@@ -789,8 +887,11 @@ class Pi(_MathFunction):
     category = Category.MATH
     target_column: NewColumn
     examples: ClassVar = (
-        Example(given={"id": [1, None]}, params={"targetColumn": "pi"},
-                expect={"id": [1, None], "pi": [math.pi, math.pi]}),
+        Example(
+            given={"id": [1, None]},
+            params={"targetColumn": "pi"},
+            expect={"id": [1, None], "pi": [math.pi, math.pi]},
+        ),
     )
 
     def operands(self) -> list[tuple[str | None, float | None]]:
@@ -865,12 +966,16 @@ class IsEven(_Parity):
     category = Category.MATH
     remainder: ClassVar[float] = 0.0
     examples: ClassVar = (
-        Example(given={"n": [4, 7, 0, -2, -3, None]}, params={"sourceColumn": "n", "targetColumn": "even"},
-                expect={"n": [4, 7, 0, -2, -3, None], "even": [True, False, True, True, False, None]}),
-        Example(given={"x": [4.0, 2.5, -6.0, None, float("inf")]},
-                params={"sourceColumn": "x", "targetColumn": "even",
-                        "trueString": "yes", "falseString": "no"},
-                expect={"x": [4.0, 2.5, -6.0, None, float("inf")], "even": ["yes", "no", "yes", None, "no"]}),
+        Example(
+            given={"n": [4, 7, 0, -2, -3, None]},
+            params={"sourceColumn": "n", "targetColumn": "even"},
+            expect={"n": [4, 7, 0, -2, -3, None], "even": [True, False, True, True, False, None]},
+        ),
+        Example(
+            given={"x": [4.0, 2.5, -6.0, None, float("inf")]},
+            params={"sourceColumn": "x", "targetColumn": "even", "trueString": "yes", "falseString": "no"},
+            expect={"x": [4.0, 2.5, -6.0, None, float("inf")], "even": ["yes", "no", "yes", None, "no"]},
+        ),
     )
 
 
@@ -886,12 +991,15 @@ class IsOdd(_Parity):
     category = Category.MATH
     remainder: ClassVar[float] = 1.0
     examples: ClassVar = (
-        Example(given={"n": [3, 8, -5, 0, None]}, params={"sourceColumn": "n", "targetColumn": "odd"},
-                expect={"n": [3, 8, -5, 0, None], "odd": [True, False, True, False, None]}),
-        Example(given={"x": [3.0, 3.5, -1.0, None]},
-                params={"sourceColumn": "x", "targetColumn": "odd", "trueString": "odd"},
-                expect={"x": [3.0, 3.5, -1.0, None], "odd": ["odd", "false", "odd", None]}),
+        Example(
+            given={"n": [3, 8, -5, 0, None]},
+            params={"sourceColumn": "n", "targetColumn": "odd"},
+            expect={"n": [3, 8, -5, 0, None], "odd": [True, False, True, False, None]},
+        ),
+        Example(
+            given={"x": [3.0, 3.5, -1.0, None]},
+            params={"sourceColumn": "x", "targetColumn": "odd", "trueString": "odd"},
+            expect={"x": [3.0, 3.5, -1.0, None], "odd": ["odd", "false", "odd", None]},
+        ),
     )
 
-
-__all__: Sequence[str] = ()

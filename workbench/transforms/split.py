@@ -73,7 +73,9 @@ class _Split(ColumnFunction):
             if name in schema:
                 raise ParameterError(
                     f"the split writes {name!r}, which already exists; rename that column first",
-                    operation=self.operation, parameter="sourceColumn", column=name,
+                    operation=self.operation,
+                    parameter="sourceColumn",
+                    column=name,
                 )
 
     def output_schema(self, schema: Schema) -> Schema:
@@ -233,7 +235,8 @@ class _DelimiterSplit(_Split):
         if not 1 <= self.limit <= MAX_SPLITS:
             raise ParameterError(
                 f"limit must be between 1 and {MAX_SPLITS} (got {self.limit})",
-                operation=self.operation, parameter="limit",
+                operation=self.operation,
+                parameter="limit",
             )
 
     def pandas_parts(self, a: pa.ChunkedArray) -> list[Any]:
@@ -261,36 +264,74 @@ class SplitColumnSingleDelimiter(_DelimiterSplit):
     include_in_split: Boolean = True
     is_text: Boolean = False
     examples: ClassVar = (
-        Example(title="the parameters of a real DataBrew export: limit 4 gives Address_1 … Address_5",
-                given={"id": [1, 2, 3],
-                       "Address": ["225; Hanson St; Porterville; 30001; US", "9; Main; Oslo", None]},
-                params={"includeInSplit": "true", "isText": "TRUE", "limit": "4", "pattern": ";",
-                        "sourceColumn": "Address"},
-                expect={"id": [1, 2, 3],
-                        "Address_1": ["225;", "9;", None], "Address_2": [" Hanson St;", " Main;", None],
-                        "Address_3": [" Porterville;", " Oslo", None], "Address_4": [" 30001;", None, None],
-                        "Address_5": [" US", None, None]}),
-        Example(title="the delimiter is dropped",
-                given={"Address": ["225; Hanson St; Porterville; 30001; US", "9; Main; Oslo", None]},
-                params={"includeInSplit": "false", "isText": "TRUE", "limit": "4", "pattern": "; ",
-                        "sourceColumn": "Address"},
-                expect={"Address_1": ["225", "9", None], "Address_2": ["Hanson St", "Main", None],
-                        "Address_3": ["Porterville", "Oslo", None], "Address_4": ["30001", None, None],
-                        "Address_5": ["US", None, None]}),
-        Example(title="the delimiter is kept; the last part keeps the rest",
-                given={"url": ["a/b/c/d", "x", "", None, "/é/"]},
-                params={"sourceColumn": "url", "pattern": "/", "limit": "2", "isText": "true"},
-                expect={"url_1": ["a/", "x", "", None, "/"], "url_2": ["b/", None, None, None, "é/"],
-                        "url_3": ["c/d", None, None, None, ""]}),
-        Example(title="a regular expression delimiter",
-                given={"s": ["a1b22c333d", "abc", None]},
-                params={"sourceColumn": "s", "pattern": "[0-9]+", "limit": 2, "includeInSplit": False},
-                expect={"s_1": ["a", "abc", None], "s_2": ["b", None, None], "s_3": ["c333d", None, None]}),
-        Example(title="literal text: the dot is not a wildcard",
-                given={"ip": ["10.0.1.7", "a.b", None]},
-                params={"sourceColumn": "ip", "pattern": ".", "limit": 1, "isText": True,
-                        "includeInSplit": False},
-                expect={"ip_1": ["10", "a", None], "ip_2": ["0.1.7", "b", None]}),
+        Example(
+            title="the parameters of a real DataBrew export: limit 4 gives Address_1 … Address_5",
+            given={
+                "id": [1, 2, 3],
+                "Address": ["225; Hanson St; Porterville; 30001; US", "9; Main; Oslo", None],
+            },
+            params={
+                "includeInSplit": "true",
+                "isText": "TRUE",
+                "limit": "4",
+                "pattern": ";",
+                "sourceColumn": "Address",
+            },
+            expect={
+                "id": [1, 2, 3],
+                "Address_1": ["225;", "9;", None],
+                "Address_2": [" Hanson St;", " Main;", None],
+                "Address_3": [" Porterville;", " Oslo", None],
+                "Address_4": [" 30001;", None, None],
+                "Address_5": [" US", None, None],
+            },
+        ),
+        Example(
+            title="the delimiter is dropped",
+            given={"Address": ["225; Hanson St; Porterville; 30001; US", "9; Main; Oslo", None]},
+            params={
+                "includeInSplit": "false",
+                "isText": "TRUE",
+                "limit": "4",
+                "pattern": "; ",
+                "sourceColumn": "Address",
+            },
+            expect={
+                "Address_1": ["225", "9", None],
+                "Address_2": ["Hanson St", "Main", None],
+                "Address_3": ["Porterville", "Oslo", None],
+                "Address_4": ["30001", None, None],
+                "Address_5": ["US", None, None],
+            },
+        ),
+        Example(
+            title="the delimiter is kept; the last part keeps the rest",
+            given={"url": ["a/b/c/d", "x", "", None, "/é/"]},
+            params={"sourceColumn": "url", "pattern": "/", "limit": "2", "isText": "true"},
+            expect={
+                "url_1": ["a/", "x", "", None, "/"],
+                "url_2": ["b/", None, None, None, "é/"],
+                "url_3": ["c/d", None, None, None, ""],
+            },
+        ),
+        Example(
+            title="a regular expression delimiter",
+            given={"s": ["a1b22c333d", "abc", None]},
+            params={"sourceColumn": "s", "pattern": "[0-9]+", "limit": 2, "includeInSplit": False},
+            expect={"s_1": ["a", "abc", None], "s_2": ["b", None, None], "s_3": ["c333d", None, None]},
+        ),
+        Example(
+            title="literal text: the dot is not a wildcard",
+            given={"ip": ["10.0.1.7", "a.b", None]},
+            params={
+                "sourceColumn": "ip",
+                "pattern": ".",
+                "limit": 1,
+                "isText": True,
+                "includeInSplit": False,
+            },
+            expect={"ip_1": ["10", "a", None], "ip_2": ["0.1.7", "b", None]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -321,31 +362,48 @@ class SplitColumnMultipleDelimiter(_DelimiterSplit):
     category = Category.SPLIT
     pattern_options: structured(ParamKind.PATTERN_OPTIONS, list[PatternOption])  # type: ignore[valid-type]
     examples: ClassVar = (
-        Example(given={"d": ["red, green blue,white", "one", None, ""]},
-                params={"sourceColumn": "d", "limit": "2",
-                        "patternOptions": '[{"pattern":",","includeInSplit":false},'
-                                          '{"pattern":" ","includeInSplit":true}]'},
-                expect={"d_1": ["red", "one", None, ""], "d_2": [" ", None, None, None],
-                        "d_3": ["green blue,white", None, None, None]}),
-        Example(title="listed order decides between delimiters that start at the same place",
-                given={"d": ["a, b,c"]},
-                params={"sourceColumn": "d", "limit": 3,
-                        "patternOptions": [{"pattern": ", ", "includeInSplit": False},
-                                           {"pattern": ",", "includeInSplit": False}]},
-                expect={"d_1": ["a"], "d_2": ["b"], "d_3": ["c"], "d_4": [None]}),
+        Example(
+            given={"d": ["red, green blue,white", "one", None, ""]},
+            params={
+                "sourceColumn": "d",
+                "limit": "2",
+                "patternOptions": '[{"pattern":",","includeInSplit":false},'
+                '{"pattern":" ","includeInSplit":true}]',
+            },
+            expect={
+                "d_1": ["red", "one", None, ""],
+                "d_2": [" ", None, None, None],
+                "d_3": ["green blue,white", None, None, None],
+            },
+        ),
+        Example(
+            title="listed order decides between delimiters that start at the same place",
+            given={"d": ["a, b,c"]},
+            params={
+                "sourceColumn": "d",
+                "limit": 3,
+                "patternOptions": [
+                    {"pattern": ", ", "includeInSplit": False},
+                    {"pattern": ",", "includeInSplit": False},
+                ],
+            },
+            expect={"d_1": ["a"], "d_2": ["b"], "d_3": ["c"], "d_4": [None]},
+        ),
     )
 
     @model_validator(mode="after")
     def _valid(self) -> SplitColumnMultipleDelimiter:
         self._check_limit()
         if not self.pattern_options:
-            raise ParameterError("give at least one delimiter", operation=self.operation,
-                                 parameter="patternOptions")
+            raise ParameterError(
+                "give at least one delimiter", operation=self.operation, parameter="patternOptions"
+            )
         for i, option in enumerate(self.pattern_options):
             problem = delimiter_problem(option.pattern)
             if problem:
-                raise ParameterError(f"delimiter {i + 1}: {problem}", operation=self.operation,
-                                     parameter="patternOptions")
+                raise ParameterError(
+                    f"delimiter {i + 1}: {problem}", operation=self.operation, parameter="patternOptions"
+                )
         try:
             self.delimiters()
         except ValueError as exc:
@@ -409,13 +467,19 @@ class SplitColumnFromStart(_PositionSplit):
     category = Category.SPLIT
     position: Integer
     examples: ClassVar = (
-        Example(given={"first_name": ["Jane", "Zoë", "J", "", None]},
-                params={"position": "1", "sourceColumn": "first_name"},
-                expect={"first_name_1": ["J", "Z", "J", "", None],
-                        "first_name_2": ["ane", "oë", None, None, None]}),
-        Example(given={"code": ["AB-123", "ABC"], "n": [1, None]},
-                params={"position": 3, "sourceColumn": "code"},
-                expect={"code_1": ["AB-", "ABC"], "code_2": ["123", None], "n": [1, None]}),
+        Example(
+            given={"first_name": ["Jane", "Zoë", "J", "", None]},
+            params={"position": "1", "sourceColumn": "first_name"},
+            expect={
+                "first_name_1": ["J", "Z", "J", "", None],
+                "first_name_2": ["ane", "oë", None, None, None],
+            },
+        ),
+        Example(
+            given={"code": ["AB-123", "ABC"], "n": [1, None]},
+            params={"position": 3, "sourceColumn": "code"},
+            expect={"code_1": ["AB-", "ABC"], "code_2": ["123", None], "n": [1, None]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -440,12 +504,16 @@ class SplitColumnFromEnd(_Split):
     category = Category.SPLIT
     position: Integer
     examples: ClassVar = (
-        Example(given={"zip": ["NO-0150", "0150", "150", "", None]},
-                params={"position": "4", "sourceColumn": "zip"},
-                expect={"zip_1": ["NO-", None, None, None, None],
-                        "zip_2": ["0150", "0150", "150", "", None]}),
-        Example(given={"w": ["naïve", "ab"]}, params={"position": 1, "sourceColumn": "w"},
-                expect={"w_1": ["naïv", "a"], "w_2": ["e", "b"]}),
+        Example(
+            given={"zip": ["NO-0150", "0150", "150", "", None]},
+            params={"position": "4", "sourceColumn": "zip"},
+            expect={"zip_1": ["NO-", None, None, None, None], "zip_2": ["0150", "0150", "150", "", None]},
+        ),
+        Example(
+            given={"w": ["naïve", "ab"]},
+            params={"position": 1, "sourceColumn": "w"},
+            expect={"w_1": ["naïv", "a"], "w_2": ["e", "b"]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -485,21 +553,29 @@ class SplitColumnBetweenPositions(_PositionSplit):
     start_position: Integer
     end_position: Integer
     examples: ClassVar = (
-        Example(given={"last_name": ["Fitzgerald", "Lee", "Ng", None, "Müller-Lüdenscheidt"]},
-                params={"endPosition": "5", "sourceColumn": "last_name", "startPosition": "2"},
-                expect={"last_name_1": ["Fi", "Le", "Ng", None, "Mü"],
-                        "last_name_2": ["tzg", "e", None, None, "lle"],
-                        "last_name_3": ["erald", None, None, None, "r-Lüdenscheidt"]}),
+        Example(
+            given={"last_name": ["Fitzgerald", "Lee", "Ng", None, "Müller-Lüdenscheidt"]},
+            params={"endPosition": "5", "sourceColumn": "last_name", "startPosition": "2"},
+            expect={
+                "last_name_1": ["Fi", "Le", "Ng", None, "Mü"],
+                "last_name_2": ["tzg", "e", None, None, "lle"],
+                "last_name_3": ["erald", None, None, None, "r-Lüdenscheidt"],
+            },
+        ),
     )
 
     @model_validator(mode="after")
     def _valid(self) -> SplitColumnBetweenPositions:
         if self.start_position < 0:
-            raise ParameterError("startPosition must be 0 or more", operation=self.operation,
-                                 parameter="startPosition")
+            raise ParameterError(
+                "startPosition must be 0 or more", operation=self.operation, parameter="startPosition"
+            )
         if self.end_position <= self.start_position:
-            raise ParameterError("endPosition must be greater than startPosition", operation=self.operation,
-                                 parameter="endPosition")
+            raise ParameterError(
+                "endPosition must be greater than startPosition",
+                operation=self.operation,
+                parameter="endPosition",
+            )
         return self
 
     def cuts(self) -> list[int]:
@@ -523,28 +599,36 @@ class SplitColumnWithIntervals(_PositionSplit):
     interval: Integer
     limit: Integer = MAX_SPLITS
     examples: ClassVar = (
-        Example(given={"nationality": ["abcdefghij", "abc", "", None]},
-                params={"interval": "4", "sourceColumn": "nationality", "startPosition": "1", "limit": "3"},
-                expect={"nationality_1": ["a", "a", "", None],
-                        "nationality_2": ["bcde", "bc", None, None],
-                        "nationality_3": ["fghi", None, None, None],
-                        "nationality_4": ["j", None, None, None]}),
-        Example(title="from the first character, two cuts",
-                given={"s": ["ĀĒĪŌŪxy", "ab", None]},
-                params={"interval": 2, "sourceColumn": "s", "startPosition": 0, "limit": 2},
-                expect={"s_1": ["ĀĒ", "ab", None], "s_2": ["ĪŌ", None, None], "s_3": ["Ūxy", None, None]}),
+        Example(
+            given={"nationality": ["abcdefghij", "abc", "", None]},
+            params={"interval": "4", "sourceColumn": "nationality", "startPosition": "1", "limit": "3"},
+            expect={
+                "nationality_1": ["a", "a", "", None],
+                "nationality_2": ["bcde", "bc", None, None],
+                "nationality_3": ["fghi", None, None, None],
+                "nationality_4": ["j", None, None, None],
+            },
+        ),
+        Example(
+            title="from the first character, two cuts",
+            given={"s": ["ĀĒĪŌŪxy", "ab", None]},
+            params={"interval": 2, "sourceColumn": "s", "startPosition": 0, "limit": 2},
+            expect={"s_1": ["ĀĒ", "ab", None], "s_2": ["ĪŌ", None, None], "s_3": ["Ūxy", None, None]},
+        ),
     )
 
     @model_validator(mode="after")
     def _valid(self) -> SplitColumnWithIntervals:
         if self.start_position < 0:
-            raise ParameterError("startPosition must be 0 or more", operation=self.operation,
-                                 parameter="startPosition")
+            raise ParameterError(
+                "startPosition must be 0 or more", operation=self.operation, parameter="startPosition"
+            )
         if self.interval < 1:
             raise ParameterError("interval must be 1 or more", operation=self.operation, parameter="interval")
         if not 1 <= self.limit <= MAX_SPLITS:
-            raise ParameterError(f"limit must be between 1 and {MAX_SPLITS}", operation=self.operation,
-                                 parameter="limit")
+            raise ParameterError(
+                f"limit must be between 1 and {MAX_SPLITS}", operation=self.operation, parameter="limit"
+            )
         return self
 
     def cuts(self) -> list[int]:
@@ -569,7 +653,8 @@ class _Merge(ColumnFunction):
         if len(self.source_columns) < self.minimum:
             raise ParameterError(
                 f"{self.operation} needs at least {self.minimum} column(s) in sourceColumns",
-                operation=self.operation, parameter="sourceColumns",
+                operation=self.operation,
+                parameter="sourceColumns",
             )
         return self
 
@@ -578,8 +663,10 @@ class _Merge(ColumnFunction):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
-        texts = [pc.cast(arr(cast_pandas(df[c], schema[c], LType.STRING)), pa.large_string())
-                 for c in self.source_columns]
+        texts = [
+            pc.cast(arr(cast_pandas(df[c], schema[c], LType.STRING)), pa.large_string())
+            for c in self.source_columns
+        ]
         delimiter = pa.scalar(self.delimiter, pa.large_string())
         # binary_join_element_wise(null_handling="skip") drops trailing all-null rows in
         # pyarrow 26, so nulls are skipped pairwise instead.
@@ -609,17 +696,34 @@ class Merge(_Merge):
     operation = "MERGE"
     category = Category.MERGE
     examples: ClassVar = (
-        Example(title="the DataBrew export merges without a delimiter",
-                given={"Prefix": ["MR.", "MS.", None], "First_Name": ["PAUL", None, None],
-                       "Last_Name": ["SHELTON", "JONES", None]},
-                params={"sourceColumns": '["Prefix","First_Name","Last_Name"]', "targetColumn": "Name"},
-                expect={"Prefix": ["MR.", "MS.", None], "Name": ["MR.PAULSHELTON", "MS.JONES", None],
-                        "First_Name": ["PAUL", None, None], "Last_Name": ["SHELTON", "JONES", None]}),
-        Example(given={"first_name": ["Zoë", "", None], "age": [31, 7, None]},
-                params={"delimiter": " ", "sourceColumns": ["first_name", "age"],
-                        "targetColumn": "Merged Column 1"},
-                expect={"first_name": ["Zoë", "", None], "Merged Column 1": ["Zoë 31", " 7", None],
-                        "age": [31, 7, None]}),
+        Example(
+            title="the DataBrew export merges without a delimiter",
+            given={
+                "Prefix": ["MR.", "MS.", None],
+                "First_Name": ["PAUL", None, None],
+                "Last_Name": ["SHELTON", "JONES", None],
+            },
+            params={"sourceColumns": '["Prefix","First_Name","Last_Name"]', "targetColumn": "Name"},
+            expect={
+                "Prefix": ["MR.", "MS.", None],
+                "Name": ["MR.PAULSHELTON", "MS.JONES", None],
+                "First_Name": ["PAUL", None, None],
+                "Last_Name": ["SHELTON", "JONES", None],
+            },
+        ),
+        Example(
+            given={"first_name": ["Zoë", "", None], "age": [31, 7, None]},
+            params={
+                "delimiter": " ",
+                "sourceColumns": ["first_name", "age"],
+                "targetColumn": "Merged Column 1",
+            },
+            expect={
+                "first_name": ["Zoë", "", None],
+                "Merged Column 1": ["Zoë 31", " 7", None],
+                "age": [31, 7, None],
+            },
+        ),
     )
 
 
@@ -635,17 +739,31 @@ class MergeColumnsAndValues(_Merge):
     category = Category.MERGE
     minimum: ClassVar[int] = 2
     examples: ClassVar = (
-        Example(given={"last_name": ["Lovelace", "Hopper", None, "Noether"],
-                       "birth_date": ["1815-12-10", None, None, "1882-03-23"]},
-                schema={"birth_date": "date"},
-                params={"sourceColumns": '["last_name","birth_date"]', "delimiter": " was born on: ",
-                        "targetColumn": "merged_column"},
-                expect={"last_name": ["Lovelace", "Hopper", None, "Noether"],
-                        "merged_column": ["Lovelace was born on: 1815-12-10", "Hopper", None,
-                                          "Noether was born on: 1882-03-23"],
-                        "birth_date": [dt.date(1815, 12, 10), None, None,
-                                       dt.date(1882, 3, 23)]}),
-        Example(given={"a": [1.5, 2.0, None], "b": [True, None, False]},
-                params={"sourceColumns": ["a", "b"], "targetColumn": "ab"},
-                expect={"a": [1.5, 2.0, None], "ab": ["1.5true", "2", "false"], "b": [True, None, False]}),
+        Example(
+            given={
+                "last_name": ["Lovelace", "Hopper", None, "Noether"],
+                "birth_date": ["1815-12-10", None, None, "1882-03-23"],
+            },
+            schema={"birth_date": "date"},
+            params={
+                "sourceColumns": '["last_name","birth_date"]',
+                "delimiter": " was born on: ",
+                "targetColumn": "merged_column",
+            },
+            expect={
+                "last_name": ["Lovelace", "Hopper", None, "Noether"],
+                "merged_column": [
+                    "Lovelace was born on: 1815-12-10",
+                    "Hopper",
+                    None,
+                    "Noether was born on: 1882-03-23",
+                ],
+                "birth_date": [dt.date(1815, 12, 10), None, None, dt.date(1882, 3, 23)],
+            },
+        ),
+        Example(
+            given={"a": [1.5, 2.0, None], "b": [True, None, False]},
+            params={"sourceColumns": ["a", "b"], "targetColumn": "ab"},
+            expect={"a": [1.5, 2.0, None], "ab": ["1.5true", "2", "false"], "b": [True, None, False]},
+        ),
     )

@@ -17,6 +17,7 @@ Conventions of every transform here (they go into docs/semantics.md):
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,12 +56,11 @@ def literal_class(characters: str) -> str:
     return "".join(f"\\x{{{ord(ch):04X}}}" for ch in dict.fromkeys(characters))
 
 
-def noncapturing(pattern: str) -> str:
-    """``pattern`` with its capturing groups turned into non-capturing ones.
+def _rewrite(pattern: str, *, groups: bool = False, dollar: bool = False) -> str:
+    """Rewrite a regex outside escapes, ``\\Q...\\E`` quotes and character classes.
 
-    Wrapping a user pattern in our own groups then never shifts our group numbers, and
-    pyarrow's extract_regex (which refuses unnamed groups) accepts it. Escapes, ``\\Q...\\E``
-    quoting and character classes are copied unchanged.
+    ``groups`` turns capturing groups into non-capturing ones; ``dollar`` turns ``$`` into
+    ``\\z`` (the absolute end of the text).
     """
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -91,13 +91,42 @@ def noncapturing(pattern: str) -> str:
                 out.append("]")
                 i += 1
             continue
-        elif ch == "(" and not pattern.startswith("?", i + 1):
+        elif groups and ch == "(" and not pattern.startswith("?", i + 1):
             out.append("(?:")
+            i += 1
+            continue
+        elif dollar and ch == "$":
+            out.append("\\z")
             i += 1
             continue
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def noncapturing(pattern: str) -> str:
+    """``pattern`` with its capturing groups turned into non-capturing ones.
+
+    Wrapping a user pattern in our own groups then never shifts our group numbers, and
+    pyarrow's extract_regex (which refuses unnamed groups) accepts it.
+    """
+    return _rewrite(pattern, groups=True)
+
+
+_MULTILINE_FLAG = re.compile(r"\(\?[a-zA-Z]*m")
+
+
+def java_regex(pattern: str) -> str:
+    """A regex as Spark (java.util.regex) must run it to mean what it means to RE2.
+
+    ``(?d)`` (UNIX_LINES) makes "." and "^"/"$" treat only LF as a line break, as RE2 does
+    (Java also stops "." at CR, U+0085, U+2028, U+2029); ``(?u)`` makes case-insensitive
+    matching Unicode-aware as in RE2; outside multi-line mode "$" becomes "\\z", because
+    RE2's "$" is the very end of the text while Java's also matches before a final line break.
+    """
+    if not _MULTILINE_FLAG.search(pattern):
+        pattern = _rewrite(pattern, dollar=True)
+    return "(?du)" + pattern
 
 
 def re2_replacement(text: str) -> str:
@@ -162,10 +191,6 @@ def check_not_negative(operation: str, parameter: str, value: int) -> None:
         raise ParameterError(f"{parameter} cannot be negative", operation=operation, parameter=parameter)
 
 
-def _null_string(a: Any) -> pa.Scalar:
-    return pa.scalar(None, a.type)
-
-
 def _combined(a: Any) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
@@ -179,11 +204,34 @@ def _combined(a: Any) -> pa.Array:
 # versions newer than an engine's may still differ; they are very rare.)
 
 _WORD = r"\p{L}\p{M}\p{N}"
-_CASED = r"\p{Lu}\p{Ll}\p{Lt}"
-_CASE_IGNORABLE = r"\p{Mn}\p{Me}\p{Cf}\p{Lm}\p{Sk}'.:\x{00B7}\x{0387}\x{2018}\x{2019}\x{2024}\x{2027}"
-_FINAL_SIGMA = (
-    f"([{_CASED}][{_CASE_IGNORABLE}]*)\u03a3([{_CASE_IGNORABLE}]*(?:[^{_CASED}{_CASE_IGNORABLE}]|\\z))"
+_CASE_IGNORABLE = (
+    r"\p{Mn}\p{Me}\p{Cf}\p{Lm}\p{Sk}'.:\x{00B7}\x{0387}\x{055F}\x{05F4}\x{2018}\x{2019}\x{2024}\x{2027}"
+    r"\x{FE13}\x{FE52}\x{FE55}\x{FF07}\x{FF0E}\x{FF1A}"
 )
+_IGNORABLE_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Lm", "Sk"})
+
+
+@functools.cache
+def _final_sigma() -> str:
+    """The context of a final capital sigma (Unicode's Final_Sigma rule) as an RE2 pattern.
+
+    Group 1 is a cased letter plus case-ignorable characters before the sigma, group 2 what
+    follows it up to and including the first character that is neither (or the end).
+    """
+    cased = [
+        ch
+        for ch in _assigned_characters()
+        if (ch.islower() or ch.isupper() or ch.istitle())
+        and unicodedata.category(ch) not in _IGNORABLE_CATEGORIES
+    ]
+    ranges: list[list[int]] = []
+    for cp in sorted(ord(ch) for ch in cased):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    klass = "".join(f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else "") for a, b in ranges)
+    return f"([{klass}][{_CASE_IGNORABLE}]*)\u03a3([{_CASE_IGNORABLE}]*(?:[^{klass}{_CASE_IGNORABLE}]|\\z))"
 
 
 @functools.cache
@@ -228,7 +276,8 @@ def lower_pandas(a: Any) -> pa.Array:
     """Full Unicode lower case of an Arrow string array (as Spark's lower: final sigma, "İ")."""
     a = pc.cast(_combined(a), pa.large_string())
     a = pc.replace_substring(a, "\u0130", "i\u0307")
-    a = pc.replace_substring_regex(a, _FINAL_SIGMA, "\\1\u03c2\\2")
+    if pc.any(pc.match_substring(a, "\u03a3")).as_py():
+        a = pc.replace_substring_regex(a, _final_sigma(), "\\1\u03c2\\2")
     return pc.utf8_lower(a)
 
 
@@ -245,21 +294,20 @@ def proper_pandas(a: Any) -> pa.Array:
     """Lower-case the text, then title-case the first character of every word."""
     low = lower_pandas(a)
     mark = _sentinel(low)
+    # Cut each string before every word; the pieces become one flat array of tokens.
     marked = pc.replace_substring_regex(low, f"([{_WORD}]+)", mark + "\\1")
     lists = _combined(pc.split_pattern(marked, mark))
-    tokens = lists.values
+    tokens = pc.cast(lists.values, pa.large_string())
     first = pc.utf8_slice_codeunits(tokens, 0, 1)
     keys, titles = _title_table()
-    special = pc.take(titles, pc.index_in(first, value_set=keys))
-    titled = pc.binary_join_element_wise(
-        pc.coalesce(special, pc.utf8_upper(first)), pc.utf8_slice_codeunits(tokens, 1), ""
-    )
-    starts_word = pc.match_substring_regex(tokens, f"^[{_WORD}]")
-    tokens = pc.if_else(starts_word, titled, tokens)
+    title = pc.coalesce(pc.take(titles, pc.index_in(first, value_set=keys)), pc.utf8_upper(first))
+    empty = pa.scalar("", pa.large_string())
+    titled = pc.binary_join_element_wise(title, pc.utf8_slice_codeunits(tokens, 1), empty)
+    tokens = pc.if_else(pc.match_substring_regex(tokens, f"^[{_WORD}]"), titled, tokens)
     rebuilt = pa.LargeListArray.from_arrays(
         pc.cast(lists.offsets, pa.int64()), tokens, mask=pc.is_null(lists)
-    ) if pa.types.is_large_list(lists.type) else pa.ListArray.from_arrays(lists.offsets, tokens, mask=pc.is_null(lists))
-    return pc.binary_join(rebuilt, "")
+    )
+    return pc.binary_join(rebuilt, empty)
 
 
 def proper_spark(c: Column) -> Column:
@@ -302,7 +350,7 @@ class _PatternTest(_TextFunction):
         return wrap(pc.match_substring_regex(arr(s), self.wrapped()), s)
 
     def spark_map(self, c: Column) -> Column:
-        return c.rlike(self.wrapped())
+        return c.rlike(java_regex(self.wrapped()))
 
 
 # --- length and case -----------------------------------------------------------------------
@@ -318,11 +366,17 @@ class Len(_TextFunction):
     operation = "LEN"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"name": ["Ann", "", None, "Zo\u00eb \U0001f600"]},
-                params={"sourceColumn": "name", "targetColumn": "name_len"},
-                expect={"name": ["Ann", "", None, "Zo\u00eb \U0001f600"], "name_len": [3, 0, None, 5]}),
-        Example(given={"id": [1, 2]}, params={"value": "h\u00e9llo", "targetColumn": "n"},
-                expect={"id": [1, 2], "n": [5, 5]}, title="a literal value"),
+        Example(
+            given={"name": ["Ann", "", None, "Zo\u00eb \U0001f600"]},
+            params={"sourceColumn": "name", "targetColumn": "name_len"},
+            expect={"name": ["Ann", "", None, "Zo\u00eb \U0001f600"], "name_len": [3, 0, None, 5]},
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value": "h\u00e9llo", "targetColumn": "n"},
+            expect={"id": [1, 2], "n": [5, 5]},
+            title="a literal value",
+        ),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -335,6 +389,16 @@ class Len(_TextFunction):
         return F.length(c).cast("long")
 
 
+_LOWER_IN = [
+    "\u00c9COLE Stra\u00dfe",
+    "\u039f\u0394\u039f\u03a3 \u03a3\u0391\u03a3",
+    "\u0130stanbul",
+    "\u041c\u043e\u0441\u043a\u0432\u0430",
+    None,
+    "",
+]
+
+
 class Lower(_TextFunction):
     """Write a lower-case copy of the text to a new column.
 
@@ -345,13 +409,21 @@ class Lower(_TextFunction):
     operation = "LOWER"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["\u00c9COLE Stra\u00dfe", "\u039f\u0394\u039f\u03a3 \u03a3\u0391\u03a3", "\u0130stanbul",
-                             "\u041c\u043e\u0441\u043a\u0432\u0430", None, ""]},
-                params={"sourceColumn": "t", "targetColumn": "low"},
-                expect={"t": ["\u00c9COLE Stra\u00dfe", "\u039f\u0394\u039f\u03a3 \u03a3\u0391\u03a3", "\u0130stanbul",
-                              "\u041c\u043e\u0441\u043a\u0432\u0430", None, ""],
-                        "low": ["\u00e9cole stra\u00dfe", "\u03bf\u03b4\u03bf\u03c2 \u03c3\u03b1\u03c2",
-                                "i\u0307stanbul", "\u043c\u043e\u0441\u043a\u0432\u0430", None, ""]}),
+        Example(
+            given={"t": _LOWER_IN},
+            params={"sourceColumn": "t", "targetColumn": "low"},
+            expect={
+                "t": _LOWER_IN,
+                "low": [
+                    "\u00e9cole stra\u00dfe",
+                    "\u03bf\u03b4\u03bf\u03c2 \u03c3\u03b1\u03c2",
+                    "i\u0307stanbul",
+                    "\u043c\u043e\u0441\u043a\u0432\u0430",
+                    None,
+                    "",
+                ],
+            },
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -359,6 +431,9 @@ class Lower(_TextFunction):
 
     def spark_map(self, c: Column) -> Column:
         return F.lower(c)
+
+
+_UPPER_IN = ["stra\u00dfe", "\ufb01ne \u00e9lan", "\u043c\u043e\u0441\u043a\u0432\u0430", None, ""]
 
 
 class Upper(_TextFunction):
@@ -371,10 +446,14 @@ class Upper(_TextFunction):
     operation = "UPPER"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["stra\u00dfe", "\ufb01ne \u00e9lan", "\u043c\u043e\u0441\u043a\u0432\u0430", None, ""]},
-                params={"sourceColumn": "t", "targetColumn": "up"},
-                expect={"t": ["stra\u00dfe", "\ufb01ne \u00e9lan", "\u043c\u043e\u0441\u043a\u0432\u0430", None, ""],
-                        "up": ["STRASSE", "FINE \u00c9LAN", "\u041c\u041e\u0421\u041a\u0412\u0410", None, ""]}),
+        Example(
+            given={"t": _UPPER_IN},
+            params={"sourceColumn": "t", "targetColumn": "up"},
+            expect={
+                "t": _UPPER_IN,
+                "up": ["STRASSE", "FINE \u00c9LAN", "\u041c\u041e\u0421\u041a\u0412\u0410", None, ""],
+            },
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -382,6 +461,18 @@ class Upper(_TextFunction):
 
     def spark_map(self, c: Column) -> Column:
         return F.upper(c)
+
+
+_PROPER_IN = [
+    "jane DOE",
+    "o'neil-smith",
+    "\u00e9lan \u00c9COLE",
+    "\u01c6emal \u00dfen",
+    "1st 2ND",
+    "\u039f\u0394\u039f\u03a3",
+    None,
+    "",
+]
 
 
 class Proper(_TextFunction):
@@ -396,13 +487,23 @@ class Proper(_TextFunction):
     operation = "PROPER"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["jane DOE", "o'neil-smith", "\u00e9lan \u00c9COLE", "\u01c6emal \u00dfen", "1st 2ND",
-                             "\u039f\u0394\u039f\u03a3", None, ""]},
-                params={"sourceColumn": "t", "targetColumn": "p"},
-                expect={"t": ["jane DOE", "o'neil-smith", "\u00e9lan \u00c9COLE", "\u01c6emal \u00dfen", "1st 2ND",
-                              "\u039f\u0394\u039f\u03a3", None, ""],
-                        "p": ["Jane Doe", "O'Neil-Smith", "\u00c9lan \u00c9cole", "\u01c5emal Ssen", "1st 2nd",
-                              "\u039f\u03b4\u03bf\u03c2", None, ""]}),
+        Example(
+            given={"t": _PROPER_IN},
+            params={"sourceColumn": "t", "targetColumn": "p"},
+            expect={
+                "t": _PROPER_IN,
+                "p": [
+                    "Jane Doe",
+                    "O'Neil-Smith",
+                    "\u00c9lan \u00c9cole",
+                    "\u01c5emal Ssen",
+                    "1st 2nd",
+                    "\u039f\u03b4\u03bf\u03c2",
+                    None,
+                    "",
+                ],
+            },
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -425,10 +526,14 @@ class Trim(_TextFunction):
     operation = "TRIM"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"]},
-                params={"sourceColumn": "t", "targetColumn": "trimmed"},
-                expect={"t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"],
-                        "trimmed": ["a b", "x", None, "", "", "\u00a0y\u00a0"]}),
+        Example(
+            given={"t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"]},
+            params={"sourceColumn": "t", "targetColumn": "trimmed"},
+            expect={
+                "t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"],
+                "trimmed": ["a b", "x", None, "", "", "\u00a0y\u00a0"],
+            },
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -447,9 +552,11 @@ class RemoveWhitespace(_TextFunction):
     operation = "REMOVE_WHITESPACE"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": [" a b\tc\n", "", None, "x\u00a0y"]},
-                params={"sourceColumn": "t", "targetColumn": "packed"},
-                expect={"t": [" a b\tc\n", "", None, "x\u00a0y"], "packed": ["abc", "", None, "x\u00a0y"]}),
+        Example(
+            given={"t": [" a b\tc\n", "", None, "x\u00a0y"]},
+            params={"sourceColumn": "t", "targetColumn": "packed"},
+            expect={"t": [" a b\tc\n", "", None, "x\u00a0y"], "packed": ["abc", "", None, "x\u00a0y"]},
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -470,22 +577,43 @@ _LATIN_KEEP = (
 class RemoveSymbols(_TextFunction):
     """Write a copy of the text keeping only Latin letters (accented too), digits and whitespace.
 
-    Kept: A-Z, a-z, 0-9, the accented Latin letters U+00C0-U+024F (except × and ÷) and
-    U+1E00-U+1EFF, combining accents U+0300-U+036F, and ASCII whitespace. Everything else is
-    removed, including non-Latin letters (as in DataBrew's engine), punctuation and "_".
+    Kept: A-Z, a-z, 0-9, the accented Latin letters U+00C0-U+024F (but not the multiplication
+    and division signs U+00D7, U+00F7) and U+1E00-U+1EFF, combining accents U+0300-U+036F,
+    and ASCII whitespace. Everything else is removed, including non-Latin letters (as in
+    DataBrew's engine), punctuation and "_".
     """
 
     operation = "REMOVE_SYMBOLS"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["$&#$&HEY!#@@", "Caf\u00e9 au lait, s'il vous pla\u00eet!",
-                             "\u041c\u043e\u0441\u043a\u0432\u0430 2024", None, "a\tb_c"]},
-                params={"sourceColumn": "t", "targetColumn": "clean"},
-                expect={"t": ["$&#$&HEY!#@@", "Caf\u00e9 au lait, s'il vous pla\u00eet!",
-                              "\u041c\u043e\u0441\u043a\u0432\u0430 2024", None, "a\tb_c"],
-                        "clean": ["HEY", "Caf\u00e9 au lait sil vous pla\u00eet", " 2024", None, "a\tbc"]}),
-        Example(given={"id": [1]}, params={"value": "$&#$&HEY!#@@", "targetColumn": "without_symbols"},
-                expect={"id": [1], "without_symbols": ["HEY"]}, title="a literal value"),
+        Example(
+            given={
+                "t": [
+                    "$&#$&HEY!#@@",
+                    "Caf\u00e9 au lait, s'il vous pla\u00eet!",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 2024",
+                    None,
+                    "a\tb_c",
+                ]
+            },
+            params={"sourceColumn": "t", "targetColumn": "clean"},
+            expect={
+                "t": [
+                    "$&#$&HEY!#@@",
+                    "Caf\u00e9 au lait, s'il vous pla\u00eet!",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 2024",
+                    None,
+                    "a\tb_c",
+                ],
+                "clean": ["HEY", "Caf\u00e9 au lait sil vous pla\u00eet", " 2024", None, "a\tbc"],
+            },
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": "$&#$&HEY!#@@", "targetColumn": "without_symbols"},
+            expect={"id": [1], "without_symbols": ["HEY"]},
+            title="a literal value",
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
@@ -508,9 +636,14 @@ class Left(_TextFunction):
     category = Category.TEXT
     position: Integer
     examples: ClassVar = (
-        Example(given={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"]},
-                params={"sourceColumn": "t", "position": "2", "targetColumn": "first2"},
-                expect={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"], "first2": ["Zo", "a", None, "", "\U0001f600x"]}),
+        Example(
+            given={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"]},
+            params={"sourceColumn": "t", "position": "2", "targetColumn": "first2"},
+            expect={
+                "t": ["Zo\u00eb", "a", None, "", "\U0001f600x"],
+                "first2": ["Zo", "a", None, "", "\U0001f600x"],
+            },
+        ),
     )
 
     @model_validator(mode="after")
@@ -535,11 +668,20 @@ class Right(_TextFunction):
     category = Category.TEXT
     position: Integer
     examples: ClassVar = (
-        Example(given={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"]},
-                params={"sourceColumn": "t", "position": "2", "targetColumn": "last2"},
-                expect={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"], "last2": ["o\u00eb", "a", None, "", "\U0001f600x"]}),
-        Example(given={"t": ["abc", None]}, params={"sourceColumn": "t", "position": "0", "targetColumn": "none"},
-                expect={"t": ["abc", None], "none": ["", None]}, title="zero characters"),
+        Example(
+            given={"t": ["Zo\u00eb", "a", None, "", "\U0001f600x"]},
+            params={"sourceColumn": "t", "position": "2", "targetColumn": "last2"},
+            expect={
+                "t": ["Zo\u00eb", "a", None, "", "\U0001f600x"],
+                "last2": ["o\u00eb", "a", None, "", "\U0001f600x"],
+            },
+        ),
+        Example(
+            given={"t": ["abc", None]},
+            params={"sourceColumn": "t", "position": "0", "targetColumn": "none"},
+            expect={"t": ["abc", None], "none": ["", None]},
+            title="zero characters",
+        ),
     )
 
     @model_validator(mode="after")
@@ -569,10 +711,14 @@ class Substring(_TextFunction):
     start_position: Integer
     end_position: Integer
     examples: ClassVar = (
-        Example(given={"t": ["abcdef", "ab", "", None, "\u00e9\U0001f600\u00fc"]},
-                params={"sourceColumn": "t", "startPosition": "1", "endPosition": "3", "targetColumn": "mid"},
-                expect={"t": ["abcdef", "ab", "", None, "\u00e9\U0001f600\u00fc"],
-                        "mid": ["bc", "b", "", None, "\U0001f600\u00fc"]}),
+        Example(
+            given={"t": ["abcdef", "ab", "", None, "\u00e9\U0001f600\u00fc"]},
+            params={"sourceColumn": "t", "startPosition": "1", "endPosition": "3", "targetColumn": "mid"},
+            expect={
+                "t": ["abcdef", "ab", "", None, "\u00e9\U0001f600\u00fc"],
+                "mid": ["bc", "b", "", None, "\U0001f600\u00fc"],
+            },
+        ),
     )
 
     @model_validator(mode="after")
@@ -597,10 +743,17 @@ class RepeatString(_TextFunction):
     category = Category.TEXT
     count: Integer
     examples: ClassVar = (
-        Example(given={"t": ["ab", "", None, "\u00e9"]}, params={"sourceColumn": "t", "count": "3", "targetColumn": "r"},
-                expect={"t": ["ab", "", None, "\u00e9"], "r": ["ababab", "", None, "\u00e9\u00e9\u00e9"]}),
-        Example(given={"t": ["ab", None]}, params={"sourceColumn": "t", "count": "0", "targetColumn": "r"},
-                expect={"t": ["ab", None], "r": ["", None]}, title="zero times"),
+        Example(
+            given={"t": ["ab", "", None, "\u00e9"]},
+            params={"sourceColumn": "t", "count": "3", "targetColumn": "r"},
+            expect={"t": ["ab", "", None, "\u00e9"], "r": ["ababab", "", None, "\u00e9\u00e9\u00e9"]},
+        ),
+        Example(
+            given={"t": ["ab", None]},
+            params={"sourceColumn": "t", "count": "0", "targetColumn": "r"},
+            expect={"t": ["ab", None], "r": ["", None]},
+            title="zero times",
+        ),
     )
 
     @model_validator(mode="after")
@@ -631,12 +784,9 @@ class _Find(_TextFunction):
         check_not_negative(self.operation, "position", self.position)
         return self
 
-    def scoped(self, flags: str) -> str:
-        """The user's pattern as one non-capturing group, with ``flags`` when ignoring case.
-
-        RE2's ``i`` is Unicode-aware; Java needs ``iu`` for the same.
-        """
-        return f"(?{flags if self.ignore_case else ''}:{noncapturing(self.pattern)})"
+    def scoped(self) -> str:
+        """The user's pattern as one non-capturing group, case-insensitive when asked."""
+        return f"(?{'i' if self.ignore_case else ''}:{noncapturing(self.pattern)})"
 
     def result_type(self, source: LType) -> LType:
         return LType.INTEGER
@@ -648,37 +798,66 @@ class Find(_Find):
     The search runs on the text from ``position`` onward (so "^" matches there) and the
     result counts code points from the left end of the whole text. No match, or a
     ``position`` past the end of the text, gives null. ``ignoreCase`` makes letters match in
-    either case (Unicode-aware on both engines).
+    either case by Unicode simple case folding; the Turkish dotted capital I (U+0130) and dotless
+    small i (U+0131) are a known exception: they also match "i"/"I" on Spark, not on pandas.
     """
 
     operation = "FIND"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a"]},
-                params={"sourceColumn": "t", "pattern": "[aeiou]", "targetColumn": "at"},
-                expect={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a"], "at": [None, 1, None, None, 2]}),
-        Example(given={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a", "ab", "a"]},
-                params={"sourceColumn": "t", "pattern": "[aeiou]", "position": "2", "ignoreCase": "true",
-                        "targetColumn": "at"},
-                expect={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a", "ab", "a"],
-                        "at": [None, 4, 4, None, 2, None, None]},
-                title="from position 2, ignoring case"),
-        Example(given={"t": ["\u00c9t\u00e9", "et\u00c9"]},
-                params={"sourceColumn": "t", "pattern": "\u00e9", "ignoreCase": "true", "targetColumn": "at"},
-                expect={"t": ["\u00c9t\u00e9", "et\u00c9"], "at": [0, 2]}, title="non-ASCII letters ignoring case"),
+        Example(
+            given={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a"]},
+            params={"sourceColumn": "t", "pattern": "[aeiou]", "targetColumn": "at"},
+            expect={
+                "t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a"],
+                "at": [None, 1, None, None, 2],
+            },
+        ),
+        Example(
+            given={"t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a", "ab", "a"]},
+            params={
+                "sourceColumn": "t",
+                "pattern": "[aeiou]",
+                "position": "2",
+                "ignoreCase": "true",
+                "targetColumn": "at",
+            },
+            expect={
+                "t": ["xyz", "hello", "HELLO", None, "\u00e9\U0001f600a", "ab", "a"],
+                "at": [None, 4, 4, None, 2, None, None],
+            },
+            title="from position 2, ignoring case",
+        ),
+        Example(
+            given={"t": ["\u00c9t\u00e9", "et\u00c9"]},
+            params={"sourceColumn": "t", "pattern": "\u00e9", "ignoreCase": "true", "targetColumn": "at"},
+            expect={"t": ["\u00c9t\u00e9", "et\u00c9"], "at": [0, 2]},
+            title="non-ASCII letters ignoring case",
+        ),
+        Example(
+            given={"t": ["\u0130stanbul", "D\u0131\u015f"]},
+            params={"sourceColumn": "t", "pattern": "i", "ignoreCase": "true", "targetColumn": "at"},
+            expect={"t": ["\u0130stanbul", "D\u0131\u015f"], "at": [None, None]},
+            title="Turkish dotted and dotless i ignoring case",
+            xfail={
+                "spark": "Java's case-insensitive matching compares upper- and lower-case forms, so "
+                "U+0130 and U+0131 match 'i'; RE2 uses Unicode case folding, where they fold "
+                "only to themselves"
+            },
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
         a = arr(s)
         p = self.position
-        found = pc.extract_regex(slice_pandas(a, p, None), f"^(?P<pre>(?s:.)*?){self.scoped('i')}")
+        found = pc.extract_regex(slice_pandas(a, p, None), f"^(?P<pre>(?s:.)*?){self.scoped()}")
         at = pc.cast(pc.add(pc.utf8_length(pc.struct_field(found, [0])), p), pa.int64())
         in_range = pc.greater_equal(pc.utf8_length(a), p)
         return wrap(pc.if_else(in_range, at, pa.scalar(None, pa.int64())), s)
 
     def spark_map(self, c: Column) -> Column:
         p = self.position
-        pattern = f"^((?s:.)*?){self.scoped('iu')}"
+        pattern = java_regex(f"^((?s:.)*?){self.scoped()}")
         tail = slice_spark(c, p, None)
         at = F.length(F.regexp_extract(tail, pattern, 1)) + F.lit(p)
         return F.when((F.length(c) >= F.lit(p)) & tail.rlike(pattern), at.cast("long"))
@@ -695,28 +874,40 @@ class RightFind(_Find):
     operation = "RIGHT_FIND"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s"]},
-                params={"sourceColumn": "t", "pattern": "s", "ignoreCase": "true", "targetColumn": "at"},
-                expect={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s"], "at": [4, 5, None, None, 1]}),
-        Example(given={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s", ""]},
-                params={"sourceColumn": "t", "pattern": "s", "position": "1", "ignoreCase": "false",
-                        "targetColumn": "at"},
-                expect={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s", ""], "at": [3, 3, None, None, None, None]},
-                title="skipping the last character"),
+        Example(
+            given={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s"]},
+            params={"sourceColumn": "t", "pattern": "s", "ignoreCase": "true", "targetColumn": "at"},
+            expect={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s"], "at": [4, 5, None, None, 1]},
+        ),
+        Example(
+            given={"t": ["glass", "Moss Side", "xyz", None, "\U0001f600s", ""]},
+            params={
+                "sourceColumn": "t",
+                "pattern": "s",
+                "position": "1",
+                "ignoreCase": "false",
+                "targetColumn": "at",
+            },
+            expect={
+                "t": ["glass", "Moss Side", "xyz", None, "\U0001f600s", ""],
+                "at": [3, 3, None, None, None, None],
+            },
+            title="skipping the last character",
+        ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
         a = arr(s)
         p = self.position
         region = slice_pandas(a, 0, -p) if p else a
-        found = pc.extract_regex(region, f"^(?P<pre>(?s:.)*){self.scoped('i')}")
+        found = pc.extract_regex(region, f"^(?P<pre>(?s:.)*){self.scoped()}")
         at = pc.cast(pc.utf8_length(pc.struct_field(found, [0])), pa.int64())
         in_range = pc.greater_equal(pc.utf8_length(a), p)
         return wrap(pc.if_else(in_range, at, pa.scalar(None, pa.int64())), s)
 
     def spark_map(self, c: Column) -> Column:
         p = self.position
-        pattern = f"^((?s:.)*){self.scoped('iu')}"
+        pattern = java_regex(f"^((?s:.)*){self.scoped()}")
         region = F.left(c, F.length(c) - F.lit(p)) if p else c
         at = F.length(F.regexp_extract(region, pattern, 1))
         return F.when((F.length(c) >= F.lit(p)) & region.rlike(pattern), at.cast("long"))
@@ -731,11 +922,17 @@ class StartsWith(_PatternTest):
     operation = "STARTS_WITH"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["12-ab", "ab-12", "", None]},
-                params={"sourceColumn": "t", "pattern": "[0-9]+-", "targetColumn": "numbered"},
-                expect={"t": ["12-ab", "ab-12", "", None], "numbered": [True, False, False, None]}),
-        Example(given={"t": ["cat", "dog", "bird"]}, params={"sourceColumn": "t", "pattern": "c|d", "targetColumn": "cd"},
-                expect={"t": ["cat", "dog", "bird"], "cd": [True, True, False]}, title="alternatives"),
+        Example(
+            given={"t": ["12-ab", "ab-12", "", None]},
+            params={"sourceColumn": "t", "pattern": "[0-9]+-", "targetColumn": "numbered"},
+            expect={"t": ["12-ab", "ab-12", "", None], "numbered": [True, False, False, None]},
+        ),
+        Example(
+            given={"t": ["cat", "dog", "bird"]},
+            params={"sourceColumn": "t", "pattern": "c|d", "targetColumn": "cd"},
+            expect={"t": ["cat", "dog", "bird"], "cd": [True, True, False]},
+            title="alternatives",
+        ),
     )
 
     def wrapped(self) -> str:
@@ -752,10 +949,14 @@ class EndsWith(_PatternTest):
     operation = "ENDS_WITH"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"f": ["a.csv", "b.CSV", "c.txt.gz", None, "x.txt", "y.csv\n"]},
-                params={"sourceColumn": "f", "pattern": "\\.(csv|txt)", "targetColumn": "is_text"},
-                expect={"f": ["a.csv", "b.CSV", "c.txt.gz", None, "x.txt", "y.csv\n"],
-                        "is_text": [True, False, False, None, True, False]}),
+        Example(
+            given={"f": ["a.csv", "b.CSV", "c.txt.gz", None, "x.txt", "y.csv\n"]},
+            params={"sourceColumn": "f", "pattern": "\\.(csv|txt)", "targetColumn": "is_text"},
+            expect={
+                "f": ["a.csv", "b.CSV", "c.txt.gz", None, "x.txt", "y.csv\n"],
+                "is_text": [True, False, False, None, True, False],
+            },
+        ),
     )
 
     def wrapped(self) -> str:
@@ -788,7 +989,8 @@ def _chars_pandas(values: Any) -> pa.Array:
 
 def _chars_spark(c: Column) -> Column:
     d = c.cast("double")
-    ok = (d == F.floor(d)) & (d >= F.lit(0)) & (d <= F.lit(0x10FFFF)) & ~((d >= F.lit(0xD800)) & (d <= F.lit(0xDFFF)))
+    surrogate = (d >= F.lit(0xD800)) & (d <= F.lit(0xDFFF))
+    ok = (d == F.floor(d)) & (d >= F.lit(0)) & (d <= F.lit(0x10FFFF)) & ~surrogate
     safe = F.when(ok, d.cast("long")).otherwise(F.lit(65))
     char = F.decode(F.unhex(F.lpad(F.hex(safe), 8, "0")), "UTF-32")
     return F.when(ok, char)
@@ -827,14 +1029,26 @@ class Char(ColumnFunction):
     value: Integer | None = None
     target_column: NewColumn
     examples: ClassVar = (
-        Example(given={"n": [65, 233, 128512, -1, None, 1114112, 55296, 0x10FFFF]},
-                params={"sourceColumn": "n", "targetColumn": "c"},
-                expect={"n": [65, 233, 128512, -1, None, 1114112, 55296, 0x10FFFF],
-                        "c": ["A", "\u00e9", "\U0001f600", None, None, None, None, "\U0010ffff"]}),
-        Example(given={"d": [97.0, 97.5, None]}, params={"sourceColumn": "d", "targetColumn": "c"},
-                expect={"d": [97.0, 97.5, None], "c": ["a", None, None]}, title="decimal numbers"),
-        Example(given={"id": [1, 2]}, params={"value": "66", "targetColumn": "c"},
-                expect={"id": [1, 2], "c": ["B", "B"]}, title="a literal value"),
+        Example(
+            given={"n": [65, 233, 128512, -1, None, 1114112, 55296, 0x10FFFF]},
+            params={"sourceColumn": "n", "targetColumn": "c"},
+            expect={
+                "n": [65, 233, 128512, -1, None, 1114112, 55296, 0x10FFFF],
+                "c": ["A", "\u00e9", "\U0001f600", None, None, None, None, "\U0010ffff"],
+            },
+        ),
+        Example(
+            given={"d": [97.0, 97.5, None]},
+            params={"sourceColumn": "d", "targetColumn": "c"},
+            expect={"d": [97.0, 97.5, None], "c": ["a", None, None]},
+            title="decimal numbers",
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value": "66", "targetColumn": "c"},
+            expect={"id": [1, 2], "c": ["B", "B"]},
+            title="a literal value",
+        ),
     )
 
     @model_validator(mode="after")
@@ -871,9 +1085,14 @@ class Unicode(_TextFunction):
     operation = "UNICODE"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None]},
-                params={"sourceColumn": "t", "targetColumn": "code"},
-                expect={"t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None], "code": [65, 233, 128512, None, None]}),
+        Example(
+            given={"t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None]},
+            params={"sourceColumn": "t", "targetColumn": "code"},
+            expect={
+                "t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None],
+                "code": [65, 233, 128512, None, None],
+            },
+        ),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -959,12 +1178,21 @@ class Exact(_TwoStrings):
     operation = "EXACT"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given={"a": ["x", "X", None, "", "\u00e9", "x "], "b": ["x", "x", "x", "", "e\u0301", "x"]},
-                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "same"},
-                expect={"a": ["x", "X", None, "", "\u00e9", "x "], "same": [True, False, None, True, False, False],
-                        "b": ["x", "x", "x", "", "e\u0301", "x"]}),
-        Example(given={"a": ["x", "y", None]}, params={"sourceColumn1": "a", "value2": "x", "targetColumn": "is_x"},
-                expect={"a": ["x", "y", None], "is_x": [True, False, None]}, title="against a literal value"),
+        Example(
+            given={"a": ["x", "X", None, "", "\u00e9", "x "], "b": ["x", "x", "x", "", "e\u0301", "x"]},
+            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "same"},
+            expect={
+                "a": ["x", "X", None, "", "\u00e9", "x "],
+                "same": [True, False, None, True, False, False],
+                "b": ["x", "x", "x", "", "e\u0301", "x"],
+            },
+        ),
+        Example(
+            given={"a": ["x", "y", None]},
+            params={"sourceColumn1": "a", "value2": "x", "targetColumn": "is_x"},
+            expect={"a": ["x", "y", None], "is_x": [True, False, None]},
+            title="against a literal value",
+        ),
     )
 
     def compare_pandas(self, left: Any, right: Any) -> Any:
@@ -984,8 +1212,9 @@ class StringGreaterThan(_TwoStrings):
     operation = "STRING_GREATER_THAN"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given=_COMPARED, params=_COMPARE_PARAMS,
-                expect=_compared([True, False, False, None, True, False])),
+        Example(
+            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([True, False, False, None, True, False])
+        ),
     )
 
     def compare_pandas(self, left: Any, right: Any) -> Any:
@@ -1005,8 +1234,9 @@ class StringGreaterThanEqual(_TwoStrings):
     operation = "STRING_GREATER_THAN_EQUAL"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given=_COMPARED, params=_COMPARE_PARAMS,
-                expect=_compared([True, True, False, None, True, False])),
+        Example(
+            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([True, True, False, None, True, False])
+        ),
     )
 
     def compare_pandas(self, left: Any, right: Any) -> Any:
@@ -1026,10 +1256,15 @@ class StringLessThan(_TwoStrings):
     operation = "STRING_LESS_THAN"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given=_COMPARED, params=_COMPARE_PARAMS,
-                expect=_compared([False, False, True, None, False, True])),
-        Example(given={"a": ["apple", "pear", None]}, params={"value1": "banana", "sourceColumn2": "a", "targetColumn": "cmp"},
-                expect={"a": ["apple", "pear", None], "cmp": [False, True, None]}, title="a literal first operand"),
+        Example(
+            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([False, False, True, None, False, True])
+        ),
+        Example(
+            given={"a": ["apple", "pear", None]},
+            params={"value1": "banana", "sourceColumn2": "a", "targetColumn": "cmp"},
+            expect={"a": ["apple", "pear", None], "cmp": [False, True, None]},
+            title="a literal first operand",
+        ),
     )
 
     def compare_pandas(self, left: Any, right: Any) -> Any:
@@ -1049,8 +1284,9 @@ class StringLessThanEqual(_TwoStrings):
     operation = "STRING_LESS_THAN_EQUAL"
     category = Category.TEXT
     examples: ClassVar = (
-        Example(given=_COMPARED, params=_COMPARE_PARAMS,
-                expect=_compared([False, True, True, None, False, True])),
+        Example(
+            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([False, True, True, None, False, True])
+        ),
     )
 
     def compare_pandas(self, left: Any, right: Any) -> Any:

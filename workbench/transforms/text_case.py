@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.families import InPlace
@@ -62,7 +63,8 @@ class LowerCase(InPlace):
 class CapitalCase(InPlace):
     """Capitalise the first letter of every word and lower-case the rest.
 
-    A word starts after any character that is not a letter or digit, on both engines.
+    Words are separated by spaces, as DataBrew's Spark runtime does: "o'neil-smith" becomes
+    "O'neil-smith" and "3rd street" becomes "3rd Street".
     """
 
     operation = "CAPITAL_CASE"
@@ -70,23 +72,20 @@ class CapitalCase(InPlace):
     source_column: TextColumn
     examples: ClassVar = (
         Example(
-            given={"name": ["jane DOE", "o'neil-smith", None, ""]},
+            given={"name": ["jane DOE", "o'neil-smith", None, "", "  two  spaces", "3rd élan"]},
             params={"sourceColumn": "name"},
-            expect={"name": ["Jane Doe", "O'Neil-Smith", None, ""]},
+            expect={"name": ["Jane Doe", "O'neil-smith", None, "", "  Two  Spaces", "3rd Élan"]},
         ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return wrap(pc.utf8_title(arr(s)), s)
+        words = pc.split_pattern(arr(s).combine_chunks(), " ")
+        capitalised = pc.utf8_capitalize(pc.list_flatten(words))
+        rebuilt = type(words).from_arrays(words.offsets, capitalised, mask=words.is_null())
+        return wrap(pc.binary_join(rebuilt, pa.scalar(" ", pa.large_string())), s)
 
     def spark_map(self, c: Column) -> Column:
-        # initcap only breaks words at spaces; split at every non-alphanumeric instead.
-        lowered = F.lower(c)
-        return F.regexp_replace(
-            F.initcap(F.regexp_replace(lowered, r"([^\p{L}\p{N} ])", "$1\u0000 ")),
-            "\u0000 ",
-            "",
-        )
+        return F.initcap(c)
 
 
 class SentenceCase(InPlace):

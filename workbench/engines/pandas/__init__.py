@@ -60,9 +60,11 @@ class PandasEngine:
 
     name = "pandas"
 
-    def __init__(self, datasets: dict[str, Any] | None = None, seed: int = 0) -> None:
+    def __init__(self, datasets: dict[str, Any] | None = None, seed: int = 0, now: dt.datetime | None = None) -> None:
         self.datasets = {k: self.prepare(v) for k, v in (datasets or {}).items()}
         self.seed = seed
+        self.now = now or dt.datetime.now(dt.UTC)
+        """The run's clock: NOW and TODAY read it, so every step of a run sees the same time."""
 
     # --- frames ------------------------------------------------------------------------
 

@@ -36,10 +36,13 @@ class SparkEngine:
         session: SparkSession | None = None,
         datasets: dict[str, Any] | None = None,
         seed: int = 0,
+        now: dt.datetime | None = None,
     ) -> None:
         self._session = session
         self.datasets = dict(datasets or {})
         self.seed = seed
+        self.now = now or dt.datetime.now(dt.UTC)
+        """The run's clock: NOW and TODAY read it, so every step of a run sees the same time."""
 
     @property
     def session(self) -> SparkSession:
