@@ -73,12 +73,12 @@ def _parse_temporal_pandas(arr: Any, ltype: LType) -> pa.Array:
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
         parsed = _only_exact(parsed, text, "%Y-%m-%d")
         return pc.cast(parsed, pa.date32())
-    with_time = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
-    date_only = pc.strptime(text, format="%Y-%m-%d", unit="us", error_is_null=True)
+    with_time = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+    date_only = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     parsed = pc.coalesce(
         _only_exact(with_time, text, "%Y-%m-%d %H:%M:%S"), _only_exact(date_only, text, "%Y-%m-%d")
     )
-    return pc.assume_timezone(parsed, "UTC")
+    return pc.assume_timezone(pc.cast(parsed, pa.timestamp("us")), "UTC")
 
 
 def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:
@@ -164,7 +164,8 @@ def _from_text_spark(c: Column, target: LType) -> Column:
 
 def _to_text_pandas(arr: Any, source: LType) -> pa.Array:
     if source is LType.TIMESTAMP:
-        return pc.strftime(arr, format="%Y-%m-%d %H:%M:%S", locale="C")
+        seconds = pc.cast(pc.floor_temporal(arr, unit="second"), pa.timestamp("s", tz="UTC"))
+        return pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S", locale="C")
     if source is LType.DOUBLE:
         return _double_text_pandas(arr)
     return pc.cast(arr, pa.large_string())
@@ -184,7 +185,11 @@ def _double_text_pandas(arr: Any) -> pa.Array:
     whole = pc.and_(pc.equal(arr, pc.trunc(arr)), pc.less(pc.abs(arr), 1e15))
     as_int = pc.cast(pc.cast(pc.if_else(whole, arr, 0.0), pa.int64()), pa.large_string())
     rounded = pc.cast(pc.round(arr, 6), pa.large_string())
-    return pc.if_else(whole, as_int, rounded)
+    text = pc.if_else(whole, as_int, rounded)
+    # Spark's spelling of the special values.
+    text = pc.if_else(pc.is_nan(arr), pa.scalar("NaN", pa.large_string()), text)
+    text = pc.if_else(pc.equal(arr, float("inf")), pa.scalar("Infinity", pa.large_string()), text)
+    return pc.if_else(pc.equal(arr, float("-inf")), pa.scalar("-Infinity", pa.large_string()), text)
 
 
 def _double_text_spark(c: Column) -> Column:

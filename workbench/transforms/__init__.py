@@ -11,6 +11,7 @@ from typing import Any
 from workbench.transforms import (  # noqa: F401
     aggregate,
     clean,
+    clock,
     columns,
     data_science,
     dates,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -96,7 +97,30 @@ class ChangeDataType(_Cast):
         Example(
             given={"d": ["2024-02-29", "2023-02-30", "2024-1-5", None]},
             params={"sourceColumn": "d", "columnDataType": "date"},
-            expect={"d": [__import__("datetime").date(2024, 2, 29), None, None, None]},
+            expect={"d": [dt.date(2024, 2, 29), None, None, None]},
+        ),
+        Example(
+            given={"t": ["2024-01-05 13:07:09", "2024-01-05T01:02:03", "2024-01-05", "13:07", None]},
+            params={"sourceColumn": "t", "columnDataType": "timestamp"},
+            expect={
+                "t": [
+                    dt.datetime(2024, 1, 5, 13, 7, 9),
+                    dt.datetime(2024, 1, 5, 1, 2, 3),
+                    dt.datetime(2024, 1, 5),
+                    None,
+                    None,
+                ]
+            },
+        ),
+        Example(
+            given={"t": [dt.datetime(2024, 1, 5, 13, 7, 9, 250000), None]},
+            params={"sourceColumn": "t", "columnDataType": "string"},
+            expect={"t": ["2024-01-05 13:07:09", None]},
+        ),
+        Example(
+            given={"x": [float("nan"), float("inf"), float("-inf"), 0.25]},
+            params={"sourceColumn": "x", "columnDataType": "string"},
+            expect={"x": ["NaN", "Infinity", "-Infinity", "0.25"]},
         ),
         Example(
             given={"x": [2.7, -2.7, None]},

@@ -123,7 +123,7 @@ class OneHotEncoding(TableTransform):
         names = self._names(values, columns)
         a = arr(source)
         out = df.copy(deep=False)
-        ltype = ctx.schema_of(df[[self.source_column]])[self.source_column]
+        ltype = ctx.schema_of(df)[self.source_column]
         for name, value in zip(names, values, strict=True):
             match = pc.equal(a, arrow_scalar(value, ltype, a.type))
             out[name] = wrap(pc.cast(match, pa.int64()), source)
@@ -245,7 +245,7 @@ class Normalization(ColumnFunction):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         source = df[self.source_column]
-        x = _double_pandas(source, ctx.schema_of(df[[self.source_column]])[self.source_column])
+        x = _double_pandas(source, ctx.schema_of(df)[self.source_column])
         bounds = pc.min_max(x)
         stats = {
             "min": bounds["min"].as_py(),
@@ -376,6 +376,18 @@ class CategoricalMapping(ColumnFunction):
             },
             expect={"c": ["a", "a"], "d": ["x", "x"], "i": [1, 4]},
         ),
+        Example(
+            title="with a condition: only rows where it holds are mapped or removed",
+            given={"c": ["a", "b", "b", None, "a"], "i": [1, 2, 3, 4, 5]},
+            params={
+                "sourceColumn": "c",
+                "targetColumn": "d",
+                "categoryMap": {"a": "x"},
+                "deleteOtherRows": True,
+            },
+            conditions=({"Condition": "GREATER_THAN", "Value": "2", "TargetColumn": "i"},),
+            expect={"c": ["a", "b", "a"], "d": [None, None, "x"], "i": [1, 2, 5]},
+        ),
     )
 
     @model_validator(mode="after")
@@ -419,7 +431,7 @@ class CategoricalMapping(ColumnFunction):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         source = df[self.source_column]
-        ltype = ctx.schema_of(df[[self.source_column]])[self.source_column]
+        ltype = ctx.schema_of(df)[self.source_column]
         target = self.result_type()
         atype = arrow_type(target)
         text = flat(arr(cast_pandas(source, ltype, LType.STRING))).cast(pa.large_string())
@@ -461,29 +473,26 @@ class CategoricalMapping(ColumnFunction):
         return F.coalesce(text.isin(*list(self.category_map)), F.lit(False))
 
     def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
-        out = super().apply_pandas(df, ctx, where)
-        if not self.delete_other_rows:
-            return out
-        source = df[self.source_column]
-        ltype = ctx.schema_of(df[[self.source_column]])[self.source_column]
-        text = flat(arr(cast_pandas(source, ltype, LType.STRING))).cast(pa.large_string())
-        keys = pa.array(list(self.category_map), pa.large_string())
-        drop = pc.is_null(pc.index_in(text, value_set=keys)).to_numpy(zero_copy_only=False)
-        if where is not None:
-            drop = drop & where.fillna(False).to_numpy(dtype=bool)
-        return out[~drop]
+        if self.delete_other_rows:
+            source = df[self.source_column]
+            ltype = ctx.schema_of(df)[self.source_column]
+            text = flat(arr(cast_pandas(source, ltype, LType.STRING))).cast(pa.large_string())
+            keys = pa.array(list(self.category_map), pa.large_string())
+            drop = pc.is_null(pc.index_in(text, value_set=keys)).to_numpy(zero_copy_only=False)
+            if where is not None:
+                drop = drop & where.fillna(False).to_numpy(dtype=bool)
+                where = where[~drop]
+            df = df[~drop]
+        return super().apply_pandas(df, ctx, where)
 
     def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
-        out = super().apply_spark(df, ctx, where)
-        if not self.delete_other_rows:
-            return out
-        ltype = ctx.schema_of(df)[self.source_column]
-        text = cast_spark(scol(self.source_column), ltype, LType.STRING)
-        keep = self._mapped_spark(text)
-        if where is not None:
-            keep = keep | ~F.coalesce(where, F.lit(False))
-        # The mapping is computed from the source column, which the step does not change.
-        return out.filter(keep)
+        if self.delete_other_rows:
+            ltype = ctx.schema_of(df)[self.source_column]
+            keep = self._mapped_spark(cast_spark(scol(self.source_column), ltype, LType.STRING))
+            if where is not None:
+                keep = keep | ~F.coalesce(where, F.lit(False))
+            df = df.filter(keep)
+        return super().apply_spark(df, ctx, where)
 
 
 # --- BUCKETIZATION -----------------------------------------------------------------------------
@@ -615,7 +624,7 @@ class Bucketization(ColumnFunction):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         source = df[self.source_column]
-        x = _double_pandas(source, ctx.schema_of(df[[self.source_column]])[self.source_column])
+        x = _double_pandas(source, ctx.schema_of(df)[self.source_column])
         quantiles = None
         if self.percentage is not None:
             quantiles = (

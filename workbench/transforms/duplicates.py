@@ -61,7 +61,7 @@ def in_row_order(df: SparkFrame) -> SparkFrame:
 
 def _require_scalars(transform: Any, schema: Schema, columns: list[str]) -> None:
     for column in columns:
-        require_scalar(transform, schema, column)
+        require_scalar(transform, schema, column, transform.parameter_of(column))
 
 
 class _RemoveRepeats(RowFilter):

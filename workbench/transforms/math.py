@@ -1002,4 +1002,3 @@ class IsOdd(_Parity):
             expect={"x": [3.0, 3.5, -1.0, None], "odd": ["odd", "false", "odd", None]},
         ),
     )
-

@@ -250,7 +250,9 @@ def spark_literal(value: Any, ltype: LType) -> SparkColumn:
     return F.lit(value).cast(spark_type(ltype))
 
 
-def require_scalar(transform: Any, schema: Schema, column: str, parameter: str = "sourceColumn") -> None:
+def require_scalar(
+    transform: Any, schema: Schema, column: str, parameter: str | None = "sourceColumn"
+) -> None:
     """Refuse array, struct and map columns."""
     ltype = schema[column]
     if ltype in NESTED:

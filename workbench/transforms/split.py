@@ -645,7 +645,7 @@ class _Merge(ColumnFunction):
     abstract: ClassVar[bool] = True
     minimum: ClassVar[int] = 1
     source_columns: Columns
-    delimiter: Text = ""
+    delimiter: Text = " "
     target_column: NewColumn
 
     @model_validator(mode="after")
@@ -688,16 +688,18 @@ class _Merge(ColumnFunction):
 class Merge(_Merge):
     """Merge columns into a new text column, with an optional delimiter between the values.
 
-    Values that are not text are written by the CHANGE_DATA_TYPE rules (dates as yyyy-mm-dd,
-    whole doubles without a fraction). A null value is skipped together with its delimiter;
-    the result is null only when every value is null. The source columns stay.
+    ``delimiter`` defaults to a single space: DataBrew console exports leave it out, and a real
+    export merging Prefix, First_Name and Last_Name into Name only makes sense with it; give ""
+    for none. Values that are not text are written by the CHANGE_DATA_TYPE rules (dates as
+    yyyy-mm-dd, whole doubles without a fraction). A null value is skipped together with its
+    delimiter; the result is null only when every value is null. The source columns stay.
     """
 
     operation = "MERGE"
     category = Category.MERGE
     examples: ClassVar = (
         Example(
-            title="the DataBrew export merges without a delimiter",
+            title="a real DataBrew export leaves the delimiter out: a space",
             given={
                 "Prefix": ["MR.", "MS.", None],
                 "First_Name": ["PAUL", None, None],
@@ -706,7 +708,7 @@ class Merge(_Merge):
             params={"sourceColumns": '["Prefix","First_Name","Last_Name"]', "targetColumn": "Name"},
             expect={
                 "Prefix": ["MR.", "MS.", None],
-                "Name": ["MR.PAULSHELTON", "MS.JONES", None],
+                "Name": ["MR. PAUL SHELTON", "MS. JONES", None],
                 "First_Name": ["PAUL", None, None],
                 "Last_Name": ["SHELTON", "JONES", None],
             },
@@ -730,9 +732,10 @@ class Merge(_Merge):
 class MergeColumnsAndValues(_Merge):
     """Concatenate the values of two or more columns as text into a new column.
 
-    The delimiter goes between each two values. Values that are not text are written by the
-    CHANGE_DATA_TYPE rules; a null value is skipped together with its delimiter and the result
-    is null only when every value is null.
+    The delimiter goes between each two values (a single space by default, as for MERGE; give
+    "" for none). Values that are not text are written by the CHANGE_DATA_TYPE rules; a null
+    value is skipped together with its delimiter and the result is null only when every value
+    is null.
     """
 
     operation = "MERGE_COLUMNS_AND_VALUES"
@@ -762,8 +765,20 @@ class MergeColumnsAndValues(_Merge):
             },
         ),
         Example(
+            title="no delimiter",
             given={"a": [1.5, 2.0, None], "b": [True, None, False]},
-            params={"sourceColumns": ["a", "b"], "targetColumn": "ab"},
+            params={"sourceColumns": ["a", "b"], "targetColumn": "ab", "delimiter": ""},
             expect={"a": [1.5, 2.0, None], "ab": ["1.5true", "2", "false"], "b": [True, None, False]},
+        ),
+        Example(
+            title="the default delimiter is a space",
+            given={"a": ["x", "", None], "b": ["y", "z", None], "c": [1, None, 3]},
+            params={"sourceColumns": ["a", "b", "c"], "targetColumn": "abc"},
+            expect={
+                "a": ["x", "", None],
+                "abc": ["x y 1", " z", "3"],
+                "b": ["y", "z", None],
+                "c": [1, None, 3],
+            },
         ),
     )

@@ -209,14 +209,6 @@ _TO_DOUBLE = (
 _NUMERIC_ONLY = (AggFunction.SUM, *_TO_DOUBLE)
 _NESTED = frozenset({LType.ARRAY, LType.STRUCT, LType.MAP})
 
-AGG_RULES = (
-    "COUNT counts the non-null values and COUNT_DISTINCT the distinct ones (integers); SUM keeps "
-    "the numeric type; MEAN (or AVERAGE), MEDIAN (exact, halfway between the middle values), "
-    "STANDARD_DEVIATION and VARIANCE (sample, n-1; null for one value) give doubles; MIN and MAX keep "
-    "the type; UNAGGREGATED (or COLLECT_LIST) gives the sorted list of the non-null values. Nulls are "
-    "ignored; a group with no values gives null (0 for the counts, an empty list for UNAGGREGATED)."
-)
-
 
 def agg_type(fn: AggFunction, source: LType, operation: str, parameter: str, column: str) -> LType:
     """The type an aggregate of a ``source`` column gives, or a ParameterError."""
@@ -850,11 +842,14 @@ class Join(TableTransform):
     The secondary data is the dataset bound to ``secondaryDatasetName`` when the recipe runs;
     ``secondInputLocation`` (an S3 URL in DataBrew exports) is kept but never read.
     Keys match on equal values; a null key never matches. Numeric keys of different types
-    compare as doubles; other type mismatches are refused. The result holds ``leftColumns``
-    then ``rightColumns`` in the listed order; a right column whose name is already taken is
-    renamed ``<name>_<secondaryDatasetName>``. Columns of the side a row does not come from are
-    null: the excluding joins keep only rows without a match (LEFT_EXCLUDING_JOIN: left rows,
-    RIGHT_EXCLUDING_JOIN: right rows, OUTER_EXCLUDING_JOIN: both) with the same columns.
+    compare as doubles; other type mismatches are refused. The result holds ``leftColumns`` in
+    the listed order, then the current data's other columns (DataBrew exports list the dataset's
+    own columns there, and real recipes rely on columns added by earlier steps surviving a
+    join; DELETE removes columns), then ``rightColumns`` in the listed order; a right column
+    whose name is already taken is renamed ``<name>_<secondaryDatasetName>``. Columns of the
+    side a row does not come from are null: the excluding joins keep only rows without a match
+    (LEFT_EXCLUDING_JOIN: left rows, RIGHT_EXCLUDING_JOIN: right rows, OUTER_EXCLUDING_JOIN:
+    both) with the same columns.
     """
 
     operation = "JOIN"
@@ -932,7 +927,12 @@ class Join(TableTransform):
                 "rightColumns": ["k2", "y"],
                 "secondaryDatasetName": "r",
             },
-            expect={"x": [2, None, None], "k2": ["b", "c", None], "y": [True, False, None]},
+            expect={
+                "x": [2, None, None],
+                "k": ["b", None, None],
+                "k2": ["b", "c", None],
+                "y": [True, False, None],
+            },
         ),
         Example(
             title="OUTER_JOIN",
@@ -976,10 +976,10 @@ class Join(TableTransform):
                 "rightColumns": ["k2", "y"],
                 "secondaryDatasetName": "r",
             },
-            expect={"x": [None, None], "k2": ["c", None], "y": [False, None]},
+            expect={"x": [None, None], "k": [None, None], "k2": ["c", None], "y": [False, None]},
         ),
         Example(
-            title="OUTER_EXCLUDING_JOIN",
+            title="OUTER_EXCLUDING_JOIN; columns missing from leftColumns are kept after the listed ones",
             given={"k": ["a", "b", None], "x": [1, 2, 3]},
             datasets={"r": {"k2": ["b", "c", None], "y": [True, False, None]}},
             params={
@@ -989,7 +989,7 @@ class Join(TableTransform):
                 "rightColumns": ["k2"],
                 "secondaryDatasetName": "r",
             },
-            expect={"k": ["a", None, None, None], "k2": [None, None, "c", None]},
+            expect={"k": ["a", None, None, None], "x": [1, 3, None, None], "k2": [None, None, "c", None]},
         ),
     )
 
@@ -1004,10 +1004,6 @@ class Join(TableTransform):
                 raise ParameterError(
                     "a column is listed twice", operation=self.operation, parameter=parameter
                 )
-        if not self.left_columns and not self.right_columns:
-            raise ParameterError(
-                "give leftColumns or rightColumns", operation=self.operation, parameter="leftColumns"
-            )
         return self
 
     def secondary_datasets(self) -> list[str]:
@@ -1040,7 +1036,7 @@ class Join(TableTransform):
             if k.value not in right:
                 raise missing_column(k.value, right, self.operation, "joinKeys", where)
             self._key_type(schema[k.key], right[k.value], k)
-        self._right_names()
+        self._right_names(schema)
 
     def _key_type(self, left: LType, right: LType, key: JoinKey) -> LType:
         if left is right:
@@ -1055,8 +1051,12 @@ class Join(TableTransform):
             column=key.key,
         )
 
-    def _right_names(self) -> list[str]:
-        taken = set(self.left_columns)
+    def _left_names(self, schema: Schema) -> list[str]:
+        """The current data's columns in the result: ``leftColumns`` first, then the others."""
+        return list(dict.fromkeys([*self.left_columns, *schema]))
+
+    def _right_names(self, schema: Schema) -> list[str]:
+        taken = set(schema)
         names = []
         for column in self.right_columns:
             name = f"{column}_{self.secondary_dataset_name}" if column in taken else column
@@ -1076,8 +1076,8 @@ class Join(TableTransform):
 
     def output_schema_with(self, schema: Schema, datasets: dict[str, Schema]) -> Schema:
         right = datasets[self.secondary_dataset_name]
-        out = {c: schema[c] for c in self.left_columns}
-        for column, name in zip(self.right_columns, self._right_names(), strict=True):
+        out = {c: schema[c] for c in self._left_names(schema)}
+        for column, name in zip(self.right_columns, self._right_names(schema), strict=True):
             out[name] = right[column]
         return out
 
@@ -1110,10 +1110,14 @@ class Join(TableTransform):
             lonely = np.setdiff1d(np.arange(nr, dtype=np.int64), ri)
             lefts.append(np.full(len(lonely), -1, dtype=np.int64))
             rights.append(lonely)
-        left_index = _nullable_index(np.concatenate(lefts) if lefts else np.zeros(0, np.int64))
-        right_index = _nullable_index(np.concatenate(rights) if rights else np.zeros(0, np.int64))
-        out = {c: flat(arr(df[c])).take(left_index) for c in self.left_columns}
-        for column, name in zip(self.right_columns, self._right_names(), strict=True):
+        left_rows = np.concatenate(lefts) if lefts else np.zeros(0, np.int64)
+        right_rows = np.concatenate(rights) if rights else np.zeros(0, np.int64)
+        # Rows in the current data's order, matches in the secondary data's order, right-only rows last.
+        order = np.lexsort((np.where(right_rows < 0, nr, right_rows), np.where(left_rows < 0, nl, left_rows)))
+        left_index = _nullable_index(left_rows[order])
+        right_index = _nullable_index(right_rows[order])
+        out = {c: flat(arr(df[c])).take(left_index) for c in self._left_names(lschema)}
+        for column, name in zip(self.right_columns, self._right_names(lschema), strict=True):
             out[name] = flat(arr(right[column])).take(right_index)
         return frame_of(out)
 
@@ -1121,7 +1125,8 @@ class Join(TableTransform):
         right = ctx.dataset(self.secondary_dataset_name, self.operation)
         lschema, rschema = ctx.schema_of(df), ctx.schema_of(right)
         self.check_with(lschema, {self.secondary_dataset_name: rschema})
-        left_cols = [scol(c).alias(f"__wb_l{i}") for i, c in enumerate(self.left_columns)]
+        left_names = self._left_names(lschema)
+        left_cols = [scol(c).alias(f"__wb_l{i}") for i, c in enumerate(left_names)]
         right_cols = [scol(c).alias(f"__wb_r{i}") for i, c in enumerate(self.right_columns)]
         condition = None
         for j, k in enumerate(self.join_keys):
@@ -1149,8 +1154,8 @@ class Join(TableTransform):
             joined = joined.filter(lonely_right)
         elif self.join_type is JoinType.OUTER_EXCLUDING_JOIN:
             joined = joined.filter(lonely_left | lonely_right)
-        selected = [F.col(f"__wb_l{i}").alias(c) for i, c in enumerate(self.left_columns)]
-        selected += [F.col(f"__wb_r{i}").alias(name) for i, name in enumerate(self._right_names())]
+        selected = [F.col(f"__wb_l{i}").alias(c) for i, c in enumerate(left_names)]
+        selected += [F.col(f"__wb_r{i}").alias(name) for i, name in enumerate(self._right_names(lschema))]
         return joined.select(*selected)
 
 

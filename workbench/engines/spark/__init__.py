@@ -53,9 +53,16 @@ class SparkEngine:
         return self._session
 
     def prepare(self, frame: DataFrame) -> DataFrame:
+        """Check the frame and pin the session settings Workbench's semantics rely on."""
         if not is_spark_frame(frame):
             msg = f"the Spark engine takes a Spark DataFrame, not {type(frame).__name__}"
             raise TypeError(msg)
+        from workbench.engines.spark.session import SESSION_CONF
+
+        conf = frame.sparkSession.conf
+        for key in ("spark.sql.session.timeZone", "spark.sql.ansi.enabled"):
+            if conf.get(key) != SESSION_CONF[key]:
+                conf.set(key, SESSION_CONF[key])
         return frame
 
     def schema_of(self, frame: DataFrame) -> Schema:
