@@ -20,17 +20,14 @@ from workbench.core.errors import ParameterError
 from workbench.core.families import InPlace
 from workbench.core.lazy import F, scol
 from workbench.core.params import KIND, Boolean, Integer, ParamKind, Regex, Text, TextColumn
+from workbench.core.regex import java_regex, java_replacement, noncapturing, re2_replacement
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import arr, wrap
 from workbench.transforms.text import (
     WHITESPACE_CLASS,
     check_range,
-    java_regex,
-    java_replacement,
     literal_class,
-    noncapturing,
-    re2_replacement,
     refuse_empty_matches,
     slice_spark,
 )

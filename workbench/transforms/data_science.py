@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import model_validator
+from pydantic import field_serializer, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
@@ -607,6 +607,14 @@ class Bucketization(ColumnFunction):
                     parameter="bucketNames",
                 )
         return self
+
+    @field_serializer("splits")
+    def _splits_text(self, splits: list[float] | None) -> list[float | str] | None:
+        # Infinite splits are written as DataBrew writes them, "-Infinity" and "Infinity",
+        # which keeps the recipe standard JSON.
+        if splits is None:
+            return None
+        return [("Infinity" if s > 0 else "-Infinity") if math.isinf(s) else s for s in splits]
 
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}

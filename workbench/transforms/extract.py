@@ -16,10 +16,11 @@ from pydantic import model_validator
 from workbench.core.families import Derive
 from workbench.core.lazy import F
 from workbench.core.params import Integer, Regex, TextColumn
+from workbench.core.regex import java_regex, noncapturing
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.text import check_range, java_regex, noncapturing, slice_pandas, slice_spark
+from workbench.transforms.text import check_range, slice_pandas, slice_spark
 
 if TYPE_CHECKING:
     from pyspark.sql import Column

@@ -18,6 +18,7 @@ from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
 from workbench.core.params import Column, NewColumn, Regex, Text, enum_param
+from workbench.core.regex import java_regex
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
@@ -206,4 +207,5 @@ class FlagColumnFromPattern(ColumnFunction):
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         text = c if ltype is LType.STRING else cast_spark(c, ltype, LType.STRING)
-        return {self.target_column: flag_spark(text.rlike(self.pattern), self.true_string, self.false_string)}
+        matched = text.rlike(java_regex(self.pattern))
+        return {self.target_column: flag_spark(matched, self.true_string, self.false_string)}

@@ -223,7 +223,7 @@ class _Delimiters:
 
 class _DelimiterSplit(_Split):
     abstract: ClassVar[bool] = True
-    limit: Integer
+    limit: int
 
     def part_count(self) -> int:
         return self.limit + 1
@@ -261,6 +261,7 @@ class SplitColumnSingleDelimiter(_DelimiterSplit):
     operation = "SPLIT_COLUMN_SINGLE_DELIMITER"
     category = Category.SPLIT
     pattern: Text
+    limit: Integer
     include_in_split: Boolean = True
     is_text: Boolean = False
     examples: ClassVar = (
@@ -361,6 +362,7 @@ class SplitColumnMultipleDelimiter(_DelimiterSplit):
     operation = "SPLIT_COLUMN_MULTIPLE_DELIMITER"
     category = Category.SPLIT
     pattern_options: structured(ParamKind.PATTERN_OPTIONS, list[PatternOption])  # type: ignore[valid-type]
+    limit: Integer
     examples: ClassVar = (
         Example(
             given={"d": ["red, green blue,white", "one", None, ""]},

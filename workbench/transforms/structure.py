@@ -122,7 +122,7 @@ def value_label(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if value == int(value) and abs(value) < 1e15:
+        if abs(value) < 1e15 and value == int(value):
             return str(int(value))
         return repr(value)
     if isinstance(value, decimal.Decimal):

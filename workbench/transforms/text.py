@@ -17,7 +17,6 @@ Conventions of every transform here (they go into docs/semantics.md):
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,6 +30,7 @@ from workbench.core.errors import ParameterError, WorkbenchError
 from workbench.core.families import ColumnFunction, ColumnOrValue
 from workbench.core.lazy import F, scol
 from workbench.core.params import Boolean, Integer, NewColumn, NumericColumn, Regex, Text, TextColumn
+from workbench.core.regex import java_regex, noncapturing
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
@@ -54,89 +54,6 @@ MAX_LENGTH = 2**31 - 1
 def literal_class(characters: str) -> str:
     """Body of a character class matching exactly ``characters`` (each one escaped as \\x{...})."""
     return "".join(f"\\x{{{ord(ch):04X}}}" for ch in dict.fromkeys(characters))
-
-
-def _rewrite(pattern: str, *, groups: bool = False, dollar: bool = False) -> str:
-    """Rewrite a regex outside escapes, ``\\Q...\\E`` quotes and character classes.
-
-    ``groups`` turns capturing groups into non-capturing ones; ``dollar`` turns ``$`` into
-    ``\\z`` (the absolute end of the text).
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    in_class = False
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            if pattern.startswith("\\Q", i):
-                end = pattern.find("\\E", i + 2)
-                end = n if end < 0 else end + 2
-                out.append(pattern[i:end])
-                i = end
-                continue
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            out.append(ch)
-            i += 1
-            if pattern.startswith("^", i):
-                out.append("^")
-                i += 1
-            if pattern.startswith("]", i):  # a leading ']' is a literal member
-                out.append("]")
-                i += 1
-            continue
-        elif groups and ch == "(" and not pattern.startswith("?", i + 1):
-            out.append("(?:")
-            i += 1
-            continue
-        elif dollar and ch == "$":
-            out.append("\\z")
-            i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def noncapturing(pattern: str) -> str:
-    """``pattern`` with its capturing groups turned into non-capturing ones.
-
-    Wrapping a user pattern in our own groups then never shifts our group numbers, and
-    pyarrow's extract_regex (which refuses unnamed groups) accepts it.
-    """
-    return _rewrite(pattern, groups=True)
-
-
-_MULTILINE_FLAG = re.compile(r"\(\?[a-zA-Z]*m")
-
-
-def java_regex(pattern: str) -> str:
-    """A regex as Spark (java.util.regex) must run it to mean what it means to RE2.
-
-    ``(?d)`` (UNIX_LINES) makes "." and "^"/"$" treat only LF as a line break, as RE2 does
-    (Java also stops "." at CR, U+0085, U+2028, U+2029); ``(?u)`` makes case-insensitive
-    matching Unicode-aware as in RE2; outside multi-line mode "$" becomes "\\z", because
-    RE2's "$" is the very end of the text while Java's also matches before a final line break.
-    """
-    if not _MULTILINE_FLAG.search(pattern):
-        pattern = _rewrite(pattern, dollar=True)
-    return "(?du)" + pattern
-
-
-def re2_replacement(text: str) -> str:
-    """Literal replacement text for pyarrow's (RE2) regex replace: only backslash is special."""
-    return text.replace("\\", "\\\\")
-
-
-def java_replacement(text: str) -> str:
-    """Literal replacement text for Spark's (Java) regexp_replace: backslash and dollar."""
-    return text.replace("\\", "\\\\").replace("$", "\\$")
 
 
 def matches_empty(pattern: str) -> bool:

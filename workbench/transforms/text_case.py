@@ -13,6 +13,7 @@ from workbench.core.lazy import F
 from workbench.core.params import TextColumn
 from workbench.core.registry import Category, Example
 from workbench.engines.pandas.arrow import arr, wrap
+from workbench.transforms.text import lower_pandas, upper_pandas
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
@@ -26,14 +27,14 @@ class UpperCase(InPlace):
     source_column: TextColumn
     examples: ClassVar = (
         Example(
-            given={"city": ["Paris", "new york", None, ""]},
+            given={"city": ["Paris", "new york", None, "", "straße", "ﬁne"]},
             params={"sourceColumn": "city"},
-            expect={"city": ["PARIS", "NEW YORK", None, ""]},
+            expect={"city": ["PARIS", "NEW YORK", None, "", "STRASSE", "FINE"]},
         ),
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return wrap(pc.utf8_upper(arr(s)), s)
+        return wrap(upper_pandas(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         return F.upper(c)
@@ -54,7 +55,7 @@ class LowerCase(InPlace):
     )
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return wrap(pc.utf8_lower(arr(s)), s)
+        return wrap(lower_pandas(arr(s)), s)
 
     def spark_map(self, c: Column) -> Column:
         return F.lower(c)
