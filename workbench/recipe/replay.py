@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.errors import EngineNotSupportedError, StepRuntimeError, WorkbenchError
+from workbench.core.errors import EngineNotSupportedError, RecipeError, StepRuntimeError, WorkbenchError
 from workbench.recipe import conditions as cond
 
 if TYPE_CHECKING:
@@ -67,6 +67,10 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
         schema = engine.schema_of(frame)
         where = cond.spark_predicate(step.conditions, schema)
         return transform.apply_spark(frame, engine, where)
+    except RecipeError as exc:
+        # The recipe validated against the schema; what fails now depends on the data.
+        detail = f"parameter {exc.parameter!r}: {exc.detail}" if exc.parameter else exc.detail
+        raise StepRuntimeError(detail, step_index=index, step_id=step.id, operation=step.operation) from exc
     except WorkbenchError:
         raise
     except Exception as exc:

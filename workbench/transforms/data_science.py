@@ -423,6 +423,8 @@ class CategoricalMapping(ColumnFunction):
             return None
         if self.map_type is MapType.NUMERIC:
             number = _number(value)
+            if number is None:
+                return None
             return int(number) if self.result_type() is LType.INTEGER else float(number)
         return value if isinstance(value, str) else value_label(value)
 
@@ -659,7 +661,7 @@ class Bucketization(ColumnFunction):
         bounds = self._bounds(quantiles)
         if bounds is None:
             return {self.target_column: F.lit(None).cast("string")}
-        result = None
+        result: Any = None
         last = len(self.bucket_names) - 1
         for i, name in enumerate(self.bucket_names):
             upper = (x <= F.lit(bounds[i + 1])) if i == last else (x < F.lit(bounds[i + 1]))

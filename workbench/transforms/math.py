@@ -2,9 +2,9 @@
 
 Rules shared by every transform here (docs/semantics.md):
 
-- A null input gives a null result. NaN in a double input is treated as null on both engines
-  (Spark orders NaN above every number and pandas skips it; treating it as missing removes
-  the difference).
+- A null input gives a null result. NaN stays a number, as in Spark: a double result of NaN
+  is NaN (LN, LOG and SQUARE_ROOT included); integer results (CEILING, FLOOR, ROUND, SIGN) of
+  NaN are null; IS_EVEN / IS_ODD of NaN are false.
 - Decimal inputs are computed as double, except by ABSOLUTE and NEGATE, which keep the type.
 - Integer arithmetic is 64-bit and wraps on overflow, the same on both engines.
 - A literal ``value`` with no fractional part counts as an integer operand.
@@ -52,6 +52,11 @@ def _pd_null(a: Any) -> pa.Scalar:
 
 def _pd_double(a: Any, ltype: LType) -> Any:
     return a if ltype is LType.DOUBLE else pc.cast(a, pa.float64(), safe=False)
+
+
+def _pd_domain(ok: Any, a: Any) -> Any:
+    """``ok`` or NaN: NaN passes a domain check and gives NaN, as Spark's comparisons do."""
+    return pc.or_(ok, pc.is_nan(a))
 
 
 def _pd_nonzero(a: Any) -> Any:
@@ -114,10 +119,7 @@ class _MathFunction(ColumnFunction):
                 scalar = pa.scalar(int(value) if ltype is LType.INTEGER else float(value), arrow_type(ltype))  # type: ignore[arg-type]
                 args.append(pa.repeat(scalar, n))
                 continue
-            a = arr(df[column])
-            if ltype is LType.DOUBLE:
-                a = pc.if_else(pc.is_nan(a), _pd_null(a), a)
-            args.append(a)
+            args.append(arr(df[column]))
         out = self.pandas_calc(args, types, n)
         out = pc.cast(out, arrow_type(self.result_type(types)))
         return {self.target_column: wrap(out, df.index)}
@@ -132,8 +134,7 @@ class _MathFunction(ColumnFunction):
                 literal = int(value) if ltype is LType.INTEGER else float(value)  # type: ignore[arg-type]
                 args.append(F.lit(literal).cast(spark_type(ltype)))
                 continue
-            c = scol(column)
-            args.append(F.when(~F.isnan(c), c) if ltype is LType.DOUBLE else c)
+            args.append(scol(column))
         out = self.spark_calc(args, types)
         return {self.target_column: out.cast(spark_type(self.result_type(types)))}
 
@@ -524,7 +525,8 @@ class Ceiling(_ToInteger, _ColumnOrNumber):
     """Round each number up to the nearest integer, in a new column.
 
     The operand is sourceColumn or the number value1. The result is an integer column
-    (2.1 -> 3, -2.9 -> -2); integers are unchanged; doubles beyond the 64-bit range give null.
+    (2.1 -> 3, -2.9 -> -2); integers are unchanged; NaN, infinities and doubles beyond the
+    64-bit range give null.
     """
 
     operation = "CEILING"
@@ -556,7 +558,8 @@ class Floor(_ToInteger, _ColumnOrNumber):
     """Round each number down to the nearest integer, in a new column.
 
     The operand is sourceColumn or the number value. The result is an integer column
-    (2.9 -> 2, -2.1 -> -3); integers are unchanged; doubles beyond the 64-bit range give null.
+    (2.9 -> 2, -2.1 -> -3); integers are unchanged; NaN, infinities and doubles beyond the
+    64-bit range give null.
     """
 
     operation = "FLOOR"
@@ -587,17 +590,18 @@ class Floor(_ToInteger, _ColumnOrNumber):
 class Round(_ToInteger, _Unary):
     """Round each number to the nearest integer, halves away from zero, in a new column.
 
-    2.5 -> 3 and -2.5 -> -3. The result is an integer column; integers are unchanged; doubles
-    beyond the 64-bit range give null.
+    2.5 -> 3 and -2.5 -> -3. The result is an integer column; integers are unchanged; NaN,
+    infinities and doubles beyond the 64-bit range give null.
     """
 
     operation = "ROUND"
     category = Category.MATH
     examples: ClassVar = (
         Example(
-            given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None]},
+            given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None, float("nan")]},
             params={"sourceColumn": "r", "targetColumn": "rr"},
-            expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None], "rr": [3, -3, 2, 1, 0, None]},
+            expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None, float("nan")],
+                    "rr": [3, -3, 2, 1, 0, None, None]},
             expect_schema={"rr": "integer"},
         ),
         Example(
@@ -619,16 +623,16 @@ class Round(_ToInteger, _Unary):
 class Sign(_ToInteger, _Unary):
     """Write -1, 0 or 1 according to each number's sign, in a new column.
 
-    The result is an integer column (-0.0 gives 0; infinities give -1 or 1).
+    The result is an integer column (-0.0 gives 0; infinities give -1 or 1; NaN gives null).
     """
 
     operation = "SIGN"
     category = Category.MATH
     examples: ClassVar = (
         Example(
-            given={"x": [-4.5, 0.0, 3.25, None, float("inf")]},
+            given={"x": [-4.5, 0.0, 3.25, None, float("inf"), float("nan")]},
             params={"sourceColumn": "x", "targetColumn": "s"},
-            expect={"x": [-4.5, 0.0, 3.25, None, float("inf")], "s": [-1, 0, 1, None, 1]},
+            expect={"x": [-4.5, 0.0, 3.25, None, float("inf"), float("nan")], "s": [-1, 0, 1, None, 1, None]},
             expect_schema={"s": "integer"},
         ),
         Example(
@@ -639,10 +643,16 @@ class Sign(_ToInteger, _Unary):
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        return pc.sign(_pd_double(args[0], types[0]) if types[0] is LType.DECIMAL else args[0])
+        if types[0] is LType.INTEGER:
+            return pc.sign(args[0])
+        a = _pd_double(args[0], types[0])
+        return pc.if_else(pc.is_nan(a), _pd_null(a), pc.sign(a))
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        return F.signum(args[0])
+        if types[0] is LType.INTEGER:
+            return F.signum(args[0])
+        c = _sp_double(args[0], types[0])
+        return F.when(~F.isnan(c), F.signum(c))
 
 
 # --- double results -------------------------------------------------------------------------
@@ -671,7 +681,7 @@ class Exponent(_Unary):
 class Ln(_Unary):
     """Write the natural logarithm of each number to a new column (a double).
 
-    The logarithm of zero or a negative number is null.
+    The logarithm of zero or a negative number is null; NaN gives NaN.
     """
 
     operation = "LN"
@@ -686,7 +696,7 @@ class Ln(_Unary):
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
         a = _pd_double(args[0], types[0])
-        return pc.if_else(pc.greater(a, 0.0), pc.ln(a), _pd_null(a))
+        return pc.if_else(_pd_domain(pc.greater(a, 0.0), a), pc.ln(a), _pd_null(a))
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         c = _sp_double(args[0], types[0])
@@ -696,9 +706,9 @@ class Ln(_Unary):
 class Log(_Unary):
     """Write the logarithm of each number in a chosen base (10 by default) to a new column.
 
-    The result is a double. The logarithm of zero or a negative number is null. base must be
-    positive and not 1. Bases 10 and 2 use the exact log10/log2 functions; other bases divide
-    natural logarithms.
+    The result is a double. The logarithm of zero or a negative number is null (NaN gives
+    NaN). base must be positive and not 1. Bases 10 and 2 use the exact log10/log2 functions;
+    other bases divide natural logarithms.
     """
 
     operation = "LOG"
@@ -740,7 +750,7 @@ class Log(_Unary):
             out = pc.log2(a)
         else:
             out = pc.divide(pc.ln(a), math.log(self.base))
-        return pc.if_else(pc.greater(a, 0.0), out, _pd_null(a))
+        return pc.if_else(_pd_domain(pc.greater(a, 0.0), a), out, _pd_null(a))
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         c = _sp_double(args[0], types[0])
@@ -756,7 +766,7 @@ class Log(_Unary):
 class SquareRoot(_Unary):
     """Write the square root of each number to a new column (a double).
 
-    The square root of a negative number is null.
+    The square root of a negative number is null; NaN gives NaN.
     """
 
     operation = "SQUARE_ROOT"
@@ -767,11 +777,16 @@ class SquareRoot(_Unary):
             params={"sourceColumn": "x", "targetColumn": "root"},
             expect={"x": [16, 2, 0, -4, None], "root": [4.0, 1.4142135623730951, 0.0, None, None]},
         ),
+        Example(
+            given={"x": [0.25, -0.0, float("nan"), float("-inf")]},
+            params={"sourceColumn": "x", "targetColumn": "root"},
+            expect={"x": [0.25, -0.0, float("nan"), float("-inf")], "root": [0.5, -0.0, float("nan"), None]},
+        ),
     )
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
         a = _pd_double(args[0], types[0])
-        return pc.if_else(pc.greater_equal(a, 0.0), pc.sqrt(a), _pd_null(a))
+        return pc.if_else(_pd_domain(pc.greater_equal(a, 0.0), a), pc.sqrt(a), _pd_null(a))
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         c = _sp_double(args[0], types[0])

@@ -222,8 +222,11 @@ class _Delimiters:
 
 
 class _DelimiterSplit(_Split):
+    """A split at delimiters; subclasses declare ``limit`` after their delimiter parameters."""
+
     abstract: ClassVar[bool] = True
-    limit: int
+    if TYPE_CHECKING:
+        limit: int
 
     def part_count(self) -> int:
         return self.limit + 1

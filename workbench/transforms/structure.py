@@ -171,6 +171,7 @@ def group_ids(df: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray
     Null keys form a group of their own, as in SQL GROUP BY.
     """
     n = len(df)
+    gid: np.ndarray
     if not keys:
         gid = np.zeros(n, dtype=np.int64)
     else:
@@ -1302,7 +1303,7 @@ class UnionRows(TableTransform):
         sources = self._sources(schema, datasets)
         out = {}
         for i, target in enumerate(self.target_column_names):
-            types = [s[cols[i]] for _, s, cols in sources if cols[i] is not None]
+            types = [s[column] for _, s, cols in sources if (column := cols[i]) is not None]
             out[target] = common_type(types, f"target column {target!r}", self.operation, "datasetsColumns")
         return out
 
