@@ -43,6 +43,7 @@ class ParamKind(str, Enum):
     PATTERN_OPTION = "pattern_option"
     COLUMN_LISTS = "column_lists"
     DATASETS = "datasets"
+    DATASET_COLUMNS = "dataset_columns"
     OBJECT = "object"
 
 
@@ -119,6 +120,8 @@ NumberList = Annotated[list[float], BeforeValidator(_json_text), _kind(ParamKind
 KeyValueMap = Annotated[dict[str, Any], BeforeValidator(_json_text), _kind(ParamKind.KEY_VALUE_MAP)]
 ColumnLists = Annotated[list[list[str]], BeforeValidator(_json_text), _kind(ParamKind.COLUMN_LISTS)]
 DatasetNames = Annotated[list[str], BeforeValidator(_json_text), _kind(ParamKind.DATASETS)]
+DatasetColumns = Annotated[list[str], BeforeValidator(_json_text), _kind(ParamKind.DATASET_COLUMNS)]
+"""Columns of a secondary dataset (JOIN's rightColumns): checked against that dataset, not this one."""
 
 
 def enum_param(enum_type: type[Enum]) -> Any:
@@ -146,7 +149,7 @@ def structured(kind: ParamKind, inner: Any) -> Any:
 
 
 class PatternOption(ParamModel):
-    """One delimiter of a split: the pattern and whether it is a regex."""
+    """One delimiter of a split: the pattern and whether the delimiter stays in the part."""
 
     pattern: str
     include_in_split: bool = True

@@ -23,6 +23,7 @@ from workbench.core.params import (
     Boolean,
     Column,
     Columns,
+    DatasetColumns,
     DatasetName,
     DatasetNames,
     NewColumn,
@@ -858,7 +859,7 @@ class Join(TableTransform):
     join_type: enum_param(JoinType)  # type: ignore[valid-type]
     join_keys: structured(ParamKind.JOIN_KEYS, list[JoinKey])  # type: ignore[valid-type]
     left_columns: Columns
-    right_columns: TextList
+    right_columns: DatasetColumns
     second_input_location: Text | None = None
     secondary_dataset_name: DatasetName
     examples: ClassVar = (
