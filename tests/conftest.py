@@ -44,8 +44,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     engines = selected_engines(config)
     if engines == ["connect"]:
         keep = [i for i in items if "engine_name" in getattr(i, "fixturenames", ())]
-        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
-        items[:] = keep
+    elif "spark" not in engines:
+        keep = [i for i in items if "spark_session" not in getattr(i, "fixturenames", ())]
+    else:
+        return
+    config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+    items[:] = keep
 
 
 @pytest.fixture(scope="session")
