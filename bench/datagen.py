@@ -36,27 +36,33 @@ def sales_table(rows: int, seed: int = 7) -> pa.Table:
     order_id[dupes] = np.maximum(order_id[dupes] - 1, 1)
     days = rng.integers(0, 730, rows).astype("timedelta64[D]")
     dates = (np.datetime64("2023-01-01") + days).astype(str).astype(object)
-    names = np.char.add(np.char.add(_pick(rng, FIRST, rows).astype(str), "  "), _pick(rng, LAST, rows).astype(str))
+    names = np.char.add(
+        np.char.add(_pick(rng, FIRST, rows).astype(str), "  "), _pick(rng, LAST, rows).astype(str)
+    )
     names = np.char.add(np.where(rng.random(rows) < 0.1, " ", ""), names).astype(object)
     emails = np.char.add(np.char.lower(_pick(rng, LAST, rows).astype(str)), order_id.astype(str))
-    emails = np.char.add(emails, np.where(rng.random(rows) < 0.05, "_at_example.org", "@Example.ORG")).astype(object)
+    emails = np.char.add(emails, np.where(rng.random(rows) < 0.05, "_at_example.org", "@Example.ORG")).astype(
+        object
+    )
     quantity = rng.integers(1, 20, rows).astype(str).astype(object)
     quantity[rng.random(rows) < 0.03] = "n/a"
     price = np.round(rng.gamma(2.0, 15.0, rows), 2)
     discount = np.round(rng.choice([0.0, 0.05, 0.1, 0.2], rows), 2)
-    return pa.table({
-        "order_id": pa.array(order_id, pa.int64()),
-        "order_date": pa.array(_blank(rng, dates, 0.01), pa.string()),
-        "customer_name": pa.array(names.tolist(), pa.string()),
-        "email": pa.array(_blank(rng, emails, 0.04), pa.string()),
-        "city": pa.array(_pick(rng, CITIES, rows).tolist(), pa.string()),
-        "country": pa.array(_pick(rng, COUNTRIES, rows).tolist(), pa.string()),
-        "product": pa.array(_pick(rng, PRODUCTS, rows).tolist(), pa.string()),
-        "quantity": pa.array(quantity.tolist(), pa.string()),
-        "unit_price": pa.array(_blank(rng, price.astype(object), 0.03), pa.float64()),
-        "discount": pa.array(_blank(rng, discount.astype(object), 0.2), pa.float64()),
-        "status": pa.array(_pick(rng, STATUSES, rows).tolist(), pa.string()),
-    })
+    return pa.table(
+        {
+            "order_id": pa.array(order_id, pa.int64()),
+            "order_date": pa.array(_blank(rng, dates, 0.01), pa.string()),
+            "customer_name": pa.array(names.tolist(), pa.string()),
+            "email": pa.array(_blank(rng, emails, 0.04), pa.string()),
+            "city": pa.array(_pick(rng, CITIES, rows).tolist(), pa.string()),
+            "country": pa.array(_pick(rng, COUNTRIES, rows).tolist(), pa.string()),
+            "product": pa.array(_pick(rng, PRODUCTS, rows).tolist(), pa.string()),
+            "quantity": pa.array(quantity.tolist(), pa.string()),
+            "unit_price": pa.array(_blank(rng, price.astype(object), 0.03), pa.float64()),
+            "discount": pa.array(_blank(rng, discount.astype(object), 0.2), pa.float64()),
+            "status": pa.array(_pick(rng, STATUSES, rows).tolist(), pa.string()),
+        }
+    )
 
 
 def write_sales_csv(path: Path, rows: int, seed: int = 7) -> Path:

@@ -53,27 +53,31 @@ def hand_pandas(df: pd.DataFrame) -> pd.DataFrame:
     name = df["customer_name"].str.strip().str.replace(r"\s+", " ", regex=True).str.title()
     email = df["email"].str.lower()
     email_valid = email.str.contains(EMAIL, regex=True).fillna(False).astype("bool[pyarrow]")
-    quantity = pd.to_numeric(df["quantity"].where(df["quantity"].str.fullmatch(r"\s*[+-]?\d+\s*")), errors="coerce")
+    quantity = pd.to_numeric(
+        df["quantity"].where(df["quantity"].str.fullmatch(r"\s*[+-]?\d+\s*")), errors="coerce"
+    )
     quantity = quantity.fillna(1).astype("int64[pyarrow]")
     price = df["unit_price"].fillna(df["unit_price"].median())
     order_date = pd.to_datetime(df["order_date"], format="%Y-%m-%d", errors="coerce")
-    out = pd.DataFrame({
-        "order_id": df["order_id"],
-        "order_date": order_date.dt.date.astype("date32[pyarrow]"),
-        "order_year": order_date.dt.year.astype("int64[pyarrow]"),
-        "order_month": order_date.dt.month.astype("int64[pyarrow]"),
-        "customer_name": name,
-        "email": email,
-        "email_valid": email_valid,
-        "city": df["city"],
-        "country": df["country"].str.upper(),
-        "product": df["product"],
-        "quantity": quantity,
-        "gross": quantity * price,
-        "unit_price": price,
-        "discount": df["discount"].fillna(0.0),
-        "status": df["status"].str.strip().str.lower(),
-    })
+    out = pd.DataFrame(
+        {
+            "order_id": df["order_id"],
+            "order_date": order_date.dt.date.astype("date32[pyarrow]"),
+            "order_year": order_date.dt.year.astype("int64[pyarrow]"),
+            "order_month": order_date.dt.month.astype("int64[pyarrow]"),
+            "customer_name": name,
+            "email": email,
+            "email_valid": email_valid,
+            "city": df["city"],
+            "country": df["country"].str.upper(),
+            "product": df["product"],
+            "quantity": quantity,
+            "gross": quantity * price,
+            "unit_price": price,
+            "discount": df["discount"].fillna(0.0),
+            "status": df["status"].str.strip().str.lower(),
+        }
+    )
     out = out[out["status"] != "cancelled"]
     return out.sort_values(["order_date", "order_id"], ascending=[False, True], kind="stable")
 
@@ -132,7 +136,9 @@ def bench_pandas(frame: pd.DataFrame, recipe: Recipe, repeat: int) -> float:
     hand_s, hand = best_of(repeat, lambda: hand_pandas(frame))
     ok = same_result(ours, hand)
     ratio = ours_s / hand_s
-    print(f"pandas  workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}")
+    print(
+        f"pandas  workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}"
+    )
     return ratio
 
 
@@ -152,13 +158,17 @@ def bench_spark(parquet: Path, recipe: Recipe, repeat: int) -> float:
     hand_s, hand = best_of(repeat, lambda: run(hand_spark))
     ok = same_result(ours.toPandas(), hand.toPandas())
     ratio = ours_s / hand_s
-    print(f"spark   workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}")
+    print(
+        f"spark   workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}"
+    )
     del source
     return ratio
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-spark", action="store_true")
@@ -175,8 +185,10 @@ def main() -> None:
         pacsv.write_csv(table, csv_path)
     recipe = Recipe.load(RECIPE)
     frame = read_pandas(parquet, CsvOptions())
-    print(f"{args.rows:,} rows, {len(recipe.steps)} steps; {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, pandas {pd.__version__}")
+    print(
+        f"{args.rows:,} rows, {len(recipe.steps)} steps; {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, pandas {pd.__version__}"
+    )
     bench_pandas(frame, recipe, args.repeat)
     if not args.skip_spark:
         bench_spark(parquet, recipe, args.repeat)

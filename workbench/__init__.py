@@ -1,7 +1,8 @@
 """Workbench: data-preparation recipes, DataBrew-compatible, replayed on pandas and Spark.
 
 >>> import workbench as wb
->>> recipe = wb.Recipe.from_data([{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}])
+>>> step = {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}
+>>> recipe = wb.Recipe.from_data([step])
 >>> import pandas as pd
 >>> recipe.apply(pd.DataFrame({"city": ["oslo", None]}))["city"].tolist()
 ['OSLO', <NA>]

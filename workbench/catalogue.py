@@ -24,7 +24,8 @@ def _entry(cls: type[Transform]) -> dict[str, Any]:
         "conditions": cls.supports_conditions,
         "parameters": cls.model_json_schema(by_alias=True),
         "engines": {
-            engine: {"supported": reason is None, "reason": reason} for engine, reason in cls.engines().items()
+            engine: {"supported": reason is None, "reason": reason}
+            for engine, reason in cls.engines().items()
         },
         "examples": len(cls.examples),
     }

@@ -46,10 +46,17 @@ def transforms_markdown() -> str:
     for cls in all_transforms:
         by_category.setdefault(cls.category, []).append(cls)
     for category, members in by_category.items():
-        lines += [f"## {category.value}", "", "| operation | what it does | parameters | engines |", "|---|---|---|---|"]
+        lines += [
+            f"## {category.value}",
+            "",
+            "| operation | what it does | parameters | engines |",
+            "|---|---|---|---|",
+        ]
         for cls in members:
             flags = " (extension)" if cls.extension else ""
-            lines.append(f"| `{cls.operation}`{flags} | {cls.summary()} | {_parameters(cls)} | {_engines(cls)} |")
+            lines.append(
+                f"| `{cls.operation}`{flags} | {cls.summary()} | {_parameters(cls)} | {_engines(cls)} |"
+            )
         lines.append("")
     unsupported = [(c, e, r) for c in all_transforms for e, r in c.engines().items() if r]
     if unsupported:

@@ -23,7 +23,9 @@ from workbench.io.pandas_io import read_pandas
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "databrew-real"
 
 
-def replay_on(engine_name: str, session: Any, recipe: Recipe, data: Path, csv_options: CsvOptions) -> dict[str, list]:
+def replay_on(
+    engine_name: str, session: Any, recipe: Recipe, data: Path, csv_options: CsvOptions
+) -> dict[str, list]:
     engine = make_engine(engine_name, session)
     if engine_name == "pandas":
         frame = read_pandas(data, csv_options)
@@ -91,7 +93,9 @@ def test_clean_customer_recipe(engine_name: str, session_for: Any) -> None:
     assert got["Name"][0] == " ".join([first["Prefix"], first["First_Name"], first["Last_Name"]]).upper()
 
 
-def test_green_taxi_yaml_export_validates_and_runs(engine_name: str, session_for: Any, tmp_path: Path) -> None:
+def test_green_taxi_yaml_export_validates_and_runs(
+    engine_name: str, session_for: Any, tmp_path: Path
+) -> None:
     recipe = Recipe.load(REAL / "green-taxi-recipe.yml")
     assert [s.operation for s in recipe.steps][:2] == ["JOIN", "RENAME"]
     trips = tmp_path / "trips.csv"
@@ -133,7 +137,15 @@ def test_fill_narrowed_by_is_invalid(engine_name: str, session_for: Any) -> None
     assert got == {"Firstname": ["Ann", None, ""], "Lastname": [None, "Lee", "Roy"], "ScoreValue": [3, 0, 5]}
 
 
-@pytest.mark.parametrize("name", ["heart-disease-recipe.json", "clean-customer-recipe.json", "green-taxi-recipe.yml", "testing-usecase-recipe.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "heart-disease-recipe.json",
+        "clean-customer-recipe.json",
+        "green-taxi-recipe.yml",
+        "testing-usecase-recipe.json",
+    ],
+)
 def test_import_export_import_is_identity(name: str) -> None:
     recipe = Recipe.load(REAL / name)
     exported = recipe.dumps(databrew=True)

@@ -22,13 +22,17 @@ DATA = ROOT / "data" / "sales.csv"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def records(path: Path) -> dict[str, list]:
     from workbench.engines.pandas import PandasEngine
 
-    return PandasEngine().to_records(pq.read_table(path).to_pandas(types_mapper=__import__("pandas").ArrowDtype))
+    return PandasEngine().to_records(
+        pq.read_table(path).to_pandas(types_mapper=__import__("pandas").ArrowDtype)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,9 @@ def pandas_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_run_matches_pandas(engine_name: str, request: pytest.FixtureRequest, pandas_output: Path, tmp_path: Path) -> None:
+def test_run_matches_pandas(
+    engine_name: str, request: pytest.FixtureRequest, pandas_output: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "sales.parquet"
     engine_args: list[str] = []
     if engine_name == "spark":
@@ -56,17 +62,23 @@ def test_run_matches_pandas(engine_name: str, request: pytest.FixtureRequest, pa
     assert_same_records(got, want, ordered=True)
 
 
-def test_failed_run_leaves_existing_output_untouched(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_failed_run_leaves_existing_output_untouched(
+    engine_name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     """A run that fails mid-way (here: ONE_HOT_ENCODING over too many values) writes nothing."""
     recipe = tmp_path / "bad.json"
-    recipe.write_text('[{"Action": {"Operation": "ONE_HOT_ENCODING", "Parameters": {"sourceColumn": "order_id"}}}]')
+    recipe.write_text(
+        '[{"Action": {"Operation": "ONE_HOT_ENCODING", "Parameters": {"sourceColumn": "order_id"}}}]'
+    )
     out = tmp_path / "out.parquet"
     out.mkdir()
     (out / "keep.txt").write_text("previous output")
     engine_args = {"pandas": [], "spark": ["--engine", "spark"]}.get(engine_name)
     if engine_args is None:
         engine_args = ["--spark-remote", request.getfixturevalue("connect_server").url]
-    result = run_cli("run", str(recipe), "--input", str(DATA), "--output", str(out), "--overwrite", *engine_args)
+    result = run_cli(
+        "run", str(recipe), "--input", str(DATA), "--output", str(out), "--overwrite", *engine_args
+    )
     assert result.returncode == 1, result.stderr
     assert "ONE_HOT_ENCODING" in result.stderr
     assert "Traceback" not in result.stderr

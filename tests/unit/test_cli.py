@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def workbench(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=300
+        [sys.executable, "-m", "workbench", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
     )
 
 
@@ -33,11 +37,16 @@ def write_recipe(tmp_path: Path, steps: list) -> Path:
 
 
 def test_run_writes_output_and_summary(tmp_path: Path, people: Path) -> None:
-    recipe = write_recipe(tmp_path, [
-        {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
-        {"Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "city"}},
-         "ConditionExpressions": [{"Condition": "IS_MISSING", "TargetColumn": "city"}]},
-    ])
+    recipe = write_recipe(
+        tmp_path,
+        [
+            {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+            {
+                "Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "city"}},
+                "ConditionExpressions": [{"Condition": "IS_MISSING", "TargetColumn": "city"}],
+            },
+        ],
+    )
     out = tmp_path / "out.parquet"
     result = workbench("run", str(recipe), "--input", str(people), "--output", str(out))
     assert result.returncode == 0, result.stderr
@@ -51,21 +60,49 @@ def test_run_writes_output_and_summary(tmp_path: Path, people: Path) -> None:
 @pytest.mark.parametrize(
     ("steps", "message"),
     [
-        ([{"Action": {"Operation": "UPPER_CAS", "Parameters": {"sourceColumn": "city"}}}],
-         "did you mean 'UPPER_CASE'"),
-        ([{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "cty"}}}],
-         "column 'cty' does not exist at this step (did you mean 'city'?)"),
-        ([{"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city"}}}],
-         "parameter 'targetColumn': required parameter is missing"),
-        ([{"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "t", "x": "1"}}}],
-         "unknown parameter 'x'"),
-        ([{"Action": {"Operation": "MOVE_TO_INDEX", "Parameters": {"sourceColumn": "city", "targetIndex": "x"}}}],
-         "parameter 'targetIndex'"),
-        ([{"Action": {"Operation": "SORT", "Parameters": {"expressions": '[{"sourceColumn": "nme"}]'}}}],
-         "did you mean 'name'"),
+        (
+            [{"Action": {"Operation": "UPPER_CAS", "Parameters": {"sourceColumn": "city"}}}],
+            "did you mean 'UPPER_CASE'",
+        ),
+        (
+            [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "cty"}}}],
+            "column 'cty' does not exist at this step (did you mean 'city'?)",
+        ),
+        (
+            [{"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city"}}}],
+            "parameter 'targetColumn': required parameter is missing",
+        ),
+        (
+            [
+                {
+                    "Action": {
+                        "Operation": "RENAME",
+                        "Parameters": {"sourceColumn": "city", "targetColumn": "t", "x": "1"},
+                    }
+                }
+            ],
+            "unknown parameter 'x'",
+        ),
+        (
+            [
+                {
+                    "Action": {
+                        "Operation": "MOVE_TO_INDEX",
+                        "Parameters": {"sourceColumn": "city", "targetIndex": "x"},
+                    }
+                }
+            ],
+            "parameter 'targetIndex'",
+        ),
+        (
+            [{"Action": {"Operation": "SORT", "Parameters": {"expressions": '[{"sourceColumn": "nme"}]'}}}],
+            "did you mean 'name'",
+        ),
     ],
 )
-def test_bad_recipe_exits_2_with_clear_error_and_no_output(tmp_path: Path, people: Path, steps: list, message: str) -> None:
+def test_bad_recipe_exits_2_with_clear_error_and_no_output(
+    tmp_path: Path, people: Path, steps: list, message: str
+) -> None:
     recipe = write_recipe(tmp_path, steps)
     out = tmp_path / "out.csv"
     result = workbench("run", str(recipe), "--input", str(people), "--output", str(out))
@@ -78,7 +115,9 @@ def test_bad_recipe_exits_2_with_clear_error_and_no_output(tmp_path: Path, peopl
 
 
 def test_existing_output_is_kept_without_overwrite(tmp_path: Path, people: Path) -> None:
-    recipe = write_recipe(tmp_path, [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}])
+    recipe = write_recipe(
+        tmp_path, [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}]
+    )
     out = tmp_path / "out.csv"
     out.write_text("precious\n")
     result = workbench("run", str(recipe), "--input", str(people), "--output", str(out))
@@ -91,8 +130,12 @@ def test_existing_output_is_kept_without_overwrite(tmp_path: Path, people: Path)
 
 
 def test_missing_input_is_a_runtime_error(tmp_path: Path) -> None:
-    recipe = write_recipe(tmp_path, [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "c"}}}])
-    result = workbench("run", str(recipe), "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv"))
+    recipe = write_recipe(
+        tmp_path, [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "c"}}}]
+    )
+    result = workbench(
+        "run", str(recipe), "--input", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv")
+    )
     assert result.returncode == 1
     assert "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
@@ -105,10 +148,18 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
 
 
 def test_validate_against_input(tmp_path: Path, people: Path) -> None:
-    recipe = write_recipe(tmp_path, [
-        {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}},
-        {"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "city"}}},
-    ])
+    recipe = write_recipe(
+        tmp_path,
+        [
+            {
+                "Action": {
+                    "Operation": "RENAME",
+                    "Parameters": {"sourceColumn": "city", "targetColumn": "town"},
+                }
+            },
+            {"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "city"}}},
+        ],
+    )
     assert workbench("validate", str(recipe)).returncode == 0
     result = workbench("validate", str(recipe), "--input", str(people))
     assert result.returncode == 2
@@ -123,14 +174,25 @@ def test_transforms_json_lists_the_catalogue() -> None:
     assert {"UPPER_CASE", "REMOVE_VALUES", "SORT"} <= names
     entry = next(e for e in entries if e["operation"] == "RENAME")
     assert entry["parameters"]["properties"]["targetColumn"]["x-wb-kind"] == "new_column"
-    assert entry["engines"] == {"pandas": {"supported": True, "reason": None}, "spark": {"supported": True, "reason": None}}
+    assert entry["engines"] == {
+        "pandas": {"supported": True, "reason": None},
+        "spark": {"supported": True, "reason": None},
+    }
 
 
 def test_import_export_databrew(tmp_path: Path) -> None:
-    source = write_recipe(tmp_path, [
-        {"Action": {"Operation": "DELETE", "Parameters": {"sourceColumns": '["a"]'}}},
-        {"Action": {"Operation": "MOVE_TO_INDEX", "Parameters": {"sourceColumn": "b", "targetIndex": "2"}}},
-    ])
+    source = write_recipe(
+        tmp_path,
+        [
+            {"Action": {"Operation": "DELETE", "Parameters": {"sourceColumns": '["a"]'}}},
+            {
+                "Action": {
+                    "Operation": "MOVE_TO_INDEX",
+                    "Parameters": {"sourceColumn": "b", "targetIndex": "2"},
+                }
+            },
+        ],
+    )
     native = tmp_path / "native.json"
     assert workbench("recipe", "import-databrew", str(source), "-o", str(native)).returncode == 0
     data = json.loads(native.read_text())

@@ -54,13 +54,26 @@ def test_yaml_and_api_forms(tmp_path: Path) -> None:
     yml = tmp_path / "r.yml"
     yml.write_text("- Action:\n    Operation: UPPER_CASE\n    Parameters:\n      sourceColumn: city\n")
     assert Recipe.load(yml).steps[0].operation == "UPPER_CASE"
-    api = {"Name": "x", "Steps": [{"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "c"}}}]}
+    api = {
+        "Name": "x",
+        "Steps": [{"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "c"}}}],
+    }
     assert Recipe.from_data(api).steps[0].operation == "LOWER_CASE"
 
 
 def test_booleans_in_any_case() -> None:
-    steps = [{"Action": {"Operation": "SORT", "Parameters": {"expressions": json.dumps([
-        {"sourceColumn": "a", "customOrder": ["x"], "isCustomOrderCaseSensitive": "TRUE"}])}}}]
+    steps = [
+        {
+            "Action": {
+                "Operation": "SORT",
+                "Parameters": {
+                    "expressions": json.dumps(
+                        [{"sourceColumn": "a", "customOrder": ["x"], "isCustomOrderCaseSensitive": "TRUE"}]
+                    )
+                },
+            }
+        }
+    ]
     key = Recipe.from_data(steps).steps[0].transform().expressions[0]
     assert key.is_custom_order_case_sensitive is True
 
@@ -71,8 +84,14 @@ def test_workbench_keys_survive_native_round_trip(tmp_path: Path) -> None:
         "name": "n",
         "description": "d",
         "tags": ["t"],
-        "steps": [{"id": "keep", "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "c"}},
-                   "disabled": True, "note": "why"}],
+        "steps": [
+            {
+                "id": "keep",
+                "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "c"}},
+                "disabled": True,
+                "note": "why",
+            }
+        ],
     }
     recipe = Recipe.from_data(data)
     path = tmp_path / "r.json"

@@ -7,7 +7,9 @@ import pytest
 from workbench.core.regex import regex_problem
 
 
-@pytest.mark.parametrize("pattern", [r"^[0-9]{5}$", r"(a|b)+c?", r"\d+\.\d*", r"[A-Za-z_]\w*", r"(?i)abc", r"\s+$"])
+@pytest.mark.parametrize(
+    "pattern", [r"^[0-9]{5}$", r"(a|b)+c?", r"\d+\.\d*", r"[A-Za-z_]\w*", r"(?i)abc", r"\s+$"]
+)
 def test_common_patterns_pass(pattern: str) -> None:
     assert regex_problem(pattern) is None
 

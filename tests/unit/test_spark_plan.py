@@ -10,7 +10,12 @@ from workbench import Recipe
 
 ROW_WISE = [
     {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
-    {"Action": {"Operation": "CHANGE_DATA_TYPE", "Parameters": {"sourceColumn": "qty", "columnDataType": "integer"}}},
+    {
+        "Action": {
+            "Operation": "CHANGE_DATA_TYPE",
+            "Parameters": {"sourceColumn": "qty", "columnDataType": "integer"},
+        }
+    },
     {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}},
     {
         "Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "qty"}},

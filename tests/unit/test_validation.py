@@ -11,13 +11,17 @@ from workbench.core.types import LType
 SCHEMA = {"first_name": LType.STRING, "age": LType.INTEGER, "city": LType.STRING}
 
 
-def one(operation: str, conditions: list | None = None, step_id: str | None = None, **params: object) -> Recipe:
+def one(
+    operation: str, conditions: list | None = None, step_id: str | None = None, **params: object
+) -> Recipe:
     step: dict = {"Action": {"Operation": operation, "Parameters": params}}
     if conditions:
         step["ConditionExpressions"] = conditions
     if step_id:
         step["id"] = step_id
-    return Recipe.from_data([{"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "city"}}}, step])
+    return Recipe.from_data(
+        [{"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "city"}}}, step]
+    )
 
 
 def test_unknown_operation_suggests_nearest() -> None:
@@ -50,10 +54,18 @@ def test_ill_typed_parameter() -> None:
 
 
 def test_missing_column_is_tracked_through_earlier_steps() -> None:
-    recipe = Recipe.from_data([
-        {"id": "ren", "Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}},
-        {"id": "up", "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
-    ])
+    recipe = Recipe.from_data(
+        [
+            {
+                "id": "ren",
+                "Action": {
+                    "Operation": "RENAME",
+                    "Parameters": {"sourceColumn": "city", "targetColumn": "town"},
+                },
+            },
+            {"id": "up", "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+        ]
+    )
     with pytest.raises(ColumnNotFoundError) as err:
         recipe.validate(SCHEMA)
     assert err.value.step_index == 1

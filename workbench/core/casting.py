@@ -179,19 +179,77 @@ def _to_text_spark(c: Column, source: LType) -> Column:
     return c.cast("string")
 
 
+# Numbers print the same on both engines because both build the text with the same integer
+# arithmetic: up to 6 decimal places (rounded half away from zero), no trailing zeros, no
+# exponent below 9.2e12; larger magnitudes print whole (below 9.2e18) or as mantissa "E" exponent.
+# The engines' own double-to-text differs (Java writes "1.0E-4" where Arrow writes "0.0001").
+_FIXED_LIMIT = 9.2e12
+_WHOLE_LIMIT = 9.2e18
+_SCALE = 1_000_000
+
+
 def _double_text_pandas(arr: Any) -> pa.Array:
-    # Whole numbers print without a fraction ("3", not "3.0"), others with up to 15 significant
-    # digits, so both engines print the same text.
-    whole = pc.and_(pc.equal(arr, pc.trunc(arr)), pc.less(pc.abs(arr), 1e15))
-    as_int = pc.cast(pc.cast(pc.if_else(whole, arr, 0.0), pa.int64()), pa.large_string())
-    rounded = pc.cast(pc.round(arr, 6), pa.large_string())
-    text = pc.if_else(whole, as_int, rounded)
-    # Spark's spelling of the special values.
-    text = pc.if_else(pc.is_nan(arr), pa.scalar("NaN", pa.large_string()), text)
-    text = pc.if_else(pc.equal(arr, float("inf")), pa.scalar("Infinity", pa.large_string()), text)
-    return pc.if_else(pc.equal(arr, float("-inf")), pa.scalar("-Infinity", pa.large_string()), text)
+    text_type = pa.large_string()
+    finite = pc.is_finite(arr)
+    mag = pc.abs(pc.if_else(finite, arr, 0.0))
+    fixed = _fixed_text_pandas(pc.if_else(pc.less(mag, _FIXED_LIMIT), mag, 0.0))
+    whole = pc.cast(
+        pc.cast(pc.round(pc.if_else(pc.less(mag, _WHOLE_LIMIT), mag, 0.0)), pa.int64()), text_type
+    )
+    exponent = pc.floor(pc.log10(pc.if_else(pc.greater(mag, 0.0), mag, 1.0)))
+    mantissa = _fixed_text_pandas(pc.divide(mag, pc.power(10.0, exponent)))
+    scientific = pc.binary_join_element_wise(
+        mantissa, pc.cast(pc.cast(exponent, pa.int64()), text_type), pa.scalar("E", text_type)
+    )
+    body = pc.if_else(
+        pc.less(mag, _FIXED_LIMIT), fixed, pc.if_else(pc.less(mag, _WHOLE_LIMIT), whole, scientific)
+    )
+    negative = pc.and_(pc.less(arr, 0.0), pc.not_equal(body, "0"))
+    minus = pa.scalar("-", text_type)
+    text = pc.if_else(negative, pc.binary_join_element_wise(minus, body, pa.scalar("", text_type)), body)
+    text = pc.if_else(pc.is_nan(arr), pa.scalar("NaN", text_type), text)
+    text = pc.if_else(pc.equal(arr, float("inf")), pa.scalar("Infinity", text_type), text)
+    return pc.if_else(pc.equal(arr, float("-inf")), pa.scalar("-Infinity", text_type), text)
+
+
+def _fixed_text_pandas(mag: Any) -> Any:
+    text_type = pa.large_string()
+    scaled = pc.cast(
+        pc.round(pc.multiply(mag, float(_SCALE)), round_mode="half_towards_infinity"), pa.int64()
+    )
+    whole = pc.divide(scaled, _SCALE)
+    fraction = pc.subtract(scaled, pc.multiply(whole, _SCALE))
+    digits = pc.replace_substring_regex(pc.utf8_lpad(pc.cast(fraction, text_type), _DIGITS, "0"), "0+$", "")
+    whole_text = pc.cast(whole, text_type)
+    with_fraction = pc.binary_join_element_wise(whole_text, digits, pa.scalar(".", text_type))
+    return pc.if_else(pc.equal(fraction, 0), whole_text, with_fraction)
 
 
 def _double_text_spark(c: Column) -> Column:
-    whole = (c == F.floor(c)) & (F.abs(c) < F.lit(1e15))
-    return F.when(whole, c.cast("long").cast("string")).otherwise(F.round(c, 6).cast("string"))
+    mag = F.abs(c)
+    fixed = _fixed_text_spark(mag)
+    whole = F.round(mag, 0).cast("long").cast("string")
+    exponent = F.floor(F.log10(F.when(mag > 0, mag).otherwise(F.lit(1.0))))
+    scientific = F.concat(
+        _fixed_text_spark(mag / F.pow(F.lit(10.0), exponent)), F.lit("E"), exponent.cast("string")
+    )
+    body = F.when(mag < _FIXED_LIMIT, fixed).when(mag < _WHOLE_LIMIT, whole).otherwise(scientific)
+    text = F.when((c < 0) & (body != "0"), F.concat(F.lit("-"), body)).otherwise(body)
+    infinite = F.lit(float("inf"))
+    return (
+        F.when(F.isnan(c), F.lit("NaN"))
+        .when(c == infinite, F.lit("Infinity"))
+        .when(c == -infinite, F.lit("-Infinity"))
+        .otherwise(text)
+    )
+
+
+def _fixed_text_spark(mag: Column) -> Column:
+    scaled = F.round(mag * F.lit(float(_SCALE)), 0).cast("long")
+    fraction = scaled % F.lit(_SCALE)
+    whole = ((scaled - fraction) / F.lit(_SCALE)).cast("long").cast("string")
+    digits = F.regexp_replace(F.lpad(fraction.cast("string"), _DIGITS, "0"), "0+$", "")
+    return F.when(fraction == 0, whole).otherwise(F.concat(whole, F.lit("."), digits))
+
+
+_DIGITS = 6

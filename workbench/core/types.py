@@ -110,7 +110,7 @@ def infer_schema(columns: dict[str, list[Any]]) -> Schema:
     """Infer a schema from columns of plain Python values (ints widen to doubles)."""
     schema: Schema = {}
     for name, values in columns.items():
-        kinds = {ltype_of_value(v) for v in values} - {None}
+        kinds = {k for k in (ltype_of_value(v) for v in values) if k is not None}
         if kinds == {LType.INTEGER, LType.DOUBLE}:
             kinds = {LType.DOUBLE}
         if len(kinds) > 1:

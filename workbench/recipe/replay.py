@@ -61,12 +61,10 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
         if engine.name == "pandas":
             targets = [c.target_column for c in step.conditions]
             frame = engine.ensure_arrow(frame, [*transform.reads(), *targets])
-            schema = engine.schema_of(frame)
-            where = cond.pandas_mask(frame, step.conditions, schema)
-            return transform.apply_pandas(frame, engine, where)
-        schema = engine.schema_of(frame)
-        where = cond.spark_predicate(step.conditions, schema)
-        return transform.apply_spark(frame, engine, where)
+            mask = cond.pandas_mask(frame, step.conditions, engine.schema_of(frame))
+            return transform.apply_pandas(frame, engine, mask)
+        predicate = cond.spark_predicate(step.conditions, engine.schema_of(frame))
+        return transform.apply_spark(frame, engine, predicate)
     except RecipeError as exc:
         # The recipe validated against the schema; what fails now depends on the data.
         detail = f"parameter {exc.parameter!r}: {exc.detail}" if exc.parameter else exc.detail

@@ -123,6 +123,24 @@ class ChangeDataType(_Cast):
             expect={"x": ["NaN", "Infinity", "-Infinity", "0.25"]},
         ),
         Example(
+            title="numbers print with up to 6 decimals and no exponent below 9.2e12",
+            given={"x": [0.0005, 12345678.5, 1e-7, -1.25, 1e15, 1e300, 123.4567894, -0.0, None]},
+            params={"sourceColumn": "x", "columnDataType": "string"},
+            expect={
+                "x": [
+                    "0.0005",
+                    "12345678.5",
+                    "0",
+                    "-1.25",
+                    "1000000000000000",
+                    "1E300",
+                    "123.456789",
+                    "0",
+                    None,
+                ]
+            },
+        ),
+        Example(
             given={"x": [2.7, -2.7, None]},
             params={"sourceColumn": "x", "columnDataType": "long"},
             expect={"x": [2, -2, None]},

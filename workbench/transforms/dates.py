@@ -149,7 +149,7 @@ def _tokenize(text: str, fail: Any) -> list[tuple[str, str]]:
         ch = text[i]
         if ch == "'":
             end = i + 1
-            quoted = []
+            quoted: list[str] = []
             while True:
                 if end >= len(text):
                     raise fail(f"date format {text!r} has an unclosed quote")
@@ -411,10 +411,14 @@ class _FromDate(ColumnOrValue):
         return {self.target_column: self.from_instant_spark(instant_spark(source, ltype), ltype)}
 
 
-def _dt(*args: int) -> Any:
+def _dt(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> Any:
     import datetime as dt
 
-    return dt.datetime(*args)  # examples hold naive values, read as UTC
+    return dt.datetime(
+        year, month, day, hour, minute, second, micro
+    )  # examples hold naive values, read as UTC
 
 
 def _d(*args: int) -> Any:
@@ -928,7 +932,7 @@ class UnixTimeFormat(ColumnOrValue):
     operation = "UNIX_TIME_FORMAT"
     category = Category.DATE
     source_column: NumericColumn | None = None
-    value: Number | None = None
+    value: Number | None = None  # type: ignore[assignment]  # epoch seconds, not text
     date_time_format: DateFormat = DEFAULT_FORMAT
     examples: ClassVar = (
         Example(
@@ -977,7 +981,7 @@ class UnixTimeFormat(ColumnOrValue):
         if self.source_column is not None:
             values = arr(df[self.source_column])
         else:
-            values = arr(ctx.constant(float(self.value), LType.DOUBLE, df.index))
+            values = arr(ctx.constant(self.value, LType.DOUBLE, df.index))
         seconds = pc.cast(values, pa.float64())
         in_range = pc.and_(pc.greater_equal(seconds, self._LOW), pc.less_equal(seconds, self._HIGH))
         seconds = pc.if_else(in_range, seconds, pa.scalar(None, pa.float64()))
@@ -986,7 +990,7 @@ class UnixTimeFormat(ColumnOrValue):
         return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        source = scol(self.source_column) if self.source_column else F.lit(float(self.value))
+        source = scol(self.source_column) if self.source_column else F.lit(self.value)
         seconds = source.cast("double")
         in_range = (seconds >= F.lit(self._LOW)) & (seconds <= F.lit(self._HIGH))
         ts = F.timestamp_seconds(F.when(in_range, F.floor(seconds).cast("long")))

@@ -600,8 +600,10 @@ class Round(_ToInteger, _Unary):
         Example(
             given={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None, float("nan")]},
             params={"sourceColumn": "r", "targetColumn": "rr"},
-            expect={"r": [2.5, -2.5, 2.4999, 0.5, -0.4, None, float("nan")],
-                    "rr": [3, -3, 2, 1, 0, None, None]},
+            expect={
+                "r": [2.5, -2.5, 2.4999, 0.5, -0.4, None, float("nan")],
+                "rr": [3, -3, 2, 1, 0, None, None],
+            },
             expect_schema={"rr": "integer"},
         ),
         Example(

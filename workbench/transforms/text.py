@@ -1076,7 +1076,10 @@ class _TwoStrings(ColumnFunction):
         return {self.target_column: self.compare_spark(self._spark_operand("1"), self._spark_operand("2"))}
 
 
-_COMPARED = {"a": ["b", "a", "B", None, "\u00e9", ""], "b": ["a", "a", "a", "a", "z", "a"]}
+_COMPARED: dict[str, list[Any]] = {
+    "a": ["b", "a", "B", None, "\u00e9", ""],
+    "b": ["a", "a", "a", "a", "z", "a"],
+}
 _COMPARE_PARAMS = {"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "cmp"}
 
 

@@ -60,7 +60,9 @@ class PandasEngine:
 
     name = "pandas"
 
-    def __init__(self, datasets: dict[str, Any] | None = None, seed: int = 0, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self, datasets: dict[str, Any] | None = None, seed: int = 0, now: dt.datetime | None = None
+    ) -> None:
         self.datasets = {k: self.prepare(v) for k, v in (datasets or {}).items()}
         self.seed = seed
         self.now = now or dt.datetime.now(dt.UTC)
@@ -109,9 +111,8 @@ class PandasEngine:
         """Cast a column to the Arrow type of ``ltype`` (a no-op when it already is)."""
         s = to_arrow_series(s)
         target = arrow_type(ltype)
-        if s.dtype.pyarrow_dtype == target or (
-            ltype_of_arrow(s.dtype.pyarrow_dtype) is ltype and ltype is not LType.STRING
-        ):
+        current = pa.array(s.array).type
+        if current == target or (ltype_of_arrow(current) is ltype and ltype is not LType.STRING):
             return s
         return s.astype(pd.ArrowDtype(target))
 
