@@ -137,7 +137,7 @@ def bench_pandas(frame: pd.DataFrame, recipe: Recipe, repeat: int) -> float:
     ok = same_result(ours, hand)
     ratio = ours_s / hand_s
     print(
-        f"pandas  workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}"
+        f"pandas  workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same: {ok}"
     )
     return ratio
 
@@ -159,7 +159,7 @@ def bench_spark(parquet: Path, recipe: Recipe, repeat: int) -> float:
     ok = same_result(ours.toPandas(), hand.toPandas())
     ratio = ours_s / hand_s
     print(
-        f"spark   workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same result: {ok}"
+        f"spark   workbench {ours_s:7.2f} s   hand-written {hand_s:7.2f} s   ratio {ratio:5.2f}x   same: {ok}"
     )
     del source
     return ratio
