@@ -30,6 +30,43 @@ def _engines(cls: type[Transform]) -> str:
     return " ".join(f"{e} ✓" if reason is None else f"{e} ✗" for e, reason in cls.engines().items())
 
 
+def _details(cls: type[Transform]) -> list[str]:
+    """The operation's full docstring and its first example as a before/after table."""
+    import textwrap
+
+    doc = textwrap.dedent("\n".join((cls.__doc__ or "").strip().splitlines()[1:])).strip()
+    lines = [f"### {cls.operation}", "", cls.summary(), ""]
+    if doc:
+        lines += [doc, ""]
+    if cls.examples:
+        example = cls.examples[0]
+        params = ", ".join(f"`{k}`: `{v}`" for k, v in example.params.items()) or "none"
+        where = " and ".join(
+            f"{c['TargetColumn']} {c['Condition']}" + (f" {c['Value']}" if c.get("Value") is not None else "")
+            for c in example.conditions
+        )
+        suffix = f", where {where}" if where else ""
+        lines += [f"Example — parameters {params}{suffix}:", ""]
+        lines += _table("before", example.given) + [""] + _table("after", example.expect) + [""]
+    return lines
+
+
+def _table(label: str, columns: dict[str, list[Any]]) -> list[str]:
+    names = list(columns)
+    rows = len(columns[names[0]]) if names else 0
+    out = [f"| {label}: " + " | ".join(f"`{n}`" for n in names) + " |", "|" + "---|" * max(len(names), 1)]
+    for i in range(rows):
+        out.append("| " + " | ".join(_cell(columns[n][i]) for n in names) + " |")
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "null"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text.replace("|", "\\|").replace("\n", "\\n")
+
+
 def transforms_markdown() -> str:
     """The catalogue page: one table per menu category."""
     all_transforms = list(transforms())
@@ -58,6 +95,9 @@ def transforms_markdown() -> str:
                 f"| `{cls.operation}`{flags} | {cls.summary()} | {_parameters(cls)} | {_engines(cls)} |"
             )
         lines.append("")
+    lines += ["## Details", ""]
+    for cls in all_transforms:
+        lines += _details(cls)
     unsupported = [(c, e, r) for c in all_transforms for e, r in c.engines().items() if r]
     if unsupported:
         lines += ["## Not supported", "", "| operation | engine | why |", "|---|---|---|"]

@@ -52,3 +52,50 @@ def test_row_wise_recipe_runs_no_spark_job_until_the_write(spark_session: Any, f
     out = holder["out"]
     assert [r.town for r in out.collect()] == ["OSLO"]
     assert out.columns == ["town", "t2", "qty"]
+
+
+def test_statistics_steps_cost_one_aggregation_each(spark_session: Any) -> None:
+    """FILL_WITH_AVERAGE and NORMALIZATION learn from the data: one aggregation job each, no more."""
+    rows = [("oslo", "3"), ("rome", None), ("lima", "x"), ("nice", "5")]
+    frame = spark_session.createDataFrame(rows, "city string, qty string")
+    from workbench.engines.spark import SparkEngine
+    from workbench.recipe.replay import replay
+
+    steps = [
+        {
+            "Action": {
+                "Operation": "CHANGE_DATA_TYPE",
+                "Parameters": {"sourceColumn": "qty", "columnDataType": "double"},
+            }
+        },
+        {"Action": {"Operation": "FILL_WITH_AVERAGE", "Parameters": {"sourceColumn": "qty"}}},
+        {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+        {
+            "Action": {
+                "Operation": "NORMALIZATION",
+                "Parameters": {"sourceColumn": "qty", "strategy": "MIN_MAX", "targetColumn": "q"},
+            }
+        },
+    ]
+
+    class Counting(SparkEngine):
+        aggregations = 0
+
+        def aggregate(self, frame: Any, exprs: Any) -> Any:
+            Counting.aggregations += 1
+            return super().aggregate(frame, exprs)
+
+    engine = Counting(session=spark_session)
+    previous = spark_session.conf.get("spark.sql.adaptive.enabled")
+    spark_session.conf.set("spark.sql.adaptive.enabled", "false")
+    try:
+        holder: dict[str, Any] = {}
+        jobs = jobs_while(
+            spark_session,
+            lambda: holder.setdefault("out", replay(Recipe.from_data(steps), frame, engine=engine)),
+        )
+    finally:
+        spark_session.conf.set("spark.sql.adaptive.enabled", previous)
+    assert Counting.aggregations == 2
+    assert jobs == 2
+    assert [r.q for r in holder["out"].collect()] == [0.0, 0.5, 0.5, 1.0]
