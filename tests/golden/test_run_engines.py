@@ -84,3 +84,35 @@ def test_failed_run_leaves_existing_output_untouched(
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+REAL = ROOT.parent / "shared" / "reference" / "databrew-real"
+
+
+@pytest.mark.parametrize(
+    ("recipe", "data", "extra"),
+    [
+        ("clean-customer-recipe.json", "customers.csv", []),
+        ("heart-disease-recipe.json", "heart-disease.csv", ["--no-header"]),
+    ],
+)
+def test_databrew_console_export_runs_from_the_cli(
+    engine_name: str, request: pytest.FixtureRequest, tmp_path: Path, recipe: str, data: str, extra: list[str]
+) -> None:
+    """A DataBrew console export (bare array, every value a string) replays as it is."""
+    reference = tmp_path / "pandas.parquet"
+    args = ["run", str(REAL / recipe), "--input", str(REAL / data), *extra]
+    first = run_cli(*args, "--output", str(reference))
+    assert first.returncode == 0, first.stderr
+    if engine_name == "pandas":
+        assert len(records(reference)) > 5
+        return
+    out = tmp_path / "engine.parquet"
+    engine_args = (
+        ["--engine", "spark"]
+        if engine_name == "spark"
+        else ["--spark-remote", request.getfixturevalue("connect_server").url]
+    )
+    result = run_cli(*args, "--output", str(out), *engine_args)
+    assert result.returncode == 0, result.stderr
+    assert_same_records(records(out), records(reference), ordered=True)

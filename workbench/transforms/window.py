@@ -139,7 +139,7 @@ class RowNumber(_Ordered):
             order.append((f"k{i}", "ascending"))
         keys["position"] = position
         order.append(("position", "ascending"))
-        ranked = pc.sort_indices(pa.table(keys), sort_keys=order, null_placement="at_end")
+        ranked = pc.sort_indices(pa.table(keys), sort_keys=order)  # nulls sort last by default
         starts = pc.equal(position, 0)
         for i in range(len(self.group_by_columns)):
             sorted_key = pc.take(keys[f"k{i}"], ranked)
