@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -258,6 +259,10 @@ def _is_extension(operation: str) -> bool:
 
 def main() -> None:
     """Entry point of the ``workbench`` command."""
+    # pyspark warns about pandas 3 on import; Workbench never hands pandas frames to pyspark.
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

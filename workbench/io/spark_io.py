@@ -59,7 +59,7 @@ def write_spark(frame: Any, path: str | Path) -> None:
     p = Path(path).resolve()
     fmt = format_of_name(p)
     with publishing(p) as target:
-        writer = frame.write.mode("errorifexists")
+        writer = frame.write.mode("error")
         if fmt is Format.CSV:
             writer.option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(str(target))
         elif fmt is Format.PARQUET:
