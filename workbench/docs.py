@@ -47,17 +47,16 @@ def _details(cls: type[Transform]) -> list[str]:
         )
         suffix = f", where {where}" if where else ""
         lines += [f"Example — parameters {params}{suffix}:", ""]
-        lines += _table("before", example.given) + [""] + _table("after", example.expect) + [""]
+        lines += [*_table("before", example.given), "", *_table("after", example.expect), ""]
     return lines
 
 
 def _table(label: str, columns: dict[str, list[Any]]) -> list[str]:
     names = list(columns)
     rows = len(columns[names[0]]) if names else 0
-    out = [f"| {label}: " + " | ".join(f"`{n}`" for n in names) + " |", "|" + "---|" * max(len(names), 1)]
-    for i in range(rows):
-        out.append("| " + " | ".join(_cell(columns[n][i]) for n in names) + " |")
-    return out
+    header = [f"| {label}: " + " | ".join(f"`{n}`" for n in names) + " |", "|" + "---|" * max(len(names), 1)]
+    body = ["| " + " | ".join(_cell(columns[n][i]) for n in names) + " |" for i in range(rows)]
+    return header + body
 
 
 def _cell(value: Any) -> str:
