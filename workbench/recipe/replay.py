@@ -58,9 +58,9 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
         msg = f"step {index + 1}, {step.operation} cannot run on {engine.name}: {reason}"
         raise EngineNotSupportedError(msg)
     try:
+        targets = [c.target_column for c in step.conditions]
+        frame = engine.ensure_canonical(frame, [*transform.reads(), *targets])
         if engine.name == "pandas":
-            targets = [c.target_column for c in step.conditions]
-            frame = engine.ensure_arrow(frame, [*transform.reads(), *targets])
             mask = cond.pandas_mask(frame, step.conditions, engine.schema_of(frame))
             return transform.apply_pandas(frame, engine, mask)
         predicate = cond.spark_predicate(step.conditions, engine.schema_of(frame))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow, python_value
 from workbench.engines.base import bound_dataset
@@ -30,6 +31,38 @@ def ltype_of_dtype(dtype: Any) -> LType:
         return LType.TIMESTAMP
     msg = f"unsupported pandas dtype {dtype}"
     raise TypeError(msg)
+
+
+_CANONICAL = {lt: arrow_type(lt) for lt in LType if lt not in (LType.ARRAY, LType.STRUCT, LType.MAP, LType.DECIMAL)}
+
+
+def _is_canonical(dtype: Any) -> bool:
+    if not isinstance(dtype, pd.ArrowDtype):
+        return False
+    target = _CANONICAL.get(ltype_of_arrow(dtype.pyarrow_dtype))
+    return target is None or dtype.pyarrow_dtype == target
+
+
+def canonical_series(s: pd.Series) -> pd.Series:
+    """The column with the one Arrow type its logical type has on the pandas engine.
+
+    Parquet files and user frames bring narrower or wider physical types (``string``, ``int32``,
+    ``float32``, nanosecond or zone-less timestamps); transforms see one type per logical type.
+    """
+    s = to_arrow_series(s)
+    source = s.dtype.pyarrow_dtype
+    ltype = ltype_of_arrow(source)
+    target = _CANONICAL.get(ltype)
+    if target is None or source == target:
+        return s
+    array = s.array._pa_array  # noqa: SLF001
+    if ltype is LType.TIMESTAMP:
+        if source.tz is None:
+            array = pc.assume_timezone(array, "UTC")
+        array = pc.cast(array, target, safe=False)
+    else:
+        array = pc.cast(array, target)
+    return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(target), name=s.name)
 
 
 def to_arrow_series(s: pd.Series) -> pd.Series:
@@ -77,14 +110,14 @@ class PandasEngine:
             raise TypeError(msg)
         return frame
 
-    def ensure_arrow(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-        """Convert just ``columns`` to Arrow dtypes when they are not already."""
-        todo = [c for c in columns if c in df.columns and not isinstance(df[c].dtype, pd.ArrowDtype)]
+    def ensure_canonical(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """Give just ``columns`` the canonical Arrow type of their logical type, when they lack it."""
+        todo = [c for c in dict.fromkeys(columns) if c in df.columns and not _is_canonical(df[c].dtype)]
         if not todo:
             return df
         out = df.copy(deep=False)
         for c in todo:
-            out[c] = to_arrow_series(df[c])
+            out[c] = canonical_series(df[c])
         return out
 
     def schema_of(self, frame: pd.DataFrame) -> Schema:

@@ -65,6 +65,21 @@ class SparkEngine:
                 conf.set(key, SESSION_CONF[key])
         return frame
 
+    def ensure_canonical(self, frame: DataFrame, columns: list[str]) -> DataFrame:
+        """Cast just ``columns`` to the one Spark type of their logical type (int to long…)."""
+        fields = {f.name: f.dataType for f in frame.schema.fields}
+        casts = {}
+        for name in dict.fromkeys(columns):
+            if name not in fields:
+                continue
+            ltype = ltype_of_spark(fields[name])
+            if ltype in (LType.ARRAY, LType.STRUCT, LType.MAP, LType.DECIMAL):
+                continue
+            target = spark_type(ltype)
+            if fields[name] != target:
+                casts[name] = scol(name).cast(target)
+        return frame.withColumns(casts) if casts else frame
+
     def schema_of(self, frame: DataFrame) -> Schema:
         return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields}
 
