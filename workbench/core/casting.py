@@ -81,10 +81,18 @@ def _parse_temporal_pandas(arr: Any, ltype: LType) -> pa.Array:
     return pc.assume_timezone(pc.cast(parsed, pa.timestamp("us")), "UTC")
 
 
+_FIELDS = {"%Y-%m-%d": (("day", 8),), "%Y-%m-%d %H:%M:%S": (("day", 8), ("hour", 11), ("minute", 14), ("second", 17))}
+
+
 def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:
     # strptime rolls impossible dates over (Feb 30 -> Mar 2); Spark refuses them, and so do we.
-    printed = pc.strftime(parsed, format=fmt, locale="C")
-    same = pc.equal(pc.cast(printed, pa.large_string()), pc.cast(text, pa.large_string()))
+    # The text has a fixed layout here, so comparing its fields with the parsed ones finds a roll-over.
+    text = pc.if_else(pc.is_valid(parsed), text, pa.scalar(None, text.type))
+    same = None
+    for field, start in _FIELDS[fmt]:
+        written = pc.cast(pc.utf8_slice_codeunits(text, start, start + 2), pa.int64(), safe=False)
+        check = pc.equal(getattr(pc, field)(parsed), written)
+        same = check if same is None else pc.and_(same, check)
     return pc.if_else(same, parsed, pa.scalar(None, parsed.type))
 
 

@@ -22,6 +22,7 @@ from workbench.core.lazy import F, scol
 from workbench.core.params import KIND, Column, NewColumn, ParamKind, Text
 from workbench.core.registry import Transform, _field_extra
 from workbench.core.types import LType, Schema
+from workbench.engines.pandas.arrow import filter_rows
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
@@ -32,6 +33,7 @@ class ColumnFunction(Transform):
     """A row-wise transform that produces columns (new ones or replacements)."""
 
     abstract: ClassVar[bool] = True
+    keeps_row_position: ClassVar[bool] = True
 
     def produced(self, schema: Schema) -> dict[str, LType]:
         """Names and types of the columns this step writes, in order."""
@@ -228,6 +230,7 @@ class RowFilter(Transform):
     """Removes rows. ``pandas_drop``/``spark_drop`` mark rows to remove (None: all rows)."""
 
     abstract: ClassVar[bool] = True
+    keeps_row_position: ClassVar[bool] = True
 
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
@@ -243,7 +246,7 @@ class RowFilter(Transform):
         if drop is None and where is None:
             return df
         mask = where if drop is None else _fill_false(drop) & (True if where is None else where)
-        return df[~mask.to_numpy(dtype=bool)]
+        return filter_rows(df, ~mask.to_numpy(dtype=bool))
 
     def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
         drop = self.spark_drop(df, ctx)

@@ -109,6 +109,9 @@ class Transform(BaseModel):
     supports_conditions: ClassVar[bool] = True
     not_supported: ClassVar[dict[str, str]] = {}
     """Engines that cannot run this transform, with the reason shown to the user."""
+    keeps_row_position: ClassVar[bool] = False
+    """True when the Spark implementation passes a carried row-position column through (row-wise
+    steps, SORT); other steps get their input in row order first."""
     uses_statistics: ClassVar[bool] = False
     """True when the Spark implementation runs one aggregation to learn from the data."""
     abstract: ClassVar[bool] = True

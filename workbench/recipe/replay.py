@@ -47,7 +47,7 @@ def replay(
         frame = run_step(engine, frame, step, index)
         if progress is not None:
             progress(index, step)
-    return frame
+    return engine.in_row_order(frame) if engine.name == "spark" else frame
 
 
 def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
@@ -57,6 +57,8 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
     if reason:
         msg = f"step {index + 1}, {step.operation} cannot run on {engine.name}: {reason}"
         raise EngineNotSupportedError(msg)
+    if engine.name == "spark" and not transform.keeps_row_position:
+        frame = engine.in_row_order(frame)
     try:
         targets = [c.target_column for c in step.conditions]
         frame = engine.ensure_canonical(frame, [*transform.reads(), *targets])

@@ -27,7 +27,7 @@ from workbench.core.params import (
 )
 from workbench.core.registry import Category, Example
 from workbench.core.types import CAST_TARGETS, LType, Schema
-from workbench.engines.pandas.arrow import arr
+from workbench.engines.pandas.arrow import arr, take_rows
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
@@ -487,6 +487,7 @@ class Sort(TableTransform):
     operation = "SORT"
     category = Category.SORT
     order_sensitive = True
+    keeps_row_position = True
     expressions: structured(ParamKind.SORT_KEYS, list[SortKey])  # type: ignore[valid-type]
     examples: ClassVar = (
         Example(
@@ -540,16 +541,19 @@ class Sort(TableTransform):
         order: list[tuple[str, str]] = []
         for i, key in enumerate(self.expressions):
             values = arr(df[key.source_column])
-            nulls_first = key.nulls_ordering is NullsOrdering.NULLS_TOP
-            keys[f"null{i}"] = pc.is_null(values, nan_is_null=True)
-            order.append((f"null{i}", "descending" if nulls_first else "ascending"))
+            missing = pc.is_null(values, nan_is_null=True)
+            if pc.any(missing).as_py():
+                # Arrow places nulls after NaN; one explicit key puts every missing value together.
+                nulls_first = key.nulls_ordering is NullsOrdering.NULLS_TOP
+                keys[f"null{i}"] = missing
+                order.append((f"null{i}", "descending" if nulls_first else "ascending"))
             if key.custom_order:
                 keys[f"rank{i}"] = _custom_rank_pandas(values, key)
                 order.append((f"rank{i}", "ascending"))
             keys[f"value{i}"] = values
             order.append((f"value{i}", key.ordering.value.lower()))
         indices = pc.sort_indices(pa.table(keys), sort_keys=order)
-        return df.iloc[indices.to_numpy()]
+        return take_rows(df, indices.to_numpy())
 
     def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION

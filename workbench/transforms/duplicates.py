@@ -53,10 +53,8 @@ def with_repeats_spark(df: SparkFrame, ctx: Any, columns: list[str]) -> SparkFra
 
 
 def in_row_order(df: SparkFrame) -> SparkFrame:
-    """Restore the row order after a window and drop the helper columns."""
-    from workbench.engines.spark import ROW_POSITION
-
-    return df.orderBy(F.col(ROW_POSITION)).drop(ROW_POSITION, _REPEAT)
+    """Drop the helper column; the rows keep ``ROW_POSITION``, which the engine sorts by when needed."""
+    return df.drop(_REPEAT)
 
 
 def _require_scalars(transform: Any, schema: Schema, columns: list[str]) -> None:

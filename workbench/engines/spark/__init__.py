@@ -81,7 +81,7 @@ class SparkEngine:
         return frame.withColumns(casts) if casts else frame
 
     def schema_of(self, frame: DataFrame) -> Schema:
-        return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields}
+        return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields if f.name != ROW_POSITION}
 
     def dataset(self, name: str, operation: str) -> DataFrame:
         return bound_dataset(self.datasets, name, operation)
@@ -96,8 +96,23 @@ class SparkEngine:
 
         Spark has no row order of its own; the position follows the partitions of the plan
         (file order for a file, insertion order for local data), which is the order pandas sees.
+        A frame that already carries the column keeps it: its rows may have been shuffled since,
+        and the column, not the partitions, then holds their order.
         """
+        if ROW_POSITION in frame.columns:
+            return frame
         return frame.withColumn(ROW_POSITION, F.monotonically_increasing_id())
+
+    def in_row_order(self, frame: DataFrame) -> DataFrame:
+        """Sort a frame that carries ``ROW_POSITION`` back into that order and drop the column.
+
+        Steps that shuffle rows (duplicate removal) keep the column instead of sorting at once;
+        the sort happens here, only when a later step or the output needs the order, and a later
+        SORT step makes it unnecessary.
+        """
+        if ROW_POSITION not in frame.columns:
+            return frame
+        return frame.orderBy(F.col(ROW_POSITION)).drop(ROW_POSITION)
 
     def cast(self, c: Column, ltype: LType) -> Column:
         return c.cast(spark_type(ltype))
@@ -111,6 +126,7 @@ class SparkEngine:
         return self.session.createDataFrame(rows, schema=struct_of(schema))
 
     def to_records(self, frame: DataFrame) -> dict[str, list[Any]]:
+        frame = self.in_row_order(frame)
         schema = self.schema_of(frame)
         selected = [
             F.unix_micros(scol(c)).alias(c) if lt is LType.TIMESTAMP else scol(c) for c, lt in schema.items()
