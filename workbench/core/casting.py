@@ -81,7 +81,10 @@ def _parse_temporal_pandas(arr: Any, ltype: LType) -> pa.Array:
     return pc.assume_timezone(pc.cast(parsed, pa.timestamp("us")), "UTC")
 
 
-_FIELDS = {"%Y-%m-%d": (("day", 8),), "%Y-%m-%d %H:%M:%S": (("day", 8), ("hour", 11), ("minute", 14), ("second", 17))}
+_FIELDS = {
+    "%Y-%m-%d": (("day", 8),),
+    "%Y-%m-%d %H:%M:%S": (("day", 8), ("hour", 11), ("minute", 14), ("second", 17)),
+}
 
 
 def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:

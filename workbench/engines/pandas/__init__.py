@@ -33,7 +33,9 @@ def ltype_of_dtype(dtype: Any) -> LType:
     raise TypeError(msg)
 
 
-_CANONICAL = {lt: arrow_type(lt) for lt in LType if lt not in (LType.ARRAY, LType.STRUCT, LType.MAP, LType.DECIMAL)}
+_CANONICAL = {
+    lt: arrow_type(lt) for lt in LType if lt not in (LType.ARRAY, LType.STRUCT, LType.MAP, LType.DECIMAL)
+}
 
 
 def _is_canonical(dtype: Any) -> bool:
@@ -55,7 +57,7 @@ def canonical_series(s: pd.Series) -> pd.Series:
     target = _CANONICAL.get(ltype)
     if target is None or source == target:
         return s
-    array = s.array._pa_array  # noqa: SLF001
+    array = s.array._pa_array
     if ltype is LType.TIMESTAMP:
         if source.tz is None:
             array = pc.assume_timezone(array, "UTC")
