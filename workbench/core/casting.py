@@ -100,7 +100,7 @@ def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:
 
 
 def _parse_temporal_spark(c: Column, ltype: LType) -> Column:
-    text = F.regexp_replace(F.trim(c), "T", " ")
+    text = F.translate(F.trim(c), "T", " ")
     if ltype is LType.DATE:
         return F.to_date(text, "yyyy-MM-dd")
     return F.coalesce(F.to_timestamp(text, "yyyy-MM-dd HH:mm:ss"), F.to_timestamp(text, "yyyy-MM-dd"))
@@ -165,7 +165,9 @@ def _from_text_spark(c: Column, target: LType) -> Column:
     ok = c.rlike(TEXT_PATTERNS[target])
     text = F.when(ok, F.trim(c))
     if target is LType.INTEGER:
-        text = F.regexp_replace(text, r"^\+|\.0*$", "")
+        # The pattern admitted only digits with an optional sign and zero fraction, which
+        # Spark's non-ANSI cast reads exactly ("+3" -> 3, "63.0" -> 63).
+        return text.cast("long")
     if target is LType.BOOLEAN:
         return F.lower(text) == F.lit("true")
     if target in (LType.DATE, LType.TIMESTAMP):

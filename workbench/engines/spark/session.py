@@ -33,6 +33,10 @@ def get_session(remote: str | None = None, app_name: str = "workbench") -> Spark
         app_name
     )
     builder = builder.config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
+    # Workbench prints its own progress; Spark's stage bars and warnings would garble it.
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
     for key, value in SESSION_CONF.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("WORKBENCH_SPARK_LOG_LEVEL", "ERROR"))
+    return session
