@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 
 from workbench.core.lazy import F
 from workbench.core.types import LType, arrow_type
+from workbench.engines.pandas.arrow import arr as arrow_of
+from workbench.engines.pandas.arrow import wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
@@ -32,28 +34,18 @@ INFER_INTEGER = r"^\s*[+-]?[0-9]{1,18}\s*$"
 """Reading a file, only plain digits make an integer column ("63.0" makes a double one)."""
 
 
-def _arrow(s: pd.Series) -> pa.ChunkedArray:
-    from workbench.engines.pandas import to_arrow_series
-
-    return to_arrow_series(s).array._pa_array
-
-
-def _wrap(array: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
-    return pd.Series(array, index=like.index, dtype=pd.ArrowDtype(array.type), name=like.name)
-
-
 # --- validity ----------------------------------------------------------------------------
 
 
 def text_valid_pandas(s: pd.Series, ltype: LType) -> pd.Series:
     """True where a text value parses as ``ltype``; null where the value is null."""
-    arr = _arrow(s)
+    arr = arrow_of(s)
     if ltype is LType.STRING:
-        return _wrap(pc.is_valid(arr), s)
+        return wrap(pc.is_valid(arr), s)
     ok = pc.match_substring_regex(arr, TEXT_PATTERNS[ltype])
     if ltype in (LType.DATE, LType.TIMESTAMP):
         ok = pc.and_kleene(ok, pc.is_valid(_parse_temporal_pandas(arr, ltype)))
-    return _wrap(ok, s)
+    return wrap(ok, s)
 
 
 def text_valid_spark(c: Column, ltype: LType) -> Column:
@@ -111,24 +103,24 @@ def _parse_temporal_spark(c: Column, ltype: LType) -> Column:
 
 def cast_pandas(s: pd.Series, source: LType, target: LType) -> pd.Series:
     """Cast a column; values that cannot be converted become null."""
-    arr = _arrow(s)
+    arr = arrow_of(s)
     if source is target:
-        return _wrap(arr, s)
+        return wrap(arr, s)
     if source is LType.STRING:
-        return _wrap(_from_text_pandas(arr, target), s)
+        return wrap(_from_text_pandas(arr, target), s)
     if target is LType.STRING:
-        return _wrap(_to_text_pandas(arr, source), s)
+        return wrap(_to_text_pandas(arr, source), s)
     if source is LType.DOUBLE and target is LType.INTEGER:
         finite = pc.is_finite(arr)
         truncated = pc.cast(pc.trunc(arr), pa.float64())
         in_range = pc.and_(pc.less(pc.abs(truncated), 9.2e18), finite)
         safe = pc.if_else(in_range, truncated, pa.scalar(None, pa.float64()))
-        return _wrap(pc.cast(safe, pa.int64()), s)
+        return wrap(pc.cast(safe, pa.int64()), s)
     if source is LType.TIMESTAMP and target is LType.DATE:
-        return _wrap(pc.cast(pc.cast(arr, pa.timestamp("us")), pa.date32()), s)
+        return wrap(pc.cast(pc.cast(arr, pa.timestamp("us")), pa.date32()), s)
     if source is LType.DATE and target is LType.TIMESTAMP:
-        return _wrap(pc.assume_timezone(pc.cast(arr, pa.timestamp("us")), "UTC"), s)
-    return _wrap(pc.cast(arr, arrow_type(target), safe=False), s)
+        return wrap(pc.assume_timezone(pc.cast(arr, pa.timestamp("us")), "UTC"), s)
+    return wrap(pc.cast(arr, arrow_type(target), safe=False), s)
 
 
 def cast_spark(c: Column, source: LType, target: LType) -> Column:

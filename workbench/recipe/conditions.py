@@ -21,7 +21,9 @@ import pyarrow.compute as pc
 from workbench.core.casting import text_valid_pandas, text_valid_spark
 from workbench.core.errors import ColumnNotFoundError, ParameterError, nearest
 from workbench.core.lazy import F, scol
+from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.types import CAST_TARGETS, LType, Schema
+from workbench.engines.pandas.arrow import arr as arrow_of
 
 if TYPE_CHECKING:
     from pyspark.sql import Column
@@ -109,14 +111,8 @@ def _between(value: Any, condition: str) -> tuple[Any, Any]:
 # --- pandas --------------------------------------------------------------------------------
 
 
-def _arr(s: pd.Series) -> pa.ChunkedArray:
-    from workbench.engines.pandas import to_arrow_series
-
-    return to_arrow_series(s).array._pa_array
-
-
 def _text_arr(s: pd.Series, ltype: LType) -> pa.ChunkedArray:
-    arr = _arr(s)
+    arr = arrow_of(s)
     return arr if ltype is LType.STRING else pc.cast(arr, pa.large_string())
 
 
@@ -131,11 +127,7 @@ def _scalar(value: Any, ltype: LType) -> pa.Scalar:
 
 
 def _missing_pandas(s: pd.Series, ltype: LType) -> Any:
-    arr = _arr(s)
-    missing = pc.is_null(arr, nan_is_null=True)
-    if ltype is LType.STRING:
-        missing = pc.or_(missing, _as_bool(pc.equal(arr, "")))
-    return missing
+    return missing_pandas(arrow_of(s), ltype)
 
 
 PandasTest = Callable[[pd.Series, LType, Any, str], Any]
@@ -143,7 +135,7 @@ PandasTest = Callable[[pd.Series, LType, Any, str], Any]
 
 def _compare_pandas(op: str) -> PandasTest:
     def test(s: pd.Series, ltype: LType, value: Any, cond: str) -> Any:
-        return _as_bool(getattr(pc, op)(_arr(s), _scalar(_literal(value, ltype, cond), ltype)))
+        return _as_bool(getattr(pc, op)(arrow_of(s), _scalar(_literal(value, ltype, cond), ltype)))
 
     return test
 
@@ -159,13 +151,13 @@ def _is_pandas(s: pd.Series, ltype: LType, value: Any, cond: str) -> Any:
     literals = [_literal(v, ltype, cond) for v in _values(value)]
     if ltype is LType.TIMESTAMP:
         literals = [v.replace(tzinfo=dt.UTC) for v in literals]
-    arr = _arr(s)
+    arr = arrow_of(s)
     return _as_bool(pc.is_in(arr, value_set=pa.array(literals, type=arr.type)))
 
 
 def _between_pandas(s: pd.Series, ltype: LType, value: Any, cond: str) -> Any:
     low, high = (_scalar(_literal(v, ltype, cond), ltype) for v in _between(value, cond))
-    arr = _arr(s)
+    arr = arrow_of(s)
     return _as_bool(pc.and_(pc.greater_equal(arr, low), pc.less_equal(arr, high)))
 
 
@@ -173,7 +165,7 @@ def _invalid_pandas(s: pd.Series, ltype: LType, value: Any, cond: str) -> Any:
     target = _type_name(value, cond)
     if ltype is not LType.STRING:
         return pa.array([False] * len(s))
-    valid = _arr(text_valid_pandas(s, target))
+    valid = arrow_of(text_valid_pandas(s, target))
     return pc.and_(pc.invert(_as_bool(valid)), pc.invert(_missing_pandas(s, ltype)))
 
 
@@ -270,15 +262,6 @@ def _spark_lit(value: Any) -> Column:
     return F.lit(value)
 
 
-def _missing_spark(c: Column, ltype: LType) -> Column:
-    missing = c.isNull()
-    if ltype is LType.STRING:
-        missing = missing | (c == F.lit(""))
-    if ltype is LType.DOUBLE:
-        missing = missing | F.isnan(c)
-    return missing
-
-
 def _any(hits: list[Column]) -> Column:
     out = hits[0]
     for hit in hits[1:]:
@@ -313,8 +296,8 @@ def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Co
         if ltype is not LType.STRING:
             return F.lit(False)
         valid = F.coalesce(text_valid_spark(c, _type_name(value, cond)), F.lit(False))
-        return ~valid & ~_missing_spark(c, ltype)
-    return _missing_spark(c, ltype)
+        return ~valid & ~missing_spark(c, ltype)
+    return missing_spark(c, ltype)
 
 
 def spark_predicate(conditions: list[Condition], schema: Schema) -> Column | None:

@@ -28,6 +28,7 @@ from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import InPlace, RowFilter
 from workbench.core.lazy import F, W, scol
+from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.params import Column, NumericColumn, Text, TextColumn, enum_param
 from workbench.core.registry import Category, Example
 from workbench.core.types import CAST_TARGETS, LType, Schema, arrow_type
@@ -38,27 +39,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame as SparkFrame
 
 NESTED = frozenset({LType.ARRAY, LType.STRUCT, LType.MAP})
-
-# --- what "missing" means ----------------------------------------------------------------
-
-
-def missing_pandas(a: Any, ltype: LType) -> Any:
-    """True where a value is missing (null, NaN, or "" in text); never null."""
-    missing = pc.is_null(a, nan_is_null=True)
-    if ltype is LType.STRING:
-        missing = pc.or_(missing, pc.fill_null(pc.equal(a, ""), False))
-    return missing
-
-
-def missing_spark(c: SparkColumn, ltype: LType) -> SparkColumn:
-    """True where a value is missing (null, NaN, or "" in text); never null."""
-    missing = c.isNull()
-    if ltype is LType.STRING:
-        missing = missing | (c == F.lit(""))
-    if ltype is LType.DOUBLE:
-        missing = missing | F.isnan(c)
-    return missing
-
 
 # --- statistics --------------------------------------------------------------------------
 

@@ -21,9 +21,10 @@ from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, Derive
 from workbench.core.lazy import F, W, scol
+from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.params import Column, Columns, Integer, NewColumn, NumericColumn
 from workbench.core.registry import Category, Example
-from workbench.core.types import LType, Schema
+from workbench.core.types import LType, Schema, ltype_of_arrow
 from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
@@ -534,11 +535,7 @@ class Fill(_OrderedDerive):
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
         values = _combined(s)
-        blank = pc.is_null(values)
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            blank = pc.or_(blank, pc.fill_null(pc.equal(values, ""), False))
-        if pa.types.is_floating(values.type):
-            blank = pc.or_(blank, pc.fill_null(pc.is_nan(values), False))
+        blank = missing_pandas(values, ltype_of_arrow(values.type))
         position = pa.array(np.arange(len(values), dtype=np.int64))
         usable = pc.if_else(blank, pa.scalar(None, pa.int64()), position)
         found = []
@@ -555,11 +552,7 @@ class Fill(_OrderedDerive):
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         source = ctx.schema_of(df)[self.source_column]
         c = scol(self.source_column)
-        blank = c.isNull()
-        if source is LType.STRING:
-            blank = blank | (c == F.lit(""))
-        if source is LType.DOUBLE:
-            blank = blank | F.isnan(c)
+        blank = missing_spark(c, source)
         usable = F.when(~blank, c)
         order = _window().orderBy(_position())
         found = []

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow, python_value
 from workbench.engines.base import bound_dataset
+from workbench.engines.pandas.arrow import arr
 
 
 def ltype_of_dtype(dtype: Any) -> LType:
@@ -57,7 +58,7 @@ def canonical_series(s: pd.Series) -> pd.Series:
     target = _CANONICAL.get(ltype)
     if target is None or source == target:
         return s
-    array = s.array._pa_array
+    array = arr(s)
     if ltype is LType.TIMESTAMP:
         if source.tz is None:
             array = pc.assume_timezone(array, "UTC")
@@ -173,17 +174,11 @@ class PandasEngine:
         return table.to_pandas(types_mapper=pd.ArrowDtype)
 
     def to_records(self, frame: pd.DataFrame) -> dict[str, list[Any]]:
-        return {str(name): [_plain(v) for v in _to_arrow(frame[name]).to_pylist()] for name in frame.columns}
+        return {str(name): [_plain(v) for v in arr(frame[name]).to_pylist()] for name in frame.columns}
 
     def to_arrow(self, frame: pd.DataFrame) -> pa.Table:
         """The frame as an Arrow table (zero-copy for Arrow-backed columns)."""
-        return pa.table({str(name): _to_arrow(frame[name]) for name in frame.columns})
-
-
-def _to_arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
-    if isinstance(s.dtype, pd.ArrowDtype):
-        return s.array._pa_array
-    return pa.array(to_arrow_series(s).array)
+        return pa.table({str(name): arr(frame[name]) for name in frame.columns})
 
 
 def _utc(value: Any) -> Any:

@@ -22,9 +22,10 @@ def arr(s: pd.Series) -> pa.ChunkedArray:
 def wrap(array: Any, like: pd.Series | pd.Index) -> pd.Series:
     """An Arrow array or scalar as a series on the index of ``like``."""
     index = like if isinstance(like, pd.Index) else like.index
+    name = None if isinstance(like, pd.Index) else like.name
     if isinstance(array, pa.Scalar):
         array = pa.array([array.as_py()] * len(index), array.type)
-    return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type))
+    return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type), name=name)
 
 
 def filter_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
