@@ -113,3 +113,23 @@ def test_new_column_must_not_exist() -> None:
 def test_disabled_steps_are_not_validated() -> None:
     recipe = Recipe.from_data([{"Action": {"Operation": "NOPE"}, "disabled": True}])
     assert recipe.validate(SCHEMA) == SCHEMA
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "parameter"),
+    [
+        ("LEN", {"sourceColumn": "city", "value": "x", "targetColumn": "n"}, "sourceColumn"),
+        ("LEN", {"targetColumn": "n"}, "sourceColumn"),
+        ("DIVIDE", {"sourceColumn1": "age", "targetColumn": "q"}, "sourceColumn2"),
+        (
+            "EXACT",
+            {"sourceColumn1": "city", "value1": "x", "value2": "y", "targetColumn": "e"},
+            "sourceColumn1",
+        ),
+        ("CHAR", {"targetColumn": "c"}, "sourceColumn"),
+    ],
+)
+def test_column_or_literal_operands(operation: str, params: dict, parameter: str) -> None:
+    with pytest.raises(ParameterError, match="not both or neither") as err:
+        one(operation, **params).validate(SCHEMA)
+    assert err.value.parameter == parameter

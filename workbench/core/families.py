@@ -191,12 +191,7 @@ class ColumnOrValue(ColumnFunction):
 
     @model_validator(mode="after")
     def _one_input(self) -> ColumnOrValue:
-        if (self.source_column is None) == (self.value is None):
-            raise ParameterError(
-                "give either sourceColumn or value, not both or neither",
-                operation=self.operation,
-                parameter="sourceColumn",
-            )
+        require_one_of(self.operation, "sourceColumn", "value", self.source_column, self.value)
         return self
 
     def input_type(self, schema: Schema) -> LType:
@@ -224,6 +219,16 @@ class ColumnOrValue(ColumnFunction):
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         source = scol(self.source_column) if self.source_column else F.lit(self.value)
         return {self.target_column: self.spark_map(source)}
+
+
+def require_one_of(operation: str, column_param: str, value_param: str, column: Any, value: Any) -> None:
+    """Refuse a step that gives both or neither of a column and a literal for one operand."""
+    if (column is None) == (value is None):
+        raise ParameterError(
+            f"give either {column_param} or {value_param}, not both or neither",
+            operation=operation,
+            parameter=column_param,
+        )
 
 
 class RowFilter(Transform):

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.errors import ParameterError
-from workbench.core.families import ColumnFunction
+from workbench.core.families import ColumnFunction, require_one_of
 from workbench.core.lazy import F, scol
 from workbench.core.params import NewColumn, Number, NumericColumn, Text
 from workbench.core.registry import Category, Example
@@ -66,15 +66,6 @@ def _pd_nonzero(a: Any) -> Any:
 
 def _sp_double(c: SparkColumn, ltype: LType) -> SparkColumn:
     return c if ltype is LType.DOUBLE else c.cast("double")
-
-
-def _one_of(op: Any, column_param: str, value_param: str, column: Any, value: Any) -> None:
-    if (column is None) == (value is None):
-        raise ParameterError(
-            f"give either {column_param} or {value_param}, not both or neither",
-            operation=op,
-            parameter=column_param,
-        )
 
 
 # --- the family base --------------------------------------------------------------------------
@@ -166,7 +157,7 @@ class _ColumnOrNumber(_MathFunction):
 
     @model_validator(mode="after")
     def _one_input(self) -> _ColumnOrNumber:
-        _one_of(self.operation, "sourceColumn", self.value_param, self.source_column, self.literal())
+        require_one_of(self.operation, "sourceColumn", self.value_param, self.source_column, self.literal())
         return self
 
     def operands(self) -> list[tuple[str | None, float | None]]:
@@ -185,8 +176,8 @@ class _Binary(_MathFunction):
 
     @model_validator(mode="after")
     def _one_of_each(self) -> _Binary:
-        _one_of(self.operation, "sourceColumn1", "value1", self.source_column1, self.value1)
-        _one_of(self.operation, "sourceColumn2", "value2", self.source_column2, self.value2)
+        require_one_of(self.operation, "sourceColumn1", "value1", self.source_column1, self.value1)
+        require_one_of(self.operation, "sourceColumn2", "value2", self.source_column2, self.value2)
         return self
 
     def operands(self) -> list[tuple[str | None, float | None]]:

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.errors import ParameterError, WorkbenchError
-from workbench.core.families import ColumnFunction, ColumnOrValue
+from workbench.core.families import ColumnFunction, ColumnOrValue, require_one_of
 from workbench.core.lazy import F, scol
 from workbench.core.params import Boolean, Integer, NewColumn, NumericColumn, Regex, Text, TextColumn
 from workbench.core.regex import java_regex, noncapturing
@@ -970,12 +970,7 @@ class Char(ColumnFunction):
 
     @model_validator(mode="after")
     def _one_input(self) -> Char:
-        if (self.source_column is None) == (self.value is None):
-            raise ParameterError(
-                "give either sourceColumn or value, not both or neither",
-                operation=self.operation,
-                parameter="sourceColumn",
-            )
+        require_one_of(self.operation, "sourceColumn", "value", self.source_column, self.value)
         return self
 
     def produced(self, schema: Schema) -> dict[str, LType]:
@@ -1039,12 +1034,7 @@ class _TwoStrings(ColumnFunction):
     def _operands(self) -> _TwoStrings:
         for side in ("1", "2"):
             column, value = getattr(self, f"source_column{side}"), getattr(self, f"value{side}")
-            if (column is None) == (value is None):
-                raise ParameterError(
-                    f"give either sourceColumn{side} or value{side}, not both or neither",
-                    operation=self.operation,
-                    parameter=f"sourceColumn{side}",
-                )
+            require_one_of(self.operation, f"sourceColumn{side}", f"value{side}", column, value)
         return self
 
     def compare_pandas(self, left: Any, right: Any) -> Any:
