@@ -21,6 +21,7 @@ java: install
 
 lint: install
 	$(BIN)/ruff check workbench tests bench
+	$(BIN)/mypy workbench
 
 demo: java
 	@mkdir -p out

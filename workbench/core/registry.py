@@ -18,7 +18,7 @@ from workbench.core.errors import (
     nearest,
 )
 from workbench.core.params import COLUMN_KINDS, KIND, ParamKind
-from workbench.core.types import LType, Schema
+from workbench.core.types import Schema
 
 if TYPE_CHECKING:
     from typing import Self
@@ -348,8 +348,3 @@ def transforms() -> Iterator[type[Transform]]:
     _load_catalogue()
     order = list(Category)
     yield from sorted(REGISTRY.values(), key=lambda t: (order.index(t.category), t.operation))
-
-
-def ltype_param(value: str) -> LType:
-    """Parse a logical type name written in an example or a parameter."""
-    return LType(value)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Protocol
 
 from workbench.core.errors import DatasetNotBoundError
-from workbench.core.types import LType, Schema
+from workbench.core.types import Schema
 
 
 class Engine(Protocol):
@@ -13,8 +14,17 @@ class Engine(Protocol):
 
     name: str
     datasets: dict[str, Any]
+    now: dt.datetime
+
+    def prepare(self, frame: Any) -> Any: ...
+
+    def ensure_canonical(self, frame: Any, columns: list[str]) -> Any: ...
+
+    def in_row_order(self, frame: Any) -> Any: ...
 
     def schema_of(self, frame: Any) -> Schema: ...
+
+    def dataset(self, name: str, operation: str) -> Any: ...
 
     def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> Any: ...
 
@@ -31,7 +41,3 @@ def bound_dataset(datasets: dict[str, Any], name: str, operation: str) -> Any:
             f"dataset {name!r} is not bound (bound: {known}); pass --dataset {name}=PATH or datasets={{...}}",
             operation=operation,
         ) from None
-
-
-def is_integer_type(ltype: LType) -> bool:
-    return ltype is LType.INTEGER

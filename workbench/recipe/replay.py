@@ -9,10 +9,11 @@ from workbench.core.errors import EngineNotSupportedError, RecipeError, StepRunt
 from workbench.recipe import conditions as cond
 
 if TYPE_CHECKING:
+    from workbench.engines.base import Engine
     from workbench.recipe.model import Recipe, Step
 
 
-def engine_for(frame: Any, datasets: dict[str, Any] | None = None) -> Any:
+def engine_for(frame: Any, datasets: dict[str, Any] | None = None) -> Engine:
     """The engine that runs on ``frame``: pandas for pandas, Spark for Spark DataFrames."""
     import pandas as pd
 
@@ -33,7 +34,7 @@ def replay(
     frame: Any,
     *,
     datasets: dict[str, Any] | None = None,
-    engine: Any = None,
+    engine: Engine | None = None,
     progress: Callable[[int, Step], None] | None = None,
 ) -> Any:
     """Validate the recipe against the frame's schema, then run every enabled step."""
@@ -47,7 +48,7 @@ def replay(
         frame = run_step(engine, frame, step, index)
         if progress is not None:
             progress(index, step)
-    return engine.in_row_order(frame) if engine.name == "spark" else frame
+    return engine.in_row_order(frame)
 
 
 def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
@@ -57,7 +58,7 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
     if reason:
         msg = f"step {index + 1}, {step.operation} cannot run on {engine.name}: {reason}"
         raise EngineNotSupportedError(msg)
-    if engine.name == "spark" and not transform.keeps_row_position:
+    if not transform.keeps_row_position:
         frame = engine.in_row_order(frame)
     try:
         targets = [c.target_column for c in step.conditions]

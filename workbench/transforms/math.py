@@ -176,9 +176,12 @@ class _Binary(_MathFunction):
 
     @model_validator(mode="after")
     def _one_of_each(self) -> _Binary:
+        self.check_operands()
+        return self
+
+    def check_operands(self) -> None:
         require_one_of(self.operation, "sourceColumn1", "value1", self.source_column1, self.value1)
         require_one_of(self.operation, "sourceColumn2", "value2", self.source_column2, self.value2)
-        return self
 
     def operands(self) -> list[tuple[str | None, float | None]]:
         return [(self.source_column1, self.value1), (self.source_column2, self.value2)]
@@ -248,11 +251,9 @@ class Add(_Binary):
             and self.value2 is None
         )
 
-    @model_validator(mode="after")
-    def _one_of_each(self) -> Add:
+    def check_operands(self) -> None:
         if not self._short_form():
-            super()._one_of_each()
-        return self
+            super().check_operands()
 
     def operands(self) -> list[tuple[str | None, float | None]]:
         if self._short_form():

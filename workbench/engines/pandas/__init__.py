@@ -34,7 +34,7 @@ def ltype_of_dtype(dtype: Any) -> LType:
     raise TypeError(msg)
 
 
-_CANONICAL = {
+_CANONICAL: dict[LType, pa.DataType] = {
     lt: arrow_type(lt) for lt in LType if lt not in (LType.ARRAY, LType.STRUCT, LType.MAP, LType.DECIMAL)
 }
 
@@ -53,7 +53,7 @@ def canonical_series(s: pd.Series) -> pd.Series:
     ``float32``, nanosecond or zone-less timestamps); transforms see one type per logical type.
     """
     s = to_arrow_series(s)
-    source = s.dtype.pyarrow_dtype
+    source = arr(s).type
     ltype = ltype_of_arrow(source)
     target = _CANONICAL.get(ltype)
     if target is None or source == target:
@@ -123,6 +123,10 @@ class PandasEngine:
             out[c] = canonical_series(df[c])
         return out
 
+    def in_row_order(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """pandas frames are always in row order."""
+        return frame
+
     def schema_of(self, frame: pd.DataFrame) -> Schema:
         return {str(name): ltype_of_dtype(dtype) for name, dtype in frame.dtypes.items()}
 
@@ -147,16 +151,10 @@ class PandasEngine:
         """Cast a column to the Arrow type of ``ltype`` (a no-op when it already is)."""
         s = to_arrow_series(s)
         target = arrow_type(ltype)
-        current = pa.array(s.array).type
+        current = arr(s).type
         if current == target or (ltype_of_arrow(current) is ltype and ltype is not LType.STRING):
             return s
         return s.astype(pd.ArrowDtype(target))
-
-    def series(
-        self, array: pa.Array | pa.ChunkedArray, index: pd.Index, name: str | None = None
-    ) -> pd.Series:
-        """Wrap an Arrow array as a series on ``index``."""
-        return pd.Series(array, index=index, dtype=pd.ArrowDtype(array.type), name=name)
 
     # --- plain values ------------------------------------------------------------------
 

@@ -114,9 +114,6 @@ class SparkEngine:
             return frame
         return frame.orderBy(F.col(ROW_POSITION)).drop(ROW_POSITION)
 
-    def cast(self, c: Column, ltype: LType) -> Column:
-        return c.cast(spark_type(ltype))
-
     # --- plain values ------------------------------------------------------------------
 
     def from_records(self, columns: dict[str, list[Any]], schema: Schema) -> DataFrame:
