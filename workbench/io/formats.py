@@ -121,15 +121,12 @@ def csv_read_options(options: CsvOptions) -> tuple[pacsv.ReadOptions, pacsv.Pars
     return read, parse
 
 
-def csv_column_names(path: Path, options: CsvOptions) -> list[str]:
-    read, parse = csv_read_options(options)
-    with pacsv.open_csv(
-        path, read_options=read, parse_options=parse, convert_options=_all_text(None)
-    ) as reader:
-        names = reader.schema.names
-    if options.header:
-        return list(names)
-    return [f"Column_{i + 1}" for i in range(len(names))]
+def _column_names(path: Path, read_names: list[str], options: CsvOptions) -> list[str]:
+    names = list(read_names) if options.header else [f"Column_{i + 1}" for i in range(len(read_names))]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise DataIOError(f"{str(path)!r} repeats the column names {repeated}; column names must be unique")
+    return names
 
 
 def _all_text(names: list[str] | None) -> pacsv.ConvertOptions:
@@ -163,8 +160,9 @@ def csv_sample(path: Path, options: CsvOptions) -> pa.Table:
 
 def infer_text_schema(path: Path, options: CsvOptions) -> Schema:
     """The logical schema of a CSV input, from a sample of its first file."""
-    sample = csv_sample(data_files(path)[0], options)
-    names = csv_column_names(data_files(path)[0], options)
+    first = data_files(path)[0]
+    sample = csv_sample(first, options)
+    names = _column_names(first, sample.column_names, options)
     return {
         name: infer_text_column(sample.column(i).combine_chunks().cast(pa.large_string()))
         for i, name in enumerate(names)

@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 from workbench.core.casting import cast_pandas
 from workbench.core.errors import DataIOError
 from workbench.core.types import LType
+from workbench.engines.pandas.arrow import arr
 from workbench.io.formats import (
     CsvOptions,
     Format,
     _all_text,
-    csv_column_names,
     csv_read_options,
     data_files,
     detect_format,
@@ -49,7 +49,7 @@ def read_pandas(path: str | Path, csv: CsvOptions | None = None) -> pd.DataFrame
 
 def _read_csv(path: Path, files: list[Path], options: CsvOptions) -> pd.DataFrame:
     schema = infer_text_schema(path, options)
-    names = csv_column_names(files[0], options)
+    names = list(schema)
     read, parse = csv_read_options(options)
     tables = []
     for f in files:
@@ -75,7 +75,7 @@ def write_pandas(frame: pd.DataFrame, path: str | Path) -> None:
     table = PandasEngine().to_arrow(frame)
     with publishing(p) as target:
         if fmt is Format.CSV:
-            pacsv.write_csv(_csv_ready(table), target)
+            pacsv.write_csv(_csv_ready(frame, table), target)
         elif fmt is Format.PARQUET:
             pq.write_table(table, target)
         else:
@@ -83,12 +83,12 @@ def write_pandas(frame: pd.DataFrame, path: str | Path) -> None:
             frame_out.to_json(target, orient="records", lines=True, date_format="iso", force_ascii=False)
 
 
-def _csv_ready(table: pa.Table) -> pa.Table:
-    columns = []
-    for column in table.columns:
-        if pa.types.is_timestamp(column.type):
-            import pyarrow.compute as pc
-
-            column = pc.strftime(column, format="%Y-%m-%d %H:%M:%S", locale="C")
-        columns.append(column)
+def _csv_ready(frame: pd.DataFrame, table: pa.Table) -> pa.Table:
+    """Timestamps as CHANGE_DATA_TYPE writes them ("2024-01-05 13:07:09"), which reads back as timestamps."""
+    columns = [
+        arr(cast_pandas(frame.iloc[:, i], LType.TIMESTAMP, LType.STRING))
+        if pa.types.is_timestamp(column.type)
+        else column
+        for i, column in enumerate(table.columns)
+    ]
     return pa.table(columns, names=table.column_names)

@@ -12,13 +12,12 @@ from workbench.core.types import LType
 from workbench.io.formats import (
     CsvOptions,
     Format,
-    csv_column_names,
     data_files,
     detect_format,
     format_of_name,
     infer_text_schema,
-    jsonl_schema,
     publishing,
+    read_schema,
 )
 
 
@@ -34,18 +33,15 @@ def read_spark(session: Any, path: str | Path, csv: CsvOptions | None = None) ->
     if fmt is Format.PARQUET:
         return session.read.parquet(*files)
     if fmt is Format.JSONL:
-        schema = {f.name: f.type for f in jsonl_schema(p)}
-        from workbench.core.types import ltype_of_arrow
-
-        logical = {name: ltype_of_arrow(t) for name, t in schema.items()}
-        return session.read.schema(struct_of(logical)).json(files)
+        return session.read.schema(struct_of(read_schema(p))).json(files)
     options = csv or CsvOptions()
-    names = csv_column_names(Path(files[0]), options)
+    types = infer_text_schema(p, options)
+    names = list(types)
     text_schema = T.StructType([T.StructField(n, T.StringType(), True) for n in names])
     reader = session.read.schema(text_schema).option("header", str(options.header).lower())
-    reader = reader.option("sep", options.delimiter).option("mode", "PERMISSIVE")
+    # Quotes inside quoted fields are doubled (RFC 4180), as pyarrow reads and writes them.
+    reader = reader.option("sep", options.delimiter).option("mode", "PERMISSIVE").option("escape", '"')
     text = reader.csv(files)
-    types = infer_text_schema(p, options)
     return text.select(
         *[
             cast_spark(scol(n), LType.STRING, types[n]).alias(n) if types[n] is not LType.STRING else scol(n)
@@ -61,7 +57,8 @@ def write_spark(frame: Any, path: str | Path) -> None:
     with publishing(p) as target:
         writer = frame.write.mode("error")
         if fmt is Format.CSV:
-            writer.option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(str(target))
+            writer = writer.option("header", "true").option("escape", '"')
+            writer.option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(str(target))
         elif fmt is Format.PARQUET:
             writer.parquet(str(target))
         else:
