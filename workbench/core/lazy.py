@@ -33,3 +33,16 @@ T: Any = LazyModule("pyspark.sql.types")
 def scol(name: str) -> Column:
     """A Spark column reference by exact name (dots and spaces are not paths)."""
     return F.col("`" + name.replace("`", "``") + "`")
+
+
+def slit(value: Any) -> Column:
+    """A Spark literal; a naive datetime is read as UTC wall-clock time.
+
+    ``F.lit`` reads a naive datetime in the Python process's time zone; text is read in the
+    session's, which Workbench pins to UTC.
+    """
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return F.to_timestamp(F.lit(value.replace(tzinfo=None).isoformat(sep=" ")))
+    return F.lit(value)

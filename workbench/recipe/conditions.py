@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from workbench.core.casting import text_valid_pandas, text_valid_spark
 from workbench.core.errors import ColumnNotFoundError, ParameterError, nearest
-from workbench.core.lazy import F, scol
+from workbench.core.lazy import F, scol, slit
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.types import CAST_TARGETS, LType, Schema
 from workbench.engines.pandas.arrow import arr as arrow_of
@@ -254,14 +254,6 @@ def pandas_mask(df: pd.DataFrame, conditions: list[Condition], schema: Schema) -
 # --- spark ---------------------------------------------------------------------------------
 
 
-def _spark_lit(value: Any) -> Column:
-    # A naive datetime literal would be read in the Python process's time zone; text is read
-    # in the session's (UTC).
-    if isinstance(value, dt.datetime):
-        return F.to_timestamp(F.lit(value.isoformat(sep=" ")))
-    return F.lit(value)
-
-
 def _any(hits: list[Column]) -> Column:
     out = hits[0]
     for hit in hits[1:]:
@@ -272,11 +264,11 @@ def _any(hits: list[Column]) -> Column:
 def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Column:
     text = c if ltype is LType.STRING else c.cast("string")
     if base == "IS":
-        hits = [c == _spark_lit(_literal(v, ltype, cond)) for v in _values(value)]
+        hits = [c == slit(_literal(v, ltype, cond)) for v in _values(value)]
         return F.lit(False) if not hits else _any(hits)
     if base == "IS_BETWEEN":
         low, high = (_literal(v, ltype, cond) for v in _between(value, cond))
-        return (c >= _spark_lit(low)) & (c <= _spark_lit(high))
+        return (c >= slit(low)) & (c <= slit(high))
     if base == "CONTAINS":
         return F.instr(text, str(value)) > 0
     if base == "STARTS_WITH":
@@ -284,7 +276,7 @@ def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Co
     if base == "ENDS_WITH":
         return text.endswith(str(value))
     if base in _ORDER_CONDITIONS:
-        literal = _spark_lit(_literal(value, ltype, cond))
+        literal = slit(_literal(value, ltype, cond))
         ops = {
             "LESS_THAN": c < literal,
             "LESS_THAN_EQUAL": c <= literal,

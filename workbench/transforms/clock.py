@@ -14,7 +14,7 @@ import pandas as pd
 from pydantic import field_validator
 
 from workbench.core.families import ColumnFunction
-from workbench.core.lazy import F
+from workbench.core.lazy import slit
 from workbench.core.params import NewColumn, Text
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
@@ -56,10 +56,7 @@ class _Clock(ColumnFunction):
         return {self.target_column: ctx.constant(self.value(ctx), self.result, df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, Column]:
-        value = self.value(ctx)
-        if isinstance(value, dt.datetime):
-            return {self.target_column: F.to_timestamp(F.lit(value.isoformat(sep=" ")))}
-        return {self.target_column: F.lit(value)}
+        return {self.target_column: slit(self.value(ctx))}
 
 
 class Today(_Clock):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Any, ClassVar
 
 from workbench.core.errors import ParameterError
@@ -119,6 +121,14 @@ class RemoveValues(RowFilter):
                 {"Condition": "IS_BETWEEN", "Value": ["2024-01-01", "2024-12-31"], "TargetColumn": "d"},
             ),
             expect={"d": [__import__("datetime").date(2023, 12, 31), None]},
+        ),
+        Example(
+            given={"at": ["2024-01-01 11:59:59", "2024-01-01 12:00:01", None]},
+            schema={"at": "timestamp"},
+            params={"sourceColumn": "at"},
+            conditions=({"Condition": "GREATER_THAN", "Value": "2024-01-01 12:00:00", "TargetColumn": "at"},),
+            expect={"at": [dt.datetime(2024, 1, 1, 11, 59, 59), None]},
+            title="timestamps compare in UTC on both engines",
         ),
         Example(
             given={"age": ["42", "x", "", None, "7"]},
