@@ -11,15 +11,17 @@ from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from workbench.core.casting import INFER_INTEGER, TEXT_PATTERNS
+from workbench.core.casting import INFER_INTEGER, TEXT_PATTERNS, text_valid_pandas
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.core.types import LType, Schema, ltype_of_arrow
+from workbench.engines.pandas.arrow import wrap
 
 SAMPLE_ROWS = 10_000
 """Rows of a text file whose values decide each column's type."""
@@ -104,14 +106,11 @@ def infer_text_column(values: pa.Array) -> LType:
             continue
         pattern = INFER_INTEGER if ltype is LType.INTEGER else TEXT_PATTERNS[ltype]
         if pc.all(pc.match_substring_regex(present, pattern)).as_py():
-            if ltype in (LType.DATE, LType.TIMESTAMP):
-                from workbench.core.casting import text_valid_pandas
-                from workbench.engines.pandas.arrow import wrap
-
-                ok = text_valid_pandas(wrap(present, __import__("pandas").RangeIndex(len(present))), ltype)
-                if not ok.all():
-                    continue
-            return ltype
+            real_dates = ltype not in (LType.DATE, LType.TIMESTAMP) or bool(
+                text_valid_pandas(wrap(present, pd.RangeIndex(len(present))), ltype).all()
+            )
+            if real_dates:
+                return ltype
     return LType.STRING
 
 
