@@ -38,12 +38,21 @@ def selected_engines(config: pytest.Config) -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine_name" in metafunc.fixturenames:
         metafunc.parametrize("engine_name", selected_engines(metafunc.config), scope="session")
+    if "spark_engine_name" in metafunc.fixturenames:
+        # Tests that compare a Spark engine with pandas run once per selected Spark engine.
+        spark_kinds = [e for e in selected_engines(metafunc.config) if e != "pandas"]
+        metafunc.parametrize("spark_engine_name", spark_kinds, scope="session")
+
+
+def _runs_on_engines(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "engine_name" in names or "spark_engine_name" in names
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     engines = selected_engines(config)
     if engines == ["connect"]:
-        keep = [i for i in items if "engine_name" in getattr(i, "fixturenames", ())]
+        keep = [i for i in items if _runs_on_engines(i)]
     elif "spark" not in engines:
         keep = [i for i in items if "spark_session" not in getattr(i, "fixturenames", ())]
     else:
@@ -90,6 +99,13 @@ def session_for(request: pytest.FixtureRequest, engine_name: str) -> Any:
     if engine_name == "connect":
         return request.getfixturevalue("connect_session")
     return None
+
+
+@pytest.fixture(scope="session")
+def spark_session_for(request: pytest.FixtureRequest, spark_engine_name: str) -> Any:
+    """The Spark session (classic or Connect) of a test that compares a Spark engine with pandas."""
+    fixture = "spark_session" if spark_engine_name == "spark" else "connect_session"
+    return request.getfixturevalue(fixture)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import assert_same_records, example_schema
 from workbench.core.errors import EngineNotSupportedError
 from workbench.core.registry import Transform, transforms
+from workbench.core.secrets import Secrets
 from workbench.recipe.conditions import Condition
 from workbench.recipe.model import Recipe, Step
 from workbench.recipe.replay import replay
@@ -32,6 +33,7 @@ def run_example(cls: type[Transform], index: int, engine: Any) -> tuple[Any, Rec
         name: engine.from_records(cols, dataset_schemas[name])
         for name, cols in (example.datasets or {}).items()
     }
+    engine.secrets = Secrets(example.secrets, environ={})
     step = Step(
         cls.operation,
         dict(example.params),

@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import make_engine
 from tests.helpers import assert_same_records, example_schema
 from workbench.core.registry import Transform, transforms
+from workbench.core.secrets import Secrets
 from workbench.recipe.conditions import Condition
 from workbench.recipe.model import Recipe, Step
 from workbench.recipe.replay import replay
@@ -81,6 +82,7 @@ def test_reads_and_rename(cls: type[Transform], index: int) -> None:
         condition.target_column = mapping[condition.target_column]
         conditions.append(condition)
     engine = make_engine("pandas", None)
+    engine.secrets = Secrets(example.secrets, environ={})
     step = Step(cls.operation, moved.to_parameters(), conditions)
     out = engine.to_records(replay(Recipe(steps=[step]), engine.from_records(given, schema), engine=engine))
     expected = {expected_name(k, example.given, example.params): v for k, v in example.expect.items()}

@@ -37,6 +37,7 @@ def run_job(
     csv: CsvOptions | None = None,
     overwrite: bool = False,
     console: Console | None = None,
+    secrets: Any = None,
 ) -> JobResult:
     """Replay ``recipe`` over ``input_path`` and write ``output_path`` (atomically)."""
     console = console or Console(stderr=True)
@@ -48,9 +49,11 @@ def run_job(
     with _progress(console) as progress:
         task = progress.add_task("reading", total=len(steps) + 2)
         if engine == "spark":
-            result = _run_spark(recipe, input_path, output_path, datasets, csv, spark_remote, progress, task)
+            result = _run_spark(
+                recipe, input_path, output_path, datasets, csv, spark_remote, progress, task, secrets
+            )
         else:
-            result = _run_pandas(recipe, input_path, output_path, datasets, csv, progress, task)
+            result = _run_pandas(recipe, input_path, output_path, datasets, csv, progress, task, secrets)
     rows_in, rows_out = result
     return JobResult(engine, len(steps), rows_in, rows_out, time.perf_counter() - started, str(output_path))
 
@@ -84,6 +87,7 @@ def _run_pandas(
     csv: CsvOptions | None,
     progress: Progress,
     task: Any,
+    secrets: Any = None,
 ) -> tuple[int, int]:
     from workbench.io.pandas_io import read_pandas, write_pandas
 
@@ -91,7 +95,10 @@ def _run_pandas(
     bound = {name: read_pandas(path, csv) for name, path in datasets.items()}
     progress.update(task, advance=1, description="replaying on pandas")
     out = recipe.apply(
-        frame, datasets=bound, progress=_step_callback(progress, task, recipe, progress.console)
+        frame,
+        datasets=bound,
+        progress=_step_callback(progress, task, recipe, progress.console),
+        secrets=secrets,
     )
     progress.update(task, description=f"writing {output_path.name}")
     write_pandas(out, output_path)
@@ -108,6 +115,7 @@ def _run_spark(
     remote: str | None,
     progress: Progress,
     task: Any,
+    secrets: Any = None,
 ) -> tuple[int | None, int | None]:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
@@ -122,7 +130,10 @@ def _run_spark(
     bound = {name: read_spark(session, path, csv) for name, path in datasets.items()}
     progress.update(task, advance=1, description="planning on Spark")
     out = recipe.apply(
-        frame, datasets=bound, progress=_step_callback(progress, task, recipe, progress.console)
+        frame,
+        datasets=bound,
+        progress=_step_callback(progress, task, recipe, progress.console),
+        secrets=secrets,
     )
     out = out.observe(seen_out, F.count(F.lit(1)).alias("rows"))
     progress.update(task, description=f"writing {output_path.name} (Spark job)")

@@ -99,6 +99,13 @@ def cli(debug: bool) -> None:
     help="Bind a secondary dataset (JOIN, UNION).",
 )
 @click.option(
+    "--secret",
+    "secret_bindings",
+    multiple=True,
+    metavar="NAME=env:VAR|NAME=file:PATH",
+    help="Bind a secret name a step references to a key (default: env WORKBENCH_SECRET_<NAME>).",
+)
+@click.option(
     "--overwrite", is_flag=True, help="Replace an existing output (only once the new one is complete)."
 )
 @click.option(
@@ -113,6 +120,7 @@ def run(
     engine: str,
     spark_remote: str | None,
     datasets: tuple[str, ...],
+    secret_bindings: tuple[str, ...],
     overwrite: bool,
     no_header: bool,
     delimiter: str,
@@ -123,7 +131,8 @@ def run(
 
     loaded = Recipe.load(recipe)
     bound = _parse_datasets(datasets)
-    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter))
+    secrets = _parse_secrets(secret_bindings)
+    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets)
     result = run_job(
         loaded,
         input_path,
@@ -134,6 +143,7 @@ def run(
         csv=_csv_options(not no_header, delimiter),
         overwrite=overwrite,
         console=_stderr,
+        secrets=secrets,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
@@ -143,12 +153,21 @@ def run(
     )
 
 
-def _validate_against_input(recipe: Any, input_path: Path, datasets: dict[str, Path], csv: Any) -> Any:
+def _validate_against_input(
+    recipe: Any, input_path: Path, datasets: dict[str, Path], csv: Any, secrets: Any = None
+) -> Any:
     from workbench.io.formats import read_schema
 
+    recipe.validate(secrets=secrets)  # a missing secret fails before any data is read
     schema = read_schema(input_path, csv)
     dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
-    return recipe.validate(schema, dataset_schemas)
+    return recipe.validate(schema, dataset_schemas, secrets=secrets)
+
+
+def _parse_secrets(values: tuple[str, ...]) -> Any:
+    from workbench.core.secrets import Secrets, parse_binding
+
+    return Secrets(dict(parse_binding(item) for item in values))
 
 
 @cli.command()
@@ -157,22 +176,35 @@ def _validate_against_input(recipe: Any, input_path: Path, datasets: dict[str, P
     "--input", "input_path", type=click.Path(path_type=Path), help="Check against this dataset's schema."
 )
 @click.option("--dataset", "datasets", multiple=True, metavar="NAME=PATH", help="Bind a secondary dataset.")
+@click.option(
+    "--secret",
+    "secret_bindings",
+    multiple=True,
+    metavar="NAME=env:VAR|NAME=file:PATH",
+    help="Bind a secret name a step references to a key (default: env WORKBENCH_SECRET_<NAME>).",
+)
 @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
 @_guard
 def validate(
-    recipe: Path, input_path: Path | None, datasets: tuple[str, ...], no_header: bool, delimiter: str
+    recipe: Path,
+    input_path: Path | None,
+    datasets: tuple[str, ...],
+    secret_bindings: tuple[str, ...],
+    no_header: bool,
+    delimiter: str,
 ) -> None:
     """Check RECIPE (alone, or against --input's schema) without running it."""
     from workbench.recipe.model import Recipe
 
     loaded = Recipe.load(recipe)
+    secrets = _parse_secrets(secret_bindings)
     if input_path is None:
-        loaded.validate()
+        loaded.validate(secrets=secrets)
         click.echo(f"{recipe}: {len(loaded.steps)} steps, valid")
         return
     schema = _validate_against_input(
-        loaded, input_path, _parse_datasets(datasets), _csv_options(not no_header, delimiter)
+        loaded, input_path, _parse_datasets(datasets), _csv_options(not no_header, delimiter), secrets
     )
     columns = "unknown columns" if schema is None else f"{len(schema)} columns out"
     click.echo(f"{recipe}: {len(loaded.steps)} steps, valid on {input_path} ({columns})")

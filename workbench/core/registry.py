@@ -64,7 +64,8 @@ class Example:
 
     ``schema`` gives logical types of input columns whose type cannot be inferred from the
     values (all-null columns, dates in text form are still strings). ``expect_schema`` does the
-    same for the output. ``datasets`` binds secondary inputs by name.
+    same for the output. ``datasets`` binds secondary inputs by name; ``secrets`` binds
+    test-only keys to the secret names a step references (``secretId``, ``kmsKeyArn``).
     """
 
     given: dict[str, list[Any]]
@@ -78,6 +79,8 @@ class Example:
     dataset_schemas: dict[str, dict[str, str]] | None = None
     xfail: dict[str, str] | None = None
     """Engines on which this example is a declared, reasoned difference (a strict xfail)."""
+    secrets: dict[str, bytes] | None = None
+    """Test-only keys bound by name for this example (steps that reference secrets)."""
 
 
 REGISTRY: dict[str, type[Transform]] = {}
@@ -176,6 +179,10 @@ class Transform(BaseModel):
         of later steps are then checked when the recipe runs.
         """
         raise NotImplementedError
+
+    def secrets_needed(self) -> list[tuple[str, str, str]]:
+        """The secrets this step references: (parameter, secret name, "aes" or "hmac")."""
+        return []
 
     def secondary_datasets(self) -> list[str]:
         """Names of the secondary datasets this step reads (JOIN, UNION)."""

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Protocol
 
 from workbench.core.errors import DatasetNotBoundError
+from workbench.core.secrets import Secrets
 from workbench.core.types import Schema
 
 
@@ -14,6 +15,7 @@ class Engine(Protocol):
 
     name: str
     datasets: dict[str, Any]
+    secrets: Secrets
     now: dt.datetime
 
     def prepare(self, frame: Any) -> Any: ...

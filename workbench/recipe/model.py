@@ -212,11 +212,17 @@ class Recipe:
 
     # --- running -------------------------------------------------------------------------
 
-    def validate(self, schema: Any = None, datasets: dict[str, Any] | None = None) -> Any:
-        """Check every step without touching data; returns the final schema when one was given."""
+    def validate(
+        self, schema: Any = None, datasets: dict[str, Any] | None = None, *, secrets: Any = None
+    ) -> Any:
+        """Check every step without touching data; returns the final schema when one was given.
+
+        With ``secrets`` (bindings or a ``Secrets`` object), every secret a step references must
+        be available (bound, or in its ``WORKBENCH_SECRET_<NAME>`` variable) and be a usable key.
+        """
         from workbench.recipe.validate import validate
 
-        return validate(self, schema, datasets)
+        return validate(self, schema, datasets, secrets=secrets)
 
     def apply(
         self,
@@ -224,11 +230,15 @@ class Recipe:
         *,
         datasets: dict[str, Any] | None = None,
         progress: Callable[[int, Step], None] | None = None,
+        secrets: Any = None,
     ) -> Any:
-        """Replay on a pandas DataFrame (returns pandas) or a Spark DataFrame (returns a lazy plan)."""
+        """Replay on a pandas DataFrame (returns pandas) or a Spark DataFrame (returns a lazy plan).
+
+        ``secrets`` binds secret names to keys (see ``workbench.core.secrets``).
+        """
         from workbench.recipe.replay import replay
 
-        return replay(self, frame, datasets=datasets, progress=progress)
+        return replay(self, frame, datasets=datasets, progress=progress, secrets=secrets)
 
 
 def _check_format(fmt: Any, source: str) -> None:

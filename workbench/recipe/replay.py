@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import EngineNotSupportedError, RecipeError, StepRuntimeError, WorkbenchError
+from workbench.core.secrets import Secrets, as_secrets
 from workbench.recipe import conditions as cond
 
 if TYPE_CHECKING:
@@ -13,18 +14,18 @@ if TYPE_CHECKING:
     from workbench.recipe.model import Recipe, Step
 
 
-def engine_for(frame: Any, datasets: dict[str, Any] | None = None) -> Engine:
+def engine_for(frame: Any, datasets: dict[str, Any] | None = None, secrets: Any = None) -> Engine:
     """The engine that runs on ``frame``: pandas for pandas, Spark for Spark DataFrames."""
     import pandas as pd
 
     if isinstance(frame, pd.DataFrame):
         from workbench.engines.pandas import PandasEngine
 
-        return PandasEngine(datasets=datasets)
+        return PandasEngine(datasets=datasets, secrets=secrets)
     from workbench.engines.spark import SparkEngine, is_spark_frame
 
     if is_spark_frame(frame):
-        return SparkEngine(session=frame.sparkSession, datasets=datasets)
+        return SparkEngine(session=frame.sparkSession, datasets=datasets, secrets=secrets)
     msg = f"cannot run a recipe on {type(frame).__name__}; give a pandas or Spark DataFrame"
     raise TypeError(msg)
 
@@ -36,12 +37,19 @@ def replay(
     datasets: dict[str, Any] | None = None,
     engine: Engine | None = None,
     progress: Callable[[int, Step], None] | None = None,
+    secrets: Mapping[str, Any] | Secrets | None = None,
 ) -> Any:
-    """Validate the recipe against the frame's schema, then run every enabled step."""
-    engine = engine or engine_for(frame, datasets)
+    """Validate the recipe against the frame's schema, then run every enabled step.
+
+    ``secrets`` binds the secret names steps reference (``{"name": b"key"}``, ``"env:VAR"`` or
+    ``"file:PATH"``); unbound names are read from ``WORKBENCH_SECRET_<NAME>``.
+    """
+    engine = engine or engine_for(frame, datasets, secrets)
+    if secrets is not None:
+        engine.secrets = as_secrets(secrets)
     frame = engine.prepare(frame)
     dataset_schemas = {name: engine.schema_of(f) for name, f in engine.datasets.items()}
-    recipe.validate(engine.schema_of(frame), dataset_schemas)
+    recipe.validate(engine.schema_of(frame), dataset_schemas, secrets=_engine_secrets(engine))
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
@@ -75,9 +83,17 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
     except WorkbenchError:
         raise
     except Exception as exc:
-        raise StepRuntimeError(
-            _short(exc), step_index=index, step_id=step.id, operation=step.operation
-        ) from exc
+        # Never let key material that an engine's message quotes (a plan literal) reach the user.
+        message = _engine_secrets(engine).redact(_short(exc))
+        raise StepRuntimeError(message, step_index=index, step_id=step.id, operation=step.operation) from exc
+
+
+def _engine_secrets(engine: Any) -> Secrets:
+    found = getattr(engine, "secrets", None)
+    if not isinstance(found, Secrets):
+        found = as_secrets(found)
+        engine.secrets = found
+    return found
 
 
 def _short(exc: Exception) -> str:

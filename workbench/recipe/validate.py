@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import ColumnNotFoundError, RecipeError
+from workbench.core.secrets import Secrets, aes_key, as_secrets
 from workbench.core.types import Schema
 from workbench.recipe.conditions import check_condition
 
@@ -13,21 +14,27 @@ if TYPE_CHECKING:
 
 
 def validate(
-    recipe: Recipe, schema: Schema | None = None, datasets: dict[str, Schema] | None = None
+    recipe: Recipe,
+    schema: Schema | None = None,
+    datasets: dict[str, Schema] | None = None,
+    *,
+    secrets: Any = None,
 ) -> Schema | None:
     """Check every enabled step; returns the schema after the last step (None when unknown).
 
     With ``schema`` (the input's), each step's column references are checked against the
     schema as the earlier steps changed it, and the nearest existing name is suggested.
+    With ``secrets``, every secret a step references must resolve to a usable key.
     """
     datasets = datasets or {}
+    store = None if secrets is None else as_secrets(secrets)
     current = dict(schema) if schema is not None else None
     history = _ColumnHistory()
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
         try:
-            after = _validate_step(step, current, datasets)
+            after = _validate_step(step, current, datasets, store)
         except ColumnNotFoundError as exc:
             raise history.explain(exc).at_step(index, step.id, step.operation) from None
         except RecipeError as exc:
@@ -68,9 +75,13 @@ class _ColumnHistory:
         )
 
 
-def _validate_step(step: Any, schema: Schema | None, datasets: dict[str, Schema]) -> Schema | None:
+def _validate_step(
+    step: Any, schema: Schema | None, datasets: dict[str, Schema], secrets: Secrets | None
+) -> Schema | None:
     transform = step.transform()
     transform.check_conditions(len(step.conditions))
+    if secrets is not None:
+        _check_secrets(transform, secrets)
     for condition in step.conditions:
         check_condition(condition, schema)
     if schema is None:
@@ -81,3 +92,12 @@ def _validate_step(step: Any, schema: Schema | None, datasets: dict[str, Schema]
         return None
     transform.check_with(schema, datasets)
     return transform.output_schema_with(schema, datasets)
+
+
+def _check_secrets(transform: Any, secrets: Secrets) -> None:
+    """Every secret the step references resolves to a usable key (its value is never shown)."""
+    for parameter, name, use in transform.secrets_needed():
+        if use == "aes":
+            aes_key(secrets, name, operation=transform.operation, parameter=parameter)
+        else:
+            secrets.require(name, operation=transform.operation, parameter=parameter)

@@ -22,6 +22,7 @@ from workbench.transforms import (  # noqa: F401
     math,
     missing,
     outliers,
+    sensitive,
     split,
     structure,
     text,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.secrets import Secrets, as_secrets
 from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow, python_value
 from workbench.engines.base import bound_dataset
 from workbench.engines.pandas.arrow import arr
@@ -97,9 +99,15 @@ class PandasEngine:
     name = "pandas"
 
     def __init__(
-        self, datasets: dict[str, Any] | None = None, seed: int = 0, now: dt.datetime | None = None
+        self,
+        datasets: dict[str, Any] | None = None,
+        seed: int = 0,
+        now: dt.datetime | None = None,
+        secrets: Mapping[str, Any] | Secrets | None = None,
     ) -> None:
         self.datasets = {k: self.prepare(v) for k, v in (datasets or {}).items()}
+        self.secrets = as_secrets(secrets)
+        """Key bindings of the run (names to keys; see workbench/core/secrets.py)."""
         self.seed = seed
         self.now = now or dt.datetime.now(dt.UTC)
         """The run's clock: NOW and TODAY read it, so every step of a run sees the same time."""

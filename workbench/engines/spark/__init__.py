@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Mapping
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from workbench.core.lazy import scol
+from workbench.core.secrets import Secrets, as_secrets
 from workbench.core.types import LType, Schema, python_value
 from workbench.engines.base import bound_dataset
 from workbench.engines.spark.types import ltype_of_spark, spark_type, struct_of
@@ -37,9 +39,12 @@ class SparkEngine:
         datasets: dict[str, Any] | None = None,
         seed: int = 0,
         now: dt.datetime | None = None,
+        secrets: Mapping[str, Any] | Secrets | None = None,
     ) -> None:
         self._session = session
         self.datasets = dict(datasets or {})
+        self.secrets = as_secrets(secrets)
+        """Key bindings of the run (names to keys; see workbench/core/secrets.py)."""
         self.seed = seed
         self.now = now or dt.datetime.now(dt.UTC)
         """The run's clock: NOW and TODAY read it, so every step of a run sees the same time."""
