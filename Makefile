@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# ydata-profiling (the HTML report) pins pandas below 3, so it gets an environment of its own.
+REPORT_VENV := .venv-report
+REPORT_STAMP := $(REPORT_VENV)/.installed-stamp
 PYTEST := $(BIN)/python -m pytest -q
 
-.PHONY: demo test install java lint test-fast test-connect clean
+.PHONY: demo test install report-env java lint test-fast test-connect clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Workbench needs Python 3.10 or newer")'
@@ -15,6 +18,14 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+$(REPORT_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(REPORT_VENV)
+	$(REPORT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(REPORT_VENV)/bin/python -m pip install -q -e '.[report]' pytest pytest-timeout jsonschema
+	@touch $(REPORT_STAMP)
+
+report-env: $(REPORT_STAMP)
 
 java: install
 	@$(BIN)/python -m workbench.engines.java
@@ -28,12 +39,13 @@ demo: java
 	$(BIN)/workbench run recipes/sales-clean.json --input data/sales.csv --output out/sales-clean-pandas.parquet --engine pandas --overwrite
 	$(BIN)/workbench run recipes/sales-clean.json --input data/sales.csv --output out/sales-clean-spark.parquet --engine spark --overwrite
 
-test: java lint
-	$(PYTEST) --engines=pandas,spark
-	$(PYTEST) tests/conformance tests/golden --engines=connect
+test: java lint report-env
+	$(PYTEST) -m "not report" --engines=pandas,spark
+	$(PYTEST) -m "not report" tests/unit tests/conformance tests/golden --engines=connect
+	$(REPORT_VENV)/bin/python -m pytest -q -m report tests/report --engines=pandas
 
 test-fast: install
-	$(PYTEST) --engines=pandas
+	$(PYTEST) -m "not report" --engines=pandas
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) $(REPORT_VENV) out

@@ -21,6 +21,10 @@ from workbench.core.errors import (
     UnknownOperationError,
     WorkbenchError,
 )
+from workbench.profile import (
+    Profile,
+    profile,  # binds the function over the subpackage of the same name
+)
 from workbench.recipe.model import Recipe, Step
 
 __version__ = "0.1.0"
@@ -29,14 +33,24 @@ __all__ = [
     "ColumnNotFoundError",
     "EngineNotSupportedError",
     "ParameterError",
+    "Profile",
     "Recipe",
     "RecipeError",
     "Step",
     "StepRuntimeError",
     "UnknownOperationError",
     "WorkbenchError",
+    "detect_pii",
+    "profile",
     "transforms",
 ]
+
+
+def detect_pii(frame: Any, columns: list[str] | None = None, **options: Any) -> dict[str, Any]:
+    """Columns classified as PII: column name -> finding (entity, share, confidence, masked examples)."""
+    from workbench.pii import detect_pii as detect
+
+    return detect(frame, columns, **options)
 
 
 def transforms() -> list[dict[str, Any]]:

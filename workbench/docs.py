@@ -1,4 +1,4 @@
-"""Generate docs/transforms.md and docs/recipe.schema.json from the registry.
+"""Generate docs/transforms.md, docs/recipe.schema.json and docs/profile.schema.json.
 
 ``python -m workbench.docs`` rewrites both; ``--check`` fails when the committed files are stale.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.registry import Category, Transform, transforms
+from workbench.profile.model import json_schema as profile_json_schema
 from workbench.recipe.schema import recipe_json_schema, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +111,7 @@ def generated() -> dict[Path, str]:
     return {
         ROOT / "docs" / "transforms.md": transforms_markdown(),
         ROOT / "docs" / "recipe.schema.json": schema_text(recipe_json_schema()),
+        ROOT / "docs" / "profile.schema.json": schema_text(profile_json_schema()),
     }
 
 

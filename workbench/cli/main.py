@@ -1,4 +1,4 @@
-"""``workbench``: run, validate, list transforms, convert recipes.
+"""``workbench``: run, validate, profile, list transforms, convert recipes.
 
 Exit codes: 0 success, 2 a bad recipe or bad usage, 1 a failure while running. User errors
 print one clear message and no traceback (``--debug`` shows it).
@@ -287,6 +287,15 @@ def _is_extension(operation: str) -> bool:
     from workbench.core.registry import lookup
 
     return lookup(operation).extension
+
+
+def _register_commands() -> None:
+    from workbench.cli import profile_cmd
+
+    profile_cmd.register(cli, _guard, _csv_options, _stderr)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -83,10 +83,10 @@ def detect_pii(
 
 
 def _sampled_table(frame: Any, columns: Sequence[str] | None, sample: int, seed: int) -> pa.Table:
-    from workbench.engines.spark import is_spark_frame
-
     if isinstance(frame, pd.DataFrame):
         return _pandas_sample(frame, _chosen(list(frame.columns), columns), sample, seed)
+    from workbench.engines.spark import is_spark_frame
+
     if is_spark_frame(frame):
         return _spark_sample(frame, _chosen(list(frame.columns), columns), sample)
     raise TypeError(f"detect_pii needs a pandas or Spark DataFrame, got {type(frame).__name__}")

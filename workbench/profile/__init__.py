@@ -1,0 +1,132 @@
+"""Column profiles and dataset statistics, computed in one pass per engine.
+
+>>> import pandas as pd, workbench as wb
+>>> p = wb.profile(pd.DataFrame({"qty": [1, 2, 2, None]}))
+>>> p.columns["qty"].count, p.columns["qty"].missing, p.columns["qty"].mode
+(3, 1, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from workbench.profile.model import (
+    STABLE_COLUMN_KEYS,
+    ColumnProfile,
+    Profile,
+    ProfileDocument,
+    json_schema,
+)
+
+__all__ = ["STABLE_COLUMN_KEYS", "ColumnProfile", "Profile", "ProfileDocument", "json_schema", "profile"]
+
+PII_SAMPLE = 10_000
+
+
+def profile(
+    frame: Any,
+    columns: Sequence[str] | None = None,
+    sample: int | None = None,
+    *,
+    show_pii: bool = False,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> Profile:
+    """Profile a pandas or Spark DataFrame: per-column statistics, correlations and alerts.
+
+    ``columns`` restricts the profile to those columns; ``sample`` profiles a seeded random sample
+    of that many rows instead of all of them. Columns classified as PII show masked values in top
+    values, min, max and mode unless ``show_pii`` is true. ``progress`` is called with the name of
+    each finished stage.
+    """
+    from workbench.recipe.replay import engine_for
+
+    report = progress or (lambda _stage: None)
+    engine = engine_for(frame)
+    frame = _select(frame, columns, engine.name)
+    if engine.name == "pandas":
+        return _profile_pandas(frame, sample, show_pii, seed, report)
+    return _profile_spark(frame, sample, show_pii, seed, report)
+
+
+def stage_count(frame: Any, columns: Sequence[str] | None = None) -> int:
+    """How many times :func:`profile` calls ``progress`` on this frame (for progress bars)."""
+    from workbench.recipe.replay import engine_for
+
+    engine = engine_for(frame)
+    if engine.name == "pandas":
+        width = len(columns) if columns is not None else len(frame.columns)
+        return width + 3
+    return 5
+
+
+def _select(frame: Any, columns: Sequence[str] | None, engine: str) -> Any:
+    if columns is None:
+        return frame
+    from workbench.core.errors import ColumnNotFoundError, nearest
+
+    present = [str(c) for c in frame.columns]
+    for name in columns:
+        if name not in present:
+            raise ColumnNotFoundError(
+                f"column {name!r} is not in the data", column=name, suggestion=nearest(name, present)
+            )
+    if engine == "pandas":
+        return frame[list(columns)]
+    from workbench.core.lazy import scol
+
+    return frame.select(*[scol(c) for c in columns])
+
+
+def _profile_pandas(
+    frame: Any, sample: int | None, show_pii: bool, seed: int, progress: Callable[[str], None]
+) -> Profile:
+    from workbench.profile import build, pandas_stats
+
+    if sample is not None and sample < len(frame):
+        frame = frame.sample(n=sample, random_state=seed).sort_index()
+    data = pandas_stats.measure(frame, sample, progress)
+    pii = _pii_columns(frame.head(PII_SAMPLE) if len(frame) > PII_SAMPLE else frame, show_pii)
+    progress("PII")
+    return Profile(build.document(data, "pandas", pii), source=frame, show_pii=show_pii)
+
+
+def _profile_spark(
+    frame: Any, sample: int | None, show_pii: bool, seed: int, progress: Callable[[str], None]
+) -> Profile:
+    from workbench.profile import build, pandas_stats, spark_stats
+
+    if sample is not None:
+        frame = frame.orderBy(_seeded_order(seed)).limit(sample)
+    data, rows_sample = spark_stats.measure(frame, sample, progress)
+    numeric = {name: pandas_stats.dense_numeric(rows_sample[name]) for name in data.numeric_columns}
+    data.pearson, data.spearman = pandas_stats.correlations(numeric)
+    pii = _pii_columns(rows_sample.head(PII_SAMPLE), show_pii)
+    progress("PII")
+    return Profile(build.document(data, "spark", pii), source=rows_sample, show_pii=show_pii)
+
+
+def _seeded_order(seed: int) -> Any:
+    from workbench.core.lazy import F
+
+    return F.rand(seed)
+
+
+def _pii_columns(sample: Any, show_pii: bool) -> dict[str, tuple[str, float, Callable[[Any], str] | None]]:
+    """Columns of the sample classified as PII, with the masking of their values (None: shown)."""
+    from workbench.pii import detect_pii, mask_example
+
+    found = detect_pii(sample)
+    return {
+        name: (
+            finding.entity,
+            finding.confidence,
+            None if show_pii else _masker(finding.entity, mask_example),
+        )
+        for name, finding in found.items()
+    }
+
+
+def _masker(entity: str, mask: Callable[[str, str], str]) -> Callable[[Any], str]:
+    return lambda value: mask(str(value), entity)

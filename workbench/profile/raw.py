@@ -1,0 +1,117 @@
+"""Raw statistics: what each engine measures, before the shared code turns it into a profile.
+
+Both engines fill the same fields with the same definitions; everything derived from them
+(semantic type, validity, alerts, the JSON form) is computed once, in :mod:`workbench.profile.build`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.core.types import LType
+
+QUARTILES = (0.25, 0.5, 0.75)
+HISTOGRAM_BINS = 20
+TOP_VALUES = 10
+ZSCORE_LIMIT = 3.0
+IQR_FACTOR = 1.5
+QUANTILE_ACCURACY = 10_000
+"""Spark's percentile_approx accuracy: a quantile's rank is off by at most rows / accuracy."""
+
+CORRELATION_SAMPLE = 50_000
+"""Spark computes correlations on a seeded sample of at most this many rows (all rows when fewer)."""
+
+PROFILED_TYPES = frozenset(
+    {LType.STRING, LType.INTEGER, LType.DOUBLE, LType.DECIMAL, LType.BOOLEAN, LType.DATE, LType.TIMESTAMP}
+)
+"""Types whose values are counted and ranked; nested columns get counts only."""
+
+
+@dataclass
+class RawColumn:
+    """One column's measurements."""
+
+    name: str
+    ltype: LType
+    nulls: int = 0
+    empty: int = 0
+    nan: int = 0
+    count: int = 0
+    min: Any = None
+    max: Any = None
+    sum: float | None = None
+    mean: float | None = None
+    stddev: float | None = None
+    variance: float | None = None
+    skewness: float | None = None
+    kurtosis: float | None = None
+    zeros: int | None = None
+    negatives: int | None = None
+    quartiles: tuple[Any, Any, Any] | None = None
+    length_min: int | None = None
+    length_max: int | None = None
+    length_sum: int | None = None
+    text_bytes: int = 0
+    patterns: dict[str, int] = field(default_factory=dict)
+    histogram: list[int] | None = None
+    outliers_zscore: int | None = None
+    outliers_iqr: int | None = None
+    distinct: int | None = None
+    unique: int | None = None
+    top: list[tuple[Any, int]] = field(default_factory=list)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.ltype.is_numeric
+
+
+@dataclass
+class RawDataset:
+    """The dataset's measurements."""
+
+    rows: int
+    columns: list[RawColumn]
+    duplicate_rows: int
+    pearson: list[list[float | None]]
+    spearman: list[list[float | None]]
+    numeric_columns: list[str]
+    sample: int | None = None
+
+
+def finite_or_none(value: Any) -> float | None:
+    """A float, or None for null, NaN and infinities (JSON has no NaN)."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def quantile_position(p: float, n: int) -> int:
+    """0-based position of the p-quantile among n sorted values (the smallest value with at least p of
+    the values at or below it), the definition Spark's percentile_approx approximates."""
+    return max(0, math.ceil(p * n) - 1)
+
+
+def histogram_edges(low: float, high: float, bins: int = HISTOGRAM_BINS) -> list[float]:
+    """The bin edges both engines report; a constant column has one bin."""
+    if high == low:
+        return [low, high]
+    width = high - low
+    return [low + width * i / bins for i in range(bins)] + [high]
+
+
+def fences(q1: float, q3: float) -> tuple[float, float]:
+    """The IQR rule's lower and upper fences."""
+    spread = q3 - q1
+    return q1 - IQR_FACTOR * spread, q3 + IQR_FACTOR * spread
+
+
+def estimated_size(ltype: LType, rows: int, text_bytes: int) -> int:
+    """Arrow's in-memory size of a column: values, offsets for text, and a validity bitmap."""
+    validity = (rows + 7) // 8
+    if ltype is LType.STRING:
+        return text_bytes + 8 * (rows + 1) + validity
+    width = {LType.BOOLEAN: 1, LType.DATE: 4, LType.DECIMAL: 16}.get(ltype, 8)
+    return width * rows + validity

@@ -1,0 +1,334 @@
+"""Raw statistics of a Spark frame in three aggregation passes, whatever the number of columns.
+
+1. exact statistics and approximate quartiles of every column;
+2. histograms and outlier counts, which need pass 1's minimum, maximum, mean and quartiles;
+3. value counts of every column at once (grouping sets): distinct and unique counts, top values
+   and duplicate rows.
+
+Passes 1 and 2 read the frame in long form, one row per (row, column) pair grouped by column, so
+the number of aggregate expressions Spark compiles does not grow with the number of columns. A
+fourth, bounded read takes a seeded sample for correlations and PII detection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from workbench.core.lazy import F, W, scol
+from workbench.core.regex import java_regex
+from workbench.core.types import LType
+from workbench.profile import raw
+from workbench.profile.raw import RawColumn, RawDataset
+from workbench.profile.semantic import TEXT_PATTERNS
+
+Progress = Callable[[str], None]
+GROUPING_LIMIT = 60
+"""Columns per grouping-sets job: Spark's grouping id is a 64-bit mask."""
+
+
+def measure(frame: Any, sample: int | None, progress: Progress) -> tuple[RawDataset, Any]:
+    """Measure every column; returns the raw statistics and a pandas sample of the frame."""
+    from workbench.engines.spark.types import ltype_of_spark
+
+    columns = [RawColumn(name=f.name, ltype=ltype_of_spark(f.dataType)) for f in frame.schema.fields]
+    rows = _pass_exact(frame, columns)
+    progress("exact statistics")
+    _pass_spread(frame, columns)
+    progress("histograms and outliers")
+    duplicates = _pass_counts(frame, columns, rows)
+    progress("value counts")
+    sampled = sample_rows(frame, rows, raw.CORRELATION_SAMPLE)
+    progress("sample")
+    dataset = RawDataset(
+        rows=rows,
+        columns=columns,
+        duplicate_rows=duplicates,
+        pearson=[],
+        spearman=[],
+        numeric_columns=[c.name for c in columns if c.is_numeric and c.count > 0],
+        sample=sample,
+    )
+    return dataset, sampled
+
+
+def sample_rows(frame: Any, rows: int, limit: int, seed: int = 0) -> Any:
+    """A seeded sample of at most ``limit`` rows, as a pandas frame (one Spark job)."""
+    if rows > limit:
+        frame = frame.sample(fraction=min(1.0, 1.2 * limit / rows), seed=seed).limit(limit)
+    return frame.toPandas()
+
+
+def present(c: RawColumn) -> Any:
+    """The column's value where present: null for null, empty text and NaN."""
+    col = scol(c.name)
+    if c.ltype is LType.STRING:
+        return F.when(col != F.lit(""), col)
+    if c.ltype is LType.DOUBLE:
+        return F.when(~F.isnan(col), col)
+    return col
+
+
+def comparable(c: RawColumn) -> Any:
+    """The present value as collected: timestamps as UTC microseconds, read back without time zones."""
+    value = present(c)
+    return F.unix_micros(value) if c.ltype is LType.TIMESTAMP else value
+
+
+def _long_form(frame: Any, columns: list[RawColumn]) -> Any:
+    """One row per (row, column): the column's index, its missing flags and its present value in
+    the field of its kind (number, integer, instant, text)."""
+    entries = [_entry(i, c) for i, c in enumerate(columns)]
+    return frame.select(F.explode(F.array(*entries)).alias("e")).select("e.*")
+
+
+def _entry(i: int, c: RawColumn) -> Any:
+    col, value = scol(c.name), present(c)
+    none = {"double": F.lit(None).cast("double"), "long": F.lit(None).cast("long")}
+    number = value.cast("double") if c.is_numeric else none["double"]
+    integer = value.cast("long") if c.ltype is LType.INTEGER else none["long"]
+    instant = none["long"]
+    if c.ltype is LType.TIMESTAMP:
+        instant = F.unix_micros(value)
+    elif c.ltype is LType.DATE:
+        instant = F.unix_date(value).cast("long")
+    text = value if c.ltype is LType.STRING else F.lit(None).cast("string")
+    return F.struct(
+        F.lit(i).alias("id"),
+        col.isNull().alias("is_null"),
+        (col == F.lit("")).alias("is_empty") if c.ltype is LType.STRING else F.lit(False).alias("is_empty"),
+        F.isnan(col).alias("is_nan") if c.ltype is LType.DOUBLE else F.lit(False).alias("is_nan"),
+        (F.lit(True) if c.ltype in raw.PROFILED_TYPES else F.lit(False)).alias("profiled"),
+        number.alias("number"),
+        integer.alias("integer"),
+        instant.alias("instant"),
+        text.alias("text"),
+    )
+
+
+# --- pass 1 --------------------------------------------------------------------------------
+
+
+def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
+    if not columns:
+        return int(frame.count())
+    long = _long_form(frame, columns)
+    number, text, length = F.col("number"), F.col("text"), F.length(F.col("text"))
+    exprs = {
+        "rows": F.count(F.lit(1)),
+        "nulls": F.count_if(F.col("is_null")),
+        "empty": F.count_if(F.col("is_empty")),
+        "nan": F.count_if(F.col("is_nan")),
+        "present": F.count_if(F.col("profiled") & ~F.col("is_null") & ~F.col("is_empty") & ~F.col("is_nan")),
+        "min": F.min(number),
+        "max": F.max(number),
+        "int_min": F.min("integer"),
+        "int_max": F.max("integer"),
+        "int_sum": F.sum("integer"),
+        "sum": F.sum(number),
+        "mean": F.avg(number),
+        "stddev": F.stddev_samp(number),
+        "variance": F.var_samp(number),
+        "skewness": F.skewness(number),
+        "kurtosis": F.kurtosis(number),
+        "zeros": F.count_if(number == F.lit(0.0)),
+        "negatives": F.count_if(number < F.lit(0.0)),
+        "quartiles": F.percentile_approx(number, list(raw.QUARTILES), raw.QUANTILE_ACCURACY),
+        "instant_min": F.min("instant"),
+        "instant_max": F.max("instant"),
+        "length_min": F.min(length),
+        "length_max": F.max(length),
+        "length_sum": F.sum(length),
+        "text_bytes": F.sum(F.octet_length(text)),
+    }
+    for shape, pattern in TEXT_PATTERNS.items():
+        exprs[f"shape_{shape}"] = F.count_if(text.rlike(java_regex(pattern)))
+    results = long.groupBy("id").agg(*[e.alias(k) for k, e in exprs.items()]).collect()
+    for record in results:
+        _read_exact(columns[record["id"]], record.asDict())
+    return int(results[0]["rows"]) if results else 0
+
+
+def _read_exact(c: RawColumn, got: dict[str, Any]) -> None:
+    c.nulls, c.empty, c.nan = int(got["nulls"]), int(got["empty"]), int(got["nan"])
+    c.count = int(got["present"]) if c.ltype in raw.PROFILED_TYPES else int(got["rows"]) - c.nulls
+    if c.ltype is LType.STRING and c.count:
+        c.length_min, c.length_max = int(got["length_min"]), int(got["length_max"])
+        c.length_sum, c.text_bytes = int(got["length_sum"]), int(got["text_bytes"])
+        c.patterns = {k[len("shape_") :]: int(v) for k, v in got.items() if k.startswith("shape_")}
+    elif c.ltype.is_temporal and c.count:
+        c.min, c.max = _instant(c.ltype, got["instant_min"]), _instant(c.ltype, got["instant_max"])
+    elif c.is_numeric and c.count:
+        _read_numeric(c, got)
+
+
+def _read_numeric(c: RawColumn, got: dict[str, Any]) -> None:
+    for key in ("mean", "stddev", "variance", "skewness", "kurtosis"):
+        setattr(c, key, got[key])
+    c.zeros, c.negatives = int(got["zeros"]), int(got["negatives"])
+    q1, median, q3 = got["quartiles"]
+    if c.ltype is LType.INTEGER:
+        c.min, c.max, c.sum = int(got["int_min"]), int(got["int_max"]), int(got["int_sum"])
+        c.mean = c.sum / c.count
+        c.quartiles = (int(q1), int(median), int(q3))
+    else:
+        c.min, c.max, c.sum = float(got["min"]), float(got["max"]), float(got["sum"])
+        c.quartiles = (q1, median, q3)
+
+
+def _instant(ltype: LType, value: int) -> Any:
+    if ltype is LType.DATE:
+        return dt.date(1970, 1, 1) + dt.timedelta(days=value)
+    return from_micros(value)
+
+
+def from_micros(micros: int) -> dt.datetime:
+    """A UTC timestamp from microseconds since the epoch."""
+    return _EPOCH + dt.timedelta(microseconds=micros)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# --- pass 2 --------------------------------------------------------------------------------
+
+
+def _pass_spread(frame: Any, columns: list[RawColumn]) -> None:
+    targets = [c for c in columns if c.is_numeric and c.count > 0]
+    if not targets:
+        return
+    long = _long_form(frame, columns).where(F.col("number").isNotNull())
+
+    def per_column(values: list[float | None]) -> Any:
+        return F.array(*[F.lit(v).cast("double") for v in values])[F.col("id")]
+
+    low = per_column([_float(c.min) if c in targets else None for c in columns])
+    high = per_column([_float(c.max) if c in targets else None for c in columns])
+    fences = [
+        raw.fences(float(c.quartiles[0]), float(c.quartiles[2]))
+        if c in targets and c.quartiles
+        else (None, None)
+        for c in columns
+    ]
+    lower, upper = per_column([f[0] for f in fences]), per_column([f[1] for f in fences])
+    mean = per_column([_float(c.mean) if c in targets else None for c in columns])
+    limit = per_column(
+        [
+            raw.ZSCORE_LIMIT * float(c.stddev) if c in targets and c.stddev is not None else None
+            for c in columns
+        ]
+    )
+    number = F.col("number")
+    scaled = F.floor((number - low) / (high - low) * F.lit(float(raw.HISTOGRAM_BINS)))
+    # A constant column has one bin; least() keeps the maximum in the last bin.
+    index = F.when(high == low, F.lit(0)).otherwise(F.least(scaled, F.lit(raw.HISTOGRAM_BINS - 1)))
+    exprs = [F.count_if(index == F.lit(b)).alias(f"bin{b}") for b in range(raw.HISTOGRAM_BINS)]
+    exprs.append(F.count_if((number < lower) | (number > upper)).alias("iqr"))
+    exprs.append(F.count_if(F.abs(number - mean) > limit).alias("zscore"))
+    for record in long.groupBy("id").agg(*exprs).collect():
+        c = columns[record["id"]]
+        bins = 1 if float(c.min) == float(c.max) else raw.HISTOGRAM_BINS
+        c.histogram = [int(record[f"bin{b}"]) for b in range(bins)]
+        c.outliers_iqr = int(record["iqr"])
+        c.outliers_zscore = int(record["zscore"]) if c.stddev is not None else None
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# --- pass 3 --------------------------------------------------------------------------------
+
+
+def _pass_counts(frame: Any, columns: list[RawColumn], rows: int) -> int:
+    ranked = [(i, c) for i, c in enumerate(columns) if c.ltype in raw.PROFILED_TYPES]
+    if not ranked:
+        return 0
+    size = GROUPING_LIMIT - 1
+    chunks = [ranked[k : k + size] for k in range(0, len(ranked), size)]
+    duplicates = _count_chunk(frame, chunks[0], rows, ranked)
+    for chunk in chunks[1:]:
+        _count_chunk(frame, chunk, rows, None)
+    return duplicates
+
+
+def _count_chunk(
+    frame: Any, chunk: list[tuple[int, RawColumn]], rows: int, whole_rows: list[tuple[int, RawColumn]] | None
+) -> int:
+    """Value counts of ``chunk``'s columns and, with ``whole_rows``, of whole rows, in one job."""
+    values = {f"v{i}": comparable(c) for i, c in chunk}
+    projected = dict(values)
+    if whole_rows is not None:
+        # One struct key holds the whole row as stored: empty text and NaN differ from null.
+        projected["row"] = F.struct(*[scol(c.name).alias(f"f{i}") for i, c in whole_rows])
+    keys = list(projected)
+    sets = [[k] for k in values] + ([["row"]] if whole_rows is not None else [])
+    grouped = (
+        frame.select(*[e.alias(k) for k, e in projected.items()])
+        .groupingSets(sets, *keys)
+        .agg(F.count(F.lit(1)).alias("n"), F.grouping_id().alias("gid"))
+    )
+    value_gids = {_gid([k], keys): k for k in values}
+    is_value = F.lit(False)
+    for gid, key in value_gids.items():
+        is_value = is_value | ((F.col("gid") == F.lit(gid)) & F.col(key).isNotNull())
+    counted = grouped.where(is_value)
+    parts = [
+        _top_values(counted, list(values)).select(F.lit("top").alias("kind"), "gid", *values, "n"),
+        counted.groupBy("gid").agg(
+            F.lit("stats").alias("kind"),
+            F.count(F.lit(1)).alias("n"),
+            F.count_if(F.col("n") == F.lit(1)).alias("unique"),
+        ),
+    ]
+    row_gid = _gid(["row"], keys) if whole_rows is not None else None
+    if row_gid is not None:
+        whole = grouped.where(F.col("gid") == F.lit(row_gid))
+        parts.append(whole.agg(F.lit("rows").alias("kind"), F.count(F.lit(1)).alias("n")))
+    result = parts[0]
+    for part in parts[1:]:
+        result = result.unionByName(part, allowMissingColumns=True)
+    return _read_counts(result.collect(), chunk, value_gids, rows)
+
+
+def _gid(grouped: list[str], keys: list[str]) -> int:
+    """Spark's grouping id: one bit per key, most significant first, set when the key is not grouped."""
+    bits = 0
+    for key in keys:
+        bits = (bits << 1) | (0 if key in grouped else 1)
+    return bits
+
+
+def _top_values(grouped: Any, value_keys: list[str]) -> Any:
+    order = W.Window.partitionBy("gid").orderBy(
+        F.col("n").desc(), *[F.col(k).asc_nulls_last() for k in value_keys]
+    )
+    ranked = grouped.withColumn("rank", F.row_number().over(order))
+    return ranked.where(F.col("rank") <= F.lit(raw.TOP_VALUES))
+
+
+def _read_counts(
+    result: list[Any], chunk: list[tuple[int, RawColumn]], value_gids: dict[int, str], rows: int
+) -> int:
+    by_key = {f"v{i}": c for i, c in chunk}
+    column_of = by_key
+    tops: dict[str, list[tuple[Any, int]]] = {k: [] for k in by_key}
+    duplicates = 0
+    for record in result:
+        if record["kind"] == "rows":
+            duplicates = rows - int(record["n"])
+        elif record["kind"] == "stats":
+            column = by_key[value_gids[record["gid"]]]
+            column.distinct, column.unique = int(record["n"]), int(record["unique"])
+        else:
+            key = value_gids[record["gid"]]
+            value = record[key]
+            if column_of[key].ltype is LType.TIMESTAMP and value is not None:
+                value = from_micros(value)
+            tops[key].append((value, int(record["n"])))
+    for key, column in by_key.items():
+        if column.distinct is None:
+            column.distinct, column.unique = 0, 0
+        column.top = sorted(tops[key], key=lambda vc: -vc[1])
+    return duplicates
