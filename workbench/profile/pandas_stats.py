@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
+import datetime as dt
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,19 +24,22 @@ from workbench.profile.semantic import TEXT_PATTERNS
 Progress = Callable[[str], None]
 
 
-def measure(df: pd.DataFrame, sample: int | None, progress: Progress) -> RawDataset:
+def measure(df: pd.DataFrame, sample: int | None, progress: Progress, seed: int = 0) -> RawDataset:
     """Measure every column of ``df``, then the dataset-wide statistics."""
     columns: list[RawColumn] = []
     numeric: dict[str, np.ndarray] = {}
-    for name in df.columns:
-        column, values = measure_column(str(name), canonical_series(df[name]))
-        columns.append(column)
-        if values is not None and column.count > 0:
-            numeric[column.name] = values
-        progress(f"column {name}")
-    pearson, spearman = correlations(numeric)
+    identities: list[np.ndarray] = []
+    # NumPy sorts and Arrow kernels release the GIL: columns are measured side by side.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(_measure_series, str(name), df[name]) for name in df.columns]
+        for name, future in zip(df.columns, futures, strict=True):
+            measured = future.result()
+            _collect(measured, columns, numeric, identities)
+            progress(f"column {name}")
+    pearson, spearman = correlations(numeric, seed=seed)
+
     progress("correlations")
-    duplicates = duplicate_rows(df)
+    duplicates = duplicate_rows(identities, len(df))
     progress("duplicate rows")
     return RawDataset(
         rows=len(df),
@@ -46,79 +52,185 @@ def measure(df: pd.DataFrame, sample: int | None, progress: Progress) -> RawData
     )
 
 
-def measure_column(name: str, s: pd.Series) -> tuple[RawColumn, np.ndarray | None]:
-    """One column's raw statistics, and its values as float64 with NaN for missing when numeric."""
+def _measure_series(name: str, s: pd.Series) -> Measured:
+    return measure_column(name, canonical_series(s))
+
+
+def _collect(
+    measured: Measured, columns: list[RawColumn], numeric: dict[str, np.ndarray], identities: list[np.ndarray]
+) -> None:
+    columns.append(measured.column)
+    if measured.dense is not None and measured.column.count > 0:
+        numeric[measured.column.name] = measured.dense
+    if measured.identity is not None:
+        identities.append(measured.identity)
+
+
+@dataclass
+class Measured:
+    """One column's statistics, its values for correlations, and each row's value identity."""
+
+    column: RawColumn
+    dense: np.ndarray | None = None
+    """float64 with NaN wherever the value is missing (numeric columns only)."""
+    identity: np.ndarray | None = None
+    """An integer per row, equal exactly when the stored values are equal (nulls: -1, NaN: -2)."""
+
+
+def measure_column(name: str, s: pd.Series) -> Measured:
+    """One column's raw statistics."""
     ltype = ltype_of_dtype(s.dtype)
-    data = arr(s)
+    data = arr(s).combine_chunks()
     column = RawColumn(name=name, ltype=ltype, nulls=data.null_count)
     if ltype not in raw.PROFILED_TYPES:
         column.count = len(data) - data.null_count
-        return column, None
-    keep = _present_mask(data, ltype, column)
-    present = pc.filter(data, keep)
+        return Measured(column)
+    if ltype in (LType.STRING, LType.BOOLEAN):
+        return _encoded(column, data)
+    return _sorted(column, data)
+
+
+# --- text and booleans: dictionary encoding, statistics over distinct values ----------------
+
+
+def _encoded(column: RawColumn, data: pa.Array) -> Measured:
+    encoded = pc.dictionary_encode(data)
+    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    dictionary = encoded.dictionary
+    counts = np.bincount(indices[indices >= 0], minlength=len(dictionary))
+    keep = np.ones(len(dictionary), dtype=bool)
+    if column.ltype is LType.STRING:
+        keep = ~pc.equal(dictionary, "").to_numpy(zero_copy_only=False)
+        column.empty = int(counts[~keep].sum())
+    values, weights = pc.filter(dictionary, pa.array(keep)), counts[keep]
+    column.count = int(weights.sum())
+    column.distinct, column.unique = len(values), int(np.count_nonzero(weights == 1))
+    column.top = _top(pa.table({"value": values, "n": pa.array(weights, pa.int64())}))
+    if column.ltype is LType.STRING and column.count:
+        _text(column, values, weights)
+    return Measured(column, identity=indices)
+
+
+def _text(column: RawColumn, values: pa.Array, weights: np.ndarray) -> None:
+    lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
+    column.length_min, column.length_max = int(lengths.min()), int(lengths.max())
+    column.length_sum = int(np.dot(lengths, weights))
+    octets = pc.binary_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
+    column.text_bytes = int(np.dot(octets, weights))
+    column.patterns = {
+        shape: int(weights[pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)].sum())
+        for shape, pattern in TEXT_PATTERNS.items()
+    }
+
+
+def _top(table: pa.Table) -> list[tuple[Any, int]]:
+    top = pc.select_k_unstable(table, raw.TOP_VALUES, [("n", "descending"), ("value", "ascending")])
+    chosen = table.take(top)
+    return list(zip(chosen["value"].to_pylist(), chosen["n"].to_pylist(), strict=True))
+
+
+# --- numbers, dates and timestamps: one sort gives quantiles, distinct values and top values ---
+
+
+def _sorted(column: RawColumn, data: pa.Array) -> Measured:
+    values, missing = _numbers(column, data)
+    any_missing = bool(missing.any())
+    present = values[~missing] if any_missing else values
     column.count = len(present)
-    _measure_values(column, present)
-    if not ltype.is_numeric:
-        return column, None
-    return column, _dense(data, keep)
+    order = np.argsort(present)
+    ordered = present[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))[: len(ordered)]
+    runs = np.diff(np.append(starts, len(ordered)))
+    column.distinct, column.unique = len(starts), int(np.count_nonzero(runs == 1))
+    column.top = [(_back(column.ltype, ordered[starts[i]]), int(runs[i])) for i in _top_runs(runs)]
+    is_start = np.zeros(len(ordered), dtype=bool)
+    is_start[starts] = True
+    ranked = np.empty(len(present), dtype=np.int64)
+    ranked[order] = np.cumsum(is_start) - 1
+    identity = ranked
+    if any_missing:
+        identity = np.full(len(values), -1, dtype=np.int64)
+        if column.ltype is LType.DOUBLE:
+            identity[_nan_mask(data)] = -2
+        identity[~missing] = ranked
+    if column.count:
+        column.min, column.max = _back(column.ltype, ordered[0]), _back(column.ltype, ordered[-1])
+        if column.is_numeric:
+            _numeric(column, present, ordered)
+    dense = None
+    if column.is_numeric:
+        dense = values.astype(np.float64, copy=True)
+        if any_missing:
+            dense[missing] = np.nan
+    return Measured(column, dense=dense, identity=identity)
 
 
-def dense_numeric(s: pd.Series) -> np.ndarray:
-    """A numeric column as float64 with NaN wherever a value is missing (null or NaN)."""
-    data = arr(canonical_series(s))
-    return _dense(data, pc.and_(pc.is_valid(data), pc.invert(pc.fill_null(pc.is_nan(data), False))))
+def _numbers(column: RawColumn, data: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The column as a NumPy array of comparable numbers and its missing mask."""
+    missing = data.is_null().to_numpy(zero_copy_only=False)
+    ltype = column.ltype
+    if ltype is LType.DOUBLE or ltype is LType.DECIMAL:
+        values = pc.fill_null(data.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
+        if ltype is LType.DOUBLE:
+            nan = _nan_mask(data)
+            column.nan = int(np.count_nonzero(nan))
+            missing = missing | nan
+        return values, missing
+    if ltype is LType.DATE:
+        days = pc.fill_null(data.cast(pa.int32()), 0)
+        return days.to_numpy(zero_copy_only=False).astype(np.int64), missing
+    if ltype is LType.TIMESTAMP:
+        micros = pc.fill_null(data.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()), 0)
+        return micros.to_numpy(zero_copy_only=False), missing
+    return pc.fill_null(data, 0).to_numpy(zero_copy_only=False).astype(np.int64), missing
 
 
-def _dense(data: pa.ChunkedArray, keep: Any) -> np.ndarray:
-    dense = pc.if_else(keep, data.cast(pa.float64()), None)
-    return dense.to_numpy(zero_copy_only=False)
+def _nan_mask(data: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.is_nan(data), False).to_numpy(zero_copy_only=False)
 
 
-def _present_mask(data: pa.ChunkedArray, ltype: LType, column: RawColumn) -> pa.ChunkedArray:
-    valid = pc.is_valid(data)
-    if ltype is LType.STRING:
-        is_empty = pc.fill_null(pc.equal(data, ""), False)
-        column.empty = _count_true(is_empty)
-        return pc.and_(valid, pc.invert(is_empty))
-    if ltype is LType.DOUBLE:
-        is_nan = pc.fill_null(pc.is_nan(data), False)
-        column.nan = _count_true(is_nan)
-        return pc.and_(valid, pc.invert(is_nan))
-    return valid
+_EPOCH_DAY = dt.date(1970, 1, 1)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _measure_values(column: RawColumn, present: pa.ChunkedArray) -> None:
-    _rank_values(column, present)
-    if column.count == 0:
-        return
-    if column.ltype.is_numeric:
-        _numeric(column, present)
-    elif column.ltype is LType.STRING:
-        _text(column, present)
-    elif column.ltype.is_temporal:
-        bounds = pc.min_max(present)
-        column.min, column.max = bounds["min"].as_py(), bounds["max"].as_py()
+def _back(ltype: LType, value: Any) -> Any:
+    """A NumPy number back as the column's Python value."""
+    if ltype is LType.DATE:
+        return _EPOCH_DAY + dt.timedelta(days=int(value))
+    if ltype is LType.TIMESTAMP:
+        return _EPOCH + dt.timedelta(microseconds=int(value))
+    if ltype is LType.INTEGER:
+        return int(value)
+    return float(value)
 
 
-def _numeric(column: RawColumn, present: pa.ChunkedArray) -> None:
-    if column.ltype is LType.INTEGER:
-        bounds = pc.min_max(present)
-        column.min, column.max = bounds["min"].as_py(), bounds["max"].as_py()
-        column.sum = pc.sum(present).as_py()
-        column.mean = column.sum / column.count
-        ints = present.to_numpy()
-        values = ints.astype(np.float64)
+def _top_runs(runs: np.ndarray) -> np.ndarray:
+    """Indices of the most frequent runs; ties keep ascending value order (the runs' order)."""
+    k = raw.TOP_VALUES
+    if len(runs) > k:
+        threshold = np.partition(runs, len(runs) - k)[len(runs) - k]
+        above = np.flatnonzero(runs > threshold)
+        tied = np.flatnonzero(runs == threshold)[: k - len(above)]
+        candidates = np.concatenate((above, tied))
     else:
-        values = present.cast(pa.float64()).to_numpy(zero_copy_only=False)
-        column.min, column.max = float(values.min()), float(values.max())
+        candidates = np.arange(len(runs))
+    return candidates[np.lexsort((candidates, -runs[candidates]))]
+
+
+def _numeric(column: RawColumn, present: np.ndarray, ordered: np.ndarray) -> None:
+    values = present.astype(np.float64, copy=False)
+    if column.ltype is LType.INTEGER:
+        column.sum = int(present.sum())
+    else:
         column.sum = float(values.sum())
-        column.mean = column.sum / column.count
-        ints = None
+    column.mean = column.sum / column.count
     _moments(column, values)
     column.zeros = int(np.count_nonzero(values == 0))
     column.negatives = int(np.count_nonzero(values < 0))
-    ordered = ints if ints is not None else values
-    column.quartiles = _quartiles(ordered)
+    q1, median, q3 = (
+        _back(column.ltype, ordered[raw.quantile_position(p, len(ordered))]) for p in raw.QUARTILES
+    )
+    column.quartiles = (q1, median, q3)
     _spread(column, values)
 
 
@@ -137,13 +249,6 @@ def _moments(column: RawColumn, values: np.ndarray) -> None:
         column.kurtosis = n * m4 / (m2 * m2) - 3.0
 
 
-def _quartiles(values: np.ndarray) -> tuple[Any, Any, Any]:
-    positions = [raw.quantile_position(p, len(values)) for p in raw.QUARTILES]
-    chosen = np.partition(values, positions)[positions]
-    q1, median, q3 = (v.item() for v in chosen)
-    return q1, median, q3
-
-
 def _spread(column: RawColumn, values: np.ndarray) -> None:
     low, high = float(column.min), float(column.max)
     if high == low:
@@ -160,60 +265,79 @@ def _spread(column: RawColumn, values: np.ndarray) -> None:
     column.outliers_iqr = int(np.count_nonzero((values < lower) | (values > upper)))
 
 
-def _text(column: RawColumn, present: pa.ChunkedArray) -> None:
-    lengths = pc.utf8_length(present)
-    bounds = pc.min_max(lengths)
-    column.length_min, column.length_max = bounds["min"].as_py(), bounds["max"].as_py()
-    column.length_sum = pc.sum(lengths).as_py()
-    column.text_bytes = pc.sum(pc.binary_length(present)).as_py()
-    column.patterns = {
-        shape: _count_true(pc.match_substring_regex(present, pattern))
-        for shape, pattern in TEXT_PATTERNS.items()
-    }
+def correlations(
+    numeric: dict[str, np.ndarray], *, seed: int = 0
+) -> tuple[list[list[float | None]], list[list[float | None]]]:
+    """Pearson and Spearman matrices over pairwise-complete rows (NaN marks a missing value).
+
+    Pearson uses every row. Spearman is Pearson over each column's average ranks among its own
+    present values, on a seeded sample of at most ``raw.CORRELATION_SAMPLE`` rows (all rows when
+    fewer); without missing values that is the textbook coefficient.
+    """
+    if not numeric:
+        return [], []
+    columns = list(numeric.values())
+    rows = len(columns[0])
+    if rows > raw.CORRELATION_SAMPLE:
+        chosen = np.sort(np.random.default_rng(seed).choice(rows, raw.CORRELATION_SAMPLE, replace=False))
+        sampled = [c[chosen] for c in columns]
+    else:
+        sampled = columns
+    return pairwise_pearson(columns), pairwise_pearson([_average_ranks(c) for c in sampled])
 
 
-def _rank_values(column: RawColumn, present: pa.ChunkedArray) -> None:
-    counts = pc.value_counts(present)
-    table = pa.table({"value": counts.field("values"), "n": counts.field("counts")})
-    column.distinct = table.num_rows
-    column.unique = _count_true(pc.equal(table["n"], 1))
-    top = table.sort_by([("n", "descending"), ("value", "ascending")]).slice(0, raw.TOP_VALUES)
-    column.top = list(zip(top["value"].to_pylist(), top["n"].to_pylist(), strict=True))
+def dense_numeric(s: pd.Series) -> np.ndarray:
+    """A numeric column as float64 with NaN wherever a value is missing (null or NaN)."""
+    data = arr(canonical_series(s)).combine_chunks()
+    values = pc.fill_null(data.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+    return values
 
 
-def correlations(numeric: dict[str, np.ndarray]) -> tuple[list[list[float | None]], list[list[float | None]]]:
-    """Pearson and Spearman matrices over pairwise-complete rows."""
-    if len(numeric) < 2:
-        empty: list[list[float | None]] = [[1.0]] if numeric else []
-        return empty, [row[:] for row in empty]
-    frame = pd.DataFrame(numeric)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pearson = frame.corr(method="pearson", min_periods=2)
-        spearman = spearman_matrix(frame)
-    return _matrix(pearson), _matrix(spearman)
+def pairwise_pearson(columns: list[np.ndarray]) -> list[list[float | None]]:
+    """Pearson correlations of every pair of columns over the rows where both are present,
+    from four matrix products instead of a pass per pair (and no temporaries beyond two)."""
+    shape = (len(columns[0]), len(columns))
+    present, centred = np.empty(shape), np.empty(shape)
+    for i, column in enumerate(columns):
+        mask = ~np.isnan(column)
+        present[:, i] = mask
+        # Centring first keeps the sums of products free of cancellation.
+        centre = column[mask].mean() if mask.any() else 0.0
+        centred[:, i] = column
+        centred[:, i] -= centre
+        centred[~mask, i] = 0.0
+    n = present.T @ present
+    sums = centred.T @ present  # [a, b]: sum of column a over the rows where a and b are present
+    products = centred.T @ centred
+    np.multiply(centred, centred, out=centred)
+    squares = centred.T @ present
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covariance = products - sums * sums.T / n
+        spread = squares - sums * sums / n
+        result = covariance / np.sqrt(spread * spread.T)
+    result[n < 2] = np.nan
+    return [[raw.finite_or_none(v) for v in row] for row in result.tolist()]
 
 
-def spearman_matrix(frame: pd.DataFrame) -> pd.DataFrame:
-    """Spearman correlation: Pearson over average ranks of the pairwise-complete rows."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return frame.corr(method="spearman", min_periods=2)
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    ranked = pd.Series(values).rank(method="average").to_numpy(dtype=np.float64)
+    return ranked
 
 
-def _matrix(frame: pd.DataFrame) -> list[list[float | None]]:
-    return [[raw.finite_or_none(v) for v in row] for row in frame.to_numpy().tolist()]
+def duplicate_rows(identities: list[np.ndarray], rows: int) -> int:
+    """Rows equal to an earlier row, from each column's value identities (nested columns aside).
 
-
-def duplicate_rows(df: pd.DataFrame) -> int:
-    """Rows equal to an earlier row (nested columns are left out of the comparison)."""
-    flat = [c for c in df.columns if ltype_of_dtype(df[c].dtype) in raw.PROFILED_TYPES]
-    if not flat or len(df) == 0:
+    A 64-bit mix of a row's identities finds the candidate rows; the exact comparison runs only
+    on rows whose mix is not unique.
+    """
+    if not identities or rows == 0:
         return 0
-    table = pa.table({f"c{i}": arr(canonical_series(df[c])) for i, c in enumerate(flat)})
-    groups = table.group_by(table.column_names, use_threads=False).aggregate([])
-    return len(df) - groups.num_rows
-
-
-def _count_true(mask: Any) -> int:
-    return int(pc.sum(pc.cast(mask, pa.int64())).as_py() or 0)
+    mixed = np.zeros(rows, dtype=np.uint64)
+    for identity in identities:
+        mixed = (mixed ^ identity.astype(np.uint64)) * np.uint64(0x100000001B3)
+    _, inverse, counts = np.unique(mixed, return_inverse=True, return_counts=True)
+    candidates = counts[inverse] > 1
+    if not candidates.any():
+        return 0
+    exact = np.column_stack([identity[candidates] for identity in identities])
+    return int(np.count_nonzero(candidates) - len(np.unique(exact, axis=0)))
