@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from workbench.core.types import LType
 from workbench.engines.pandas import canonical_series, ltype_of_dtype
 from workbench.engines.pandas.arrow import arr
-from workbench.profile import raw
+from workbench.profile import raw, semantic
 from workbench.profile.raw import RawColumn, RawDataset
 from workbench.profile.semantic import TEXT_PATTERNS
 
@@ -117,10 +117,21 @@ def _text(column: RawColumn, values: pa.Array, weights: np.ndarray) -> None:
     column.length_sum = int(np.dot(lengths, weights))
     octets = pc.binary_length(values).to_numpy(zero_copy_only=False).astype(np.int64)
     column.text_bytes = int(np.dot(octets, weights))
-    column.patterns = {
-        shape: int(weights[pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)].sum())
-        for shape, pattern in TEXT_PATTERNS.items()
-    }
+    column.patterns = _shapes(values, weights, column.count)
+
+
+def _shapes(values: pa.Array, weights: np.ndarray, count: int) -> dict[str, int]:
+    """Matches of each text shape, skipping the shapes that can no longer decide the semantic
+    type once one has (the numeric share is always counted: it decides the mixed-types alert)."""
+    found: dict[str, int] = {}
+    decided = False
+    for shape, pattern in TEXT_PATTERNS.items():
+        if decided and shape != "numeric_text":
+            continue
+        matches = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+        found[shape] = int(weights[matches].sum())
+        decided = decided or found[shape] >= semantic.CONFIDENT_SHARE * count
+    return found
 
 
 def _top(table: pa.Table) -> list[tuple[Any, int]]:
@@ -297,14 +308,14 @@ def pairwise_pearson(columns: list[np.ndarray]) -> list[list[float | None]]:
     """Pearson correlations of every pair of columns over the rows where both are present,
     from four matrix products instead of a pass per pair (and no temporaries beyond two)."""
     shape = (len(columns[0]), len(columns))
-    present, centred = np.empty(shape), np.empty(shape)
+    # Column-major, so that filling a column writes contiguous memory.
+    present, centred = np.empty(shape, order="F"), np.empty(shape, order="F")
     for i, column in enumerate(columns):
         mask = ~np.isnan(column)
         present[:, i] = mask
         # Centring first keeps the sums of products free of cancellation.
         centre = column[mask].mean() if mask.any() else 0.0
-        centred[:, i] = column
-        centred[:, i] -= centre
+        np.subtract(column, centre, out=centred[:, i])
         centred[~mask, i] = 0.0
     n = present.T @ present
     sums = centred.T @ present  # [a, b]: sum of column a over the rows where a and b are present

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from workbench.core.types import LType
 
-TEXT_PATTERNS: dict[str, str] = {
+TEXT_PATTERNS: dict[str, str] = {  # in the order they decide a column's semantic type
     "email": r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
     "url": r"^(https?|ftp)://[^ \t\r\n/$.?#][^ \t\r\n]*$",
     "date_text": (
@@ -30,8 +30,6 @@ MIXED_LOW, MIXED_HIGH = 0.1, 0.9
 CATEGORICAL_MAX_DISTINCT = 50
 CATEGORICAL_MAX_SHARE = 0.05
 
-_SHAPE_ORDER = ("email", "url", "date_text", "integer_text", "numeric_text", "boolean_text")
-
 
 def semantic_type(ltype: LType, count: int, distinct: int | None, patterns: dict[str, int]) -> str:
     """The semantic type of a column from its logical type, counts and shape matches."""
@@ -44,7 +42,7 @@ def semantic_type(ltype: LType, count: int, distinct: int | None, patterns: dict
     if ltype.is_temporal:
         return "datetime"
     if ltype is LType.STRING:
-        for shape in _SHAPE_ORDER:
+        for shape in TEXT_PATTERNS:
             if patterns.get(shape, 0) >= CONFIDENT_SHARE * count:
                 return shape
     if distinct is not None and _is_identifier(ltype, count, distinct):
