@@ -68,6 +68,15 @@ def _csv_options(header: bool, delimiter: str) -> Any:
     return CsvOptions(header=header, delimiter=delimiter)
 
 
+_secret_option = click.option(
+    "--secret",
+    "secret_bindings",
+    multiple=True,
+    metavar="NAME=env:VAR|NAME=file:PATH",
+    help="Bind a secret name a step references to a key (default: env WORKBENCH_SECRET_<NAME>).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 @click.version_option(package_name="workbench")
@@ -98,13 +107,7 @@ def cli(debug: bool) -> None:
     metavar="NAME=PATH",
     help="Bind a secondary dataset (JOIN, UNION).",
 )
-@click.option(
-    "--secret",
-    "secret_bindings",
-    multiple=True,
-    metavar="NAME=env:VAR|NAME=file:PATH",
-    help="Bind a secret name a step references to a key (default: env WORKBENCH_SECRET_<NAME>).",
-)
+@_secret_option
 @click.option(
     "--overwrite", is_flag=True, help="Replace an existing output (only once the new one is complete)."
 )
@@ -176,13 +179,7 @@ def _parse_secrets(values: tuple[str, ...]) -> Any:
     "--input", "input_path", type=click.Path(path_type=Path), help="Check against this dataset's schema."
 )
 @click.option("--dataset", "datasets", multiple=True, metavar="NAME=PATH", help="Bind a secondary dataset.")
-@click.option(
-    "--secret",
-    "secret_bindings",
-    multiple=True,
-    metavar="NAME=env:VAR|NAME=file:PATH",
-    help="Bind a secret name a step references to a key (default: env WORKBENCH_SECRET_<NAME>).",
-)
+@_secret_option
 @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
 @_guard
