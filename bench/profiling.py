@@ -1,7 +1,7 @@
 """Profile benchmark: Workbench's profile against ydata-profiling, and on Spark at scale.
 
-    pandas part (needs the report extra):  .venv-report/bin/python bench/profile.py pandas
-    Spark part (needs the spark extra):     .venv/bin/python bench/profile.py spark [--rows 10000000]
+    pandas part (needs the report extra):  .venv-report/bin/python bench/profiling.py pandas
+    Spark part (needs the spark extra):     .venv/bin/python bench/profiling.py spark [--rows 10000000]
 
 The pandas part profiles one 1M x 20 frame with Workbench and with ydata-profiling in minimal
 mode, in the same process, and prints the ratio (target: Workbench at least 10x faster). The
