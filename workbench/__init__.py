@@ -41,6 +41,7 @@ __all__ = [
     "UnknownOperationError",
     "WorkbenchError",
     "detect_pii",
+    "evaluate",
     "profile",
     "transforms",
 ]
@@ -51,6 +52,14 @@ def detect_pii(frame: Any, columns: list[str] | None = None, **options: Any) -> 
     from workbench.pii import detect_pii as detect
 
     return detect(frame, columns, **options)
+
+
+def evaluate(frame: Any, ruleset: Any, datasets: dict[str, Any] | None = None, **options: Any) -> Any:
+    """Evaluate a DQDL ruleset (text or parsed) on a pandas or Spark frame: per-rule outcomes, a score,
+    row-level results."""
+    from workbench.quality import evaluate as run
+
+    return run(frame, ruleset, datasets, **options)
 
 
 def transforms() -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""``workbench``: run, validate, profile, list transforms, convert recipes.
+"""``workbench``: run, validate, profile, check quality, list transforms, convert recipes.
 
 Exit codes: 0 success, 2 a bad recipe or bad usage, 1 a failure while running. User errors
 print one clear message and no traceback (``--debug`` shows it).
@@ -287,9 +287,10 @@ def _is_extension(operation: str) -> bool:
 
 
 def _register_commands() -> None:
-    from workbench.cli import profile_cmd
+    from workbench.cli import profile_cmd, quality_cmd
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
+    quality_cmd.register(cli, _guard, _csv_options, _stderr)
 
 
 _register_commands()

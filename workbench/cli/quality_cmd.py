@@ -1,0 +1,193 @@
+"""``workbench quality``: evaluate a DQDL ruleset on a dataset.
+
+Exit codes: 0 every rule passed, 1 a rule failed or errored, 2 the ruleset (or the command line) is invalid.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from workbench.core.errors import RecipeError, WorkbenchError
+
+
+class QualityCommandError(WorkbenchError):
+    """The quality command was asked for something it cannot do."""
+
+    exit_code = 2
+
+
+_STYLE = {"Passed": "green", "Failed": "red", "Error": "yellow"}
+
+
+def result_table(result: Any) -> Table:
+    """One line per rule: outcome, rule text, reason."""
+    c = result.counts()
+    title = (
+        f"score {result.score:.1%}: {c['Passed']} passed, {c['Failed']} failed, {c['Error']} errors "
+        f"on {result.engine}"
+    )
+    table = Table(title=title, title_justify="left", show_edge=False)
+    table.add_column("outcome")
+    table.add_column("rule", overflow="fold")
+    table.add_column("reason", overflow="fold")
+    for r in result.rules:
+        style = _STYLE[r.outcome]
+        table.add_row(f"[{style}]{r.outcome}[/{style}]", r.rule, r.reason or "")
+    return table
+
+
+def _parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
+    bound = {}
+    for item in values:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
+        bound[name] = Path(path)
+    return bound
+
+
+def _read(path: Path, engine: str, remote: str | None, csv: Any) -> Any:
+    if not path.exists():
+        raise QualityCommandError(f"input {str(path)!r} does not exist")
+    if engine == "spark":
+        from workbench.engines.spark.session import get_session
+        from workbench.io.spark_io import read_spark
+
+        return read_spark(get_session(remote), path, csv)
+    from workbench.io.pandas_io import read_pandas
+
+    return read_pandas(path, csv)
+
+
+def write_rows(frame: Any, path: Path) -> None:
+    """Write the row-level frame; CSV gets the rule arrays as JSON text."""
+    from workbench.io.formats import Format, format_of_name
+    from workbench.quality.evaluate import ROW_COLUMNS, is_spark_frame
+
+    csv = format_of_name(path) is Format.CSV
+    arrays = ROW_COLUMNS[:3]
+    if is_spark_frame(frame):
+        from workbench.core.lazy import F
+        from workbench.io.spark_io import write_spark
+
+        if csv:
+            frame = frame.withColumns({c: F.to_json(F.col(c)) for c in arrays})
+        write_spark(frame, path)
+        return
+    import pandas as pd
+    import pyarrow as pa
+
+    from workbench.io.pandas_io import write_pandas
+
+    if csv:
+        frame = frame.copy(deep=False)
+        for c in arrays:
+            text = [json.dumps(list(v), ensure_ascii=False) for v in frame[c].tolist()]
+            frame[c] = pd.Series(
+                pa.array(text, pa.large_string()), index=frame.index, dtype=pd.ArrowDtype(pa.large_string())
+            )
+    write_pandas(frame, path)
+
+
+def quality_command(
+    input_path: Path,
+    ruleset_path: Path,
+    *,
+    engine: str,
+    spark_remote: str | None,
+    datasets: dict[str, Path],
+    json_path: Path | None,
+    rows_path: Path | None,
+    csv: Any,
+    overwrite: bool,
+    console: Console,
+) -> Any:
+    """Parse the ruleset, read the inputs, evaluate, write the outputs asked for; return the result."""
+    from workbench.io.formats import check_output, format_of_name, publishing
+    from workbench.quality import parse_ruleset
+    from workbench.quality.evaluate import evaluate
+
+    if not ruleset_path.is_file():
+        raise QualityCommandError(f"ruleset {str(ruleset_path)!r} does not exist")
+    parsed = parse_ruleset(ruleset_path.read_text(encoding="utf-8"))
+    for target in (json_path, rows_path):
+        if target is not None:
+            check_output(target, overwrite)
+    if rows_path is not None:
+        format_of_name(rows_path)
+    frame = _read(input_path, engine, spark_remote, csv)
+    bound = {name: _read(path, engine, spark_remote, csv) for name, path in datasets.items()}
+    with console.status("evaluating rules"):
+        result = evaluate(frame, parsed, bound)
+        if json_path is not None:
+            with publishing(json_path) as target:
+                target.write_text(result.to_json() + "\n", encoding="utf-8")
+        if rows_path is not None:
+            write_rows(result.rows(), rows_path)
+    return result
+
+
+def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) -> None:
+    """Add the ``quality`` command to the CLI group."""
+
+    @cli.command("quality")
+    @click.argument("input_path", metavar="IN", type=click.Path(path_type=Path))
+    @click.option(
+        "--ruleset", "ruleset_path", required=True, type=click.Path(path_type=Path), help="DQDL rules file."
+    )
+    @click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True)
+    @click.option("--spark-remote", metavar="URL", help="Spark Connect URL (implies --engine spark).")
+    @click.option(
+        "--dataset", "datasets", multiple=True, metavar="NAME=PATH", help="Bind a reference dataset."
+    )
+    @click.option(
+        "--json", "json_path", type=click.Path(path_type=Path), help="Write the results as JSON here."
+    )
+    @click.option(
+        "--rows",
+        "rows_path",
+        type=click.Path(path_type=Path),
+        help="Write row-level outcomes (.csv/.parquet/.jsonl).",
+    )
+    @click.option("--overwrite", is_flag=True, help="Replace existing --json/--rows outputs.")
+    @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
+    @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+    @guard
+    def quality_cli(
+        input_path: Path,
+        ruleset_path: Path,
+        engine: str,
+        spark_remote: str | None,
+        datasets: tuple[str, ...],
+        json_path: Path | None,
+        rows_path: Path | None,
+        overwrite: bool,
+        no_header: bool,
+        delimiter: str,
+    ) -> None:
+        """Evaluate the DQDL rules of --ruleset on IN: exit 0 all passed, 1 some failed, 2 invalid rules."""
+        result = quality_command(
+            input_path,
+            ruleset_path,
+            engine="spark" if spark_remote else engine,
+            spark_remote=spark_remote,
+            datasets=_parse_datasets(datasets),
+            json_path=json_path,
+            rows_path=rows_path,
+            csv=csv_options(not no_header, delimiter),
+            overwrite=overwrite,
+            console=stderr,
+        )
+        Console(soft_wrap=False).print(result_table(result))
+        written = [str(p) for p in (json_path, rows_path) if p is not None]
+        if written:
+            stderr.print("[green]done[/green]: wrote " + ", ".join(written))
+        if not result.passed:
+            sys.exit(1)
