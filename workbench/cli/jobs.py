@@ -10,6 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from workbench.cli.gate import publish
 from workbench.io.formats import CsvOptions, check_output, format_of_name
 from workbench.recipe.model import Recipe
 
@@ -38,11 +39,14 @@ def run_job(
     overwrite: bool = False,
     console: Console | None = None,
     secrets: Any = None,
+    gate: Any = None,
 ) -> JobResult:
     """Replay ``recipe`` over ``input_path`` and write ``output_path`` (atomically)."""
     console = console or Console(stderr=True)
     format_of_name(output_path)
     check_output(output_path, overwrite)
+    for target in gate.targets(output_path) if gate is not None else []:
+        check_output(target, overwrite)
     datasets = datasets or {}
     started = time.perf_counter()
     steps = [s for s in recipe.steps if not s.disabled]
@@ -50,10 +54,12 @@ def run_job(
         task = progress.add_task("reading", total=len(steps) + 2)
         if engine == "spark":
             result = _run_spark(
-                recipe, input_path, output_path, datasets, csv, spark_remote, progress, task, secrets
+                recipe, input_path, output_path, datasets, csv, spark_remote, progress, task, secrets, gate
             )
         else:
-            result = _run_pandas(recipe, input_path, output_path, datasets, csv, progress, task, secrets)
+            result = _run_pandas(
+                recipe, input_path, output_path, datasets, csv, progress, task, secrets, gate
+            )
     rows_in, rows_out = result
     return JobResult(engine, len(steps), rows_in, rows_out, time.perf_counter() - started, str(output_path))
 
@@ -88,6 +94,7 @@ def _run_pandas(
     progress: Progress,
     task: Any,
     secrets: Any = None,
+    gate: Any = None,
 ) -> tuple[int, int]:
     from workbench.io.pandas_io import read_pandas, write_pandas
 
@@ -100,8 +107,8 @@ def _run_pandas(
         progress=_step_callback(progress, task, recipe, progress.console),
         secrets=secrets,
     )
-    progress.update(task, description=f"writing {output_path.name}")
-    write_pandas(out, output_path)
+    progress.update(task, description=_writing(output_path, gate))
+    publish(out, output_path, gate, bound, write_pandas)
     progress.update(task, advance=1, description="done")
     return len(frame), len(out)
 
@@ -116,6 +123,7 @@ def _run_spark(
     progress: Progress,
     task: Any,
     secrets: Any = None,
+    gate: Any = None,
 ) -> tuple[int | None, int | None]:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
@@ -136,10 +144,15 @@ def _run_spark(
         secrets=secrets,
     )
     out = out.observe(seen_out, F.count(F.lit(1)).alias("rows"))
-    progress.update(task, description=f"writing {output_path.name} (Spark job)")
-    write_spark(out, output_path)
+    progress.update(task, description=_writing(output_path, gate) + " (Spark)")
+    publish(out, output_path, gate, bound, write_spark)
     progress.update(task, advance=1, description="done")
     return _observed(seen_in), _observed(seen_out)
+
+
+def _writing(output_path: Path, gate: Any) -> str:
+    checking = "checking quality, " if gate is not None else ""
+    return f"{checking}writing {output_path.name}"
 
 
 def _observed(observation: Any) -> int | None:

@@ -115,6 +115,28 @@ def cli(debug: bool) -> None:
     "--no-header", is_flag=True, help="CSV inputs have no header row (columns become Column_1, Column_2, …)."
 )
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+@click.option(
+    "--ruleset",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DQDL rules the output must pass before it is published.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="Share of rules that must pass (with --ruleset).",
+)
+@click.option(
+    "--quarantine",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for held-back data and the quality report (default: OUTPUT.quarantine).",
+)
+@click.option(
+    "--row-level",
+    is_flag=True,
+    help="Publish the rows that pass the row-level rules; quarantine the others with the rules they failed.",
+)
 @_guard
 def run(
     recipe: Path,
@@ -127,12 +149,17 @@ def run(
     overwrite: bool,
     no_header: bool,
     delimiter: str,
+    ruleset: Path | None,
+    min_score: float,
+    quarantine: Path | None,
+    row_level: bool,
 ) -> None:
-    """Replay RECIPE over --input and write --output."""
+    """Replay RECIPE over --input and write --output (through a quality gate with --ruleset)."""
     from workbench.cli.jobs import run_job
     from workbench.recipe.model import Recipe
 
     loaded = Recipe.load(recipe)
+    gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = _parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
     _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets)
@@ -147,6 +174,7 @@ def run(
         overwrite=overwrite,
         console=_stderr,
         secrets=secrets,
+        gate=gate,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
@@ -154,6 +182,23 @@ def run(
         f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
         f"{rows_out} rows out, {result.seconds:.2f} s -> {result.output}"
     )
+
+
+def _quality_gate(
+    ruleset: Path | None, min_score: float, quarantine: Path | None, row_level: bool, output: Path
+) -> Any:
+    """The gate of ``--ruleset``; its rules are parsed (an invalid ruleset is refused) before any data."""
+    if ruleset is None:
+        if quarantine is not None or row_level:
+            raise RecipeError("--quarantine and --row-level need --ruleset")
+        return None
+    from workbench.cli.gate import QualityGate, default_quarantine
+    from workbench.quality import parse_ruleset
+
+    if not ruleset.is_file():
+        raise RecipeError(f"ruleset {str(ruleset)!r} does not exist")
+    parsed = parse_ruleset(ruleset.read_text(encoding="utf-8"))
+    return QualityGate(parsed, quarantine or default_quarantine(output), min_score, row_level)
 
 
 def _validate_against_input(

@@ -61,6 +61,8 @@ class RuleResult:
     reason: str | None
     metrics: dict[str, Any]
     line: int = 0
+    row_level: bool = False
+    """True when the rule also judges each row (its outcome shows in :meth:`QualityResult.rows`)."""
 
     @property
     def passed(self) -> bool:
@@ -124,7 +126,10 @@ class QualityResult:
         return json.dumps(self.to_dict(), indent=2, default=_json_default, allow_nan=True)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+        """Write :meth:`to_json` atomically."""
+        from workbench.recipe.model import write_text_atomic
+
+        write_text_atomic(Path(path), self.to_json() + "\n")
 
     def __repr__(self) -> str:
         c = self.counts()
@@ -232,11 +237,11 @@ def evaluate(
 
     answers = backend.answer([need for leaf in leaves if leaf.error is None for need in leaf.needs])
     verdicts = [p.verdict(answers) for p in planned]
-    results = [
-        RuleResult(e.text, v.outcome, v.reason, v.metrics, e.line)
-        for e, v in zip(parsed.rules, verdicts, strict=True)
-    ]
     row_tests = [(e.text, _row_test(p, v)) for e, p, v in zip(parsed.rules, planned, verdicts, strict=True)]
+    results = [
+        RuleResult(e.text, v.outcome, v.reason, v.metrics, e.line, row_level=test is not None)
+        for e, v, (_, test) in zip(parsed.rules, verdicts, row_tests, strict=True)
+    ]
     return QualityResult(results, backend.name, lambda: backend.rows(row_tests))
 
 
