@@ -78,7 +78,7 @@ def comparable(c: RawColumn) -> Any:
 
 def _long_form(frame: Any, columns: list[RawColumn]) -> Any:
     """One row per (row, column): the column's index, its missing flags and its present value in
-    the field of its kind (number, integer, instant, text)."""
+    the field of its kind (number, integer, instant)."""
     entries = [_entry(i, c) for i, c in enumerate(columns)]
     return frame.select(F.explode(F.array(*entries)).alias("e")).select("e.*")
 
@@ -93,7 +93,6 @@ def _entry(i: int, c: RawColumn) -> Any:
         instant = F.unix_micros(value)
     elif c.ltype is LType.DATE:
         instant = F.unix_date(value).cast("long")
-    text = value if c.ltype is LType.STRING else F.lit(None).cast("string")
     return F.struct(
         F.lit(i).alias("id"),
         col.isNull().alias("is_null"),
@@ -103,7 +102,6 @@ def _entry(i: int, c: RawColumn) -> Any:
         number.alias("number"),
         integer.alias("integer"),
         instant.alias("instant"),
-        text.alias("text"),
     )
 
 
@@ -114,7 +112,7 @@ def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
     if not columns:
         return int(frame.count())
     long = _long_form(frame, columns)
-    number, text, length = F.col("number"), F.col("text"), F.length(F.col("text"))
+    number = F.col("number")
     exprs = {
         "rows": F.count(F.lit(1)),
         "nulls": F.count_if(F.col("is_null")),
@@ -137,13 +135,7 @@ def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
         "quartiles": F.percentile_approx(number, list(raw.QUARTILES), raw.QUANTILE_ACCURACY),
         "instant_min": F.min("instant"),
         "instant_max": F.max("instant"),
-        "length_min": F.min(length),
-        "length_max": F.max(length),
-        "length_sum": F.sum(length),
-        "text_bytes": F.sum(F.octet_length(text)),
     }
-    for shape, pattern in TEXT_PATTERNS.items():
-        exprs[f"shape_{shape}"] = F.count_if(text.rlike(java_regex(pattern)))
     results = long.groupBy("id").agg(*[e.alias(k) for k, e in exprs.items()]).collect()
     for record in results:
         _read_exact(columns[record["id"]], record.asDict())
@@ -153,14 +145,18 @@ def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
 def _read_exact(c: RawColumn, got: dict[str, Any]) -> None:
     c.nulls, c.empty, c.nan = int(got["nulls"]), int(got["empty"]), int(got["nan"])
     c.count = int(got["present"]) if c.ltype in raw.PROFILED_TYPES else int(got["rows"]) - c.nulls
-    if c.ltype is LType.STRING and c.count:
-        c.length_min, c.length_max = int(got["length_min"]), int(got["length_max"])
-        c.length_sum, c.text_bytes = int(got["length_sum"]), int(got["text_bytes"])
-        c.patterns = {k[len("shape_") :]: int(v) for k, v in got.items() if k.startswith("shape_")}
-    elif c.ltype.is_temporal and c.count:
+    if c.ltype.is_temporal and c.count:
         c.min, c.max = _instant(c.ltype, got["instant_min"]), _instant(c.ltype, got["instant_max"])
     elif c.is_numeric and c.count:
         _read_numeric(c, got)
+
+
+def _read_text(c: RawColumn, got: dict[str, Any]) -> None:
+    if got["length_min"] is None:
+        return
+    c.length_min, c.length_max = int(got["length_min"]), int(got["length_max"])
+    c.length_sum, c.text_bytes = int(got["length_sum"]), int(got["text_bytes"])
+    c.patterns = {k[len("shape_") :]: int(v or 0) for k, v in got.items() if k.startswith("shape_")}
 
 
 def _read_numeric(c: RawColumn, got: dict[str, Any]) -> None:
@@ -195,43 +191,55 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _pass_spread(frame: Any, columns: list[RawColumn]) -> None:
-    targets = [c for c in columns if c.is_numeric and c.count > 0]
+    targets = [(i, c) for i, c in enumerate(columns) if c.is_numeric and c.count > 0]
     if not targets:
         return
-    long = _long_form(frame, columns).where(F.col("number").isNotNull())
-
-    def per_column(values: list[float | None]) -> Any:
-        return F.array(*[F.lit(v).cast("double") for v in values])[F.col("id")]
-
-    low = per_column([_float(c.min) if c in targets else None for c in columns])
-    high = per_column([_float(c.max) if c in targets else None for c in columns])
-    fences = [
-        raw.fences(float(c.quartiles[0]), float(c.quartiles[2]))
-        if c in targets and c.quartiles
-        else (None, None)
-        for c in columns
-    ]
-    lower, upper = per_column([f[0] for f in fences]), per_column([f[1] for f in fences])
-    mean = per_column([_float(c.mean) if c in targets else None for c in columns])
-    limit = per_column(
-        [
-            raw.ZSCORE_LIMIT * float(c.stddev) if c in targets and c.stddev is not None else None
-            for c in columns
-        ]
+    # Each numeric column becomes (column, bin, outlier flags) with its own constants, then one
+    # small group-by counts them all.
+    marks = frame.select(F.explode(F.array(*[_spread_entry(i, c) for i, c in targets])).alias("m"))
+    counted = (
+        marks.select("m.*")
+        .where(F.col("bin").isNotNull())
+        .groupBy("id", "bin")
+        .agg(F.count(F.lit(1)).alias("n"), F.sum("zscore").alias("zscore"), F.sum("iqr").alias("iqr"))
+        .collect()
     )
-    number = F.col("number")
-    scaled = F.floor((number - low) / (high - low) * F.lit(float(raw.HISTOGRAM_BINS)))
-    # A constant column has one bin; least() keeps the maximum in the last bin.
-    index = F.when(high == low, F.lit(0)).otherwise(F.least(scaled, F.lit(raw.HISTOGRAM_BINS - 1)))
-    exprs = [F.count_if(index == F.lit(b)).alias(f"bin{b}") for b in range(raw.HISTOGRAM_BINS)]
-    exprs.append(F.count_if((number < lower) | (number > upper)).alias("iqr"))
-    exprs.append(F.count_if(F.abs(number - mean) > limit).alias("zscore"))
-    for record in long.groupBy("id").agg(*exprs).collect():
-        c = columns[record["id"]]
-        bins = 1 if float(c.min) == float(c.max) else raw.HISTOGRAM_BINS
-        c.histogram = [int(record[f"bin{b}"]) for b in range(bins)]
-        c.outliers_iqr = int(record["iqr"])
-        c.outliers_zscore = int(record["zscore"]) if c.stddev is not None else None
+    tallies: dict[int, tuple[list[int], int, int]] = {}
+    for i, c in targets:
+        tallies[i] = ([0] * (1 if float(c.min) == float(c.max) else raw.HISTOGRAM_BINS), 0, 0)
+    for record in counted:
+        bins, zscore, iqr = tallies[record["id"]]
+        bins[record["bin"]] += int(record["n"])
+        tallies[record["id"]] = (bins, zscore + int(record["zscore"]), iqr + int(record["iqr"]))
+    for i, c in targets:
+        c.histogram, zscore, c.outliers_iqr = tallies[i]
+        c.outliers_zscore = zscore if c.stddev is not None else None
+
+
+def _spread_entry(i: int, c: RawColumn) -> Any:
+    number = _as_double(c)
+    low, high = float(c.min), float(c.max)
+    if low == high:
+        index = F.lit(0)
+    else:
+        scaled = F.floor((number - F.lit(low)) / F.lit(high - low) * F.lit(float(raw.HISTOGRAM_BINS)))
+        # The maximum belongs to the last bin.
+        index = F.least(scaled, F.lit(raw.HISTOGRAM_BINS - 1)).cast("int")
+    assert c.quartiles is not None
+    lower, upper = raw.fences(float(c.quartiles[0]), float(c.quartiles[2]))
+    far = F.lit(False)
+    if c.stddev is not None and c.mean is not None:
+        far = F.abs(number - F.lit(float(c.mean))) > F.lit(raw.ZSCORE_LIMIT * float(c.stddev))
+    return F.struct(
+        F.lit(i).alias("id"),
+        F.when(number.isNotNull(), index).alias("bin"),
+        far.cast("long").alias("zscore"),
+        ((number < F.lit(lower)) | (number > F.lit(upper))).cast("long").alias("iqr"),
+    )
+
+
+def _as_double(c: RawColumn) -> Any:
+    return present(c).cast("double")
 
 
 def _float(value: Any) -> float | None:
@@ -274,12 +282,14 @@ def _count_chunk(
     for gid, key in value_gids.items():
         is_value = is_value | ((F.col("gid") == F.lit(gid)) & F.col(key).isNotNull())
     counted = grouped.where(is_value)
+    texts = [F.col(f"v{i}") for i, c in chunk if c.ltype is LType.STRING]
     parts = [
         _top_values(counted, list(values)).select(F.lit("top").alias("kind"), "gid", *values, "n"),
         counted.groupBy("gid").agg(
             F.lit("stats").alias("kind"),
             F.count(F.lit(1)).alias("n"),
             F.count_if(F.col("n") == F.lit(1)).alias("unique"),
+            *_text_exprs(F.coalesce(*texts) if texts else F.lit(None).cast("string")),
         ),
     ]
     row_gid = _gid(["row"], keys) if whole_rows is not None else None
@@ -290,6 +300,23 @@ def _count_chunk(
     for part in parts[1:]:
         result = result.unionByName(part, allowMissingColumns=True)
     return _read_counts(result.collect(), chunk, value_gids, rows)
+
+
+def _text_exprs(text: Any) -> list[Any]:
+    """Lengths and shapes of the distinct texts of a column, weighted by how often each occurs.
+
+    Within one grouping set a single value key is set, so ``text`` is that column's value.
+    """
+    n, length = F.col("n"), F.length(text)
+    exprs = [
+        F.min(length).alias("length_min"),
+        F.max(length).alias("length_max"),
+        F.sum(length * n).alias("length_sum"),
+        F.sum(F.octet_length(text) * n).alias("text_bytes"),
+    ]
+    for shape, pattern in TEXT_PATTERNS.items():
+        exprs.append(F.sum(F.when(text.rlike(java_regex(pattern)), n)).alias(f"shape_{shape}"))
+    return exprs
 
 
 def _gid(grouped: list[str], keys: list[str]) -> int:
@@ -321,6 +348,8 @@ def _read_counts(
         elif record["kind"] == "stats":
             column = by_key[value_gids[record["gid"]]]
             column.distinct, column.unique = int(record["n"]), int(record["unique"])
+            if column.ltype is LType.STRING:
+                _read_text(column, record.asDict())
         else:
             key = value_gids[record["gid"]]
             value = record[key]
