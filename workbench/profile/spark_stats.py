@@ -2,11 +2,11 @@
 
 1. exact statistics and approximate quartiles of every column;
 2. histograms and outlier counts, which need pass 1's minimum, maximum, mean and quartiles;
-3. value counts of every column at once (grouping sets): distinct and unique counts, top values
-   and duplicate rows.
+3. value counts of every column at once (again in long form), giving distinct and unique counts,
+   top values, text lengths and shapes, and whole-row counts for duplicate rows.
 
-Passes 1 and 2 read the frame in long form, one row per (row, column) pair grouped by column, so
-the number of aggregate expressions Spark compiles does not grow with the number of columns. A
+The passes read the frame in long form, one row per (row, column) pair grouped by column, so the
+number of aggregate expressions Spark compiles does not grow with the number of columns. A
 fourth, bounded read takes a seeded sample for correlations and PII detection.
 """
 
@@ -24,8 +24,6 @@ from workbench.profile.raw import RawColumn, RawDataset
 from workbench.profile.semantic import TEXT_PATTERNS
 
 Progress = Callable[[str], None]
-GROUPING_LIMIT = 60
-"""Columns per grouping-sets job: Spark's grouping id is a 64-bit mask."""
 
 
 def measure(frame: Any, sample: int | None, progress: Progress) -> tuple[RawDataset, Any]:
@@ -250,56 +248,63 @@ def _float(value: Any) -> float | None:
 
 
 def _pass_counts(frame: Any, columns: list[RawColumn], rows: int) -> int:
+    """Value counts of every column in long form, and whole-row counts, in one action."""
     ranked = [(i, c) for i, c in enumerate(columns) if c.ltype in raw.PROFILED_TYPES]
     if not ranked:
         return 0
-    size = GROUPING_LIMIT - 1
-    chunks = [ranked[k : k + size] for k in range(0, len(ranked), size)]
-    duplicates = _count_chunk(frame, chunks[0], rows, ranked)
-    for chunk in chunks[1:]:
-        _count_chunk(frame, chunk, rows, None)
-    return duplicates
-
-
-def _count_chunk(
-    frame: Any, chunk: list[tuple[int, RawColumn]], rows: int, whole_rows: list[tuple[int, RawColumn]] | None
-) -> int:
-    """Value counts of ``chunk``'s columns and, with ``whole_rows``, of whole rows, in one job."""
-    values = {f"v{i}": comparable(c) for i, c in chunk}
-    projected = dict(values)
-    if whole_rows is not None:
-        # One struct key holds the whole row as stored: empty text and NaN differ from null.
-        projected["row"] = F.struct(*[scol(c.name).alias(f"f{i}") for i, c in whole_rows])
-    keys = list(projected)
-    sets = [[k] for k in values] + ([["row"]] if whole_rows is not None else [])
-    grouped = (
-        frame.select(*[e.alias(k) for k, e in projected.items()])
-        .groupingSets(sets, *keys)
-        .agg(F.count(F.lit(1)).alias("n"), F.grouping_id().alias("gid"))
-    )
-    value_gids = {_gid([k], keys): k for k in values}
-    is_value = F.lit(False)
-    for gid, key in value_gids.items():
-        is_value = is_value | ((F.col("gid") == F.lit(gid)) & F.col(key).isNotNull())
-    counted = grouped.where(is_value)
-    texts = [F.col(f"v{i}") for i, c in chunk if c.ltype is LType.STRING]
+    entries = F.array(*[_value_entry(i, c) for i, c in ranked])
+    long = frame.select(F.explode(entries).alias("e")).select("e.*").where(F.col("present"))
+    keys = ["id", *_VALUE_FIELDS]
+    counted = long.groupBy(*keys).agg(F.count(F.lit(1)).alias("n"))
+    texts = F.col("text")
     parts = [
-        _top_values(counted, list(values)).select(F.lit("top").alias("kind"), "gid", *values, "n"),
-        counted.groupBy("gid").agg(
+        _top_values(counted).select(F.lit("top").alias("kind"), *keys, "n"),
+        counted.groupBy("id").agg(
             F.lit("stats").alias("kind"),
             F.count(F.lit(1)).alias("n"),
             F.count_if(F.col("n") == F.lit(1)).alias("unique"),
-            *_text_exprs(F.coalesce(*texts) if texts else F.lit(None).cast("string")),
+            *_text_exprs(texts),
         ),
+        # Whole rows compare as stored: empty text and NaN differ from null.
+        frame.groupBy(*[scol(c.name) for _, c in ranked])
+        .agg(F.count(F.lit(1)).alias("n"))
+        .agg(F.lit("rows").alias("kind"), F.count(F.lit(1)).alias("n")),
     ]
-    row_gid = _gid(["row"], keys) if whole_rows is not None else None
-    if row_gid is not None:
-        whole = grouped.where(F.col("gid") == F.lit(row_gid))
-        parts.append(whole.agg(F.lit("rows").alias("kind"), F.count(F.lit(1)).alias("n")))
     result = parts[0]
     for part in parts[1:]:
         result = result.unionByName(part, allowMissingColumns=True)
-    return _read_counts(result.collect(), chunk, value_gids, rows)
+    return _read_counts(result.collect(), columns, rows)
+
+
+_VALUE_FIELDS = ("integer", "number", "text", "flag", "instant")
+
+
+def _value_entry(i: int, c: RawColumn) -> Any:
+    """(column index, presence, the present value in the field of its type)."""
+    value = present(c)
+    field = {
+        LType.INTEGER: "integer",
+        LType.STRING: "text",
+        LType.BOOLEAN: "flag",
+        LType.DATE: "instant",
+        LType.TIMESTAMP: "instant",
+    }.get(c.ltype, "number")
+    typed = {
+        "integer": value.cast("long"),
+        "number": value.cast("double"),
+        "text": value.cast("string"),
+        "flag": value.cast("boolean"),
+        "instant": F.unix_micros(value) if c.ltype is LType.TIMESTAMP else F.unix_date(value).cast("long"),
+    }
+    empty = {"integer": "long", "number": "double", "text": "string", "flag": "boolean", "instant": "long"}
+    return F.struct(
+        F.lit(i).alias("id"),
+        value.isNotNull().alias("present"),
+        *[
+            (typed[name] if name == field else F.lit(None).cast(empty[name])).alias(name)
+            for name in _VALUE_FIELDS
+        ],
+    )
 
 
 def _text_exprs(text: Any) -> list[Any]:
@@ -319,45 +324,33 @@ def _text_exprs(text: Any) -> list[Any]:
     return exprs
 
 
-def _gid(grouped: list[str], keys: list[str]) -> int:
-    """Spark's grouping id: one bit per key, most significant first, set when the key is not grouped."""
-    bits = 0
-    for key in keys:
-        bits = (bits << 1) | (0 if key in grouped else 1)
-    return bits
-
-
-def _top_values(grouped: Any, value_keys: list[str]) -> Any:
-    order = W.Window.partitionBy("gid").orderBy(
-        F.col("n").desc(), *[F.col(k).asc_nulls_last() for k in value_keys]
+def _top_values(counted: Any) -> Any:
+    order = W.Window.partitionBy("id").orderBy(
+        F.col("n").desc(), *[F.col(k).asc_nulls_last() for k in _VALUE_FIELDS]
     )
-    ranked = grouped.withColumn("rank", F.row_number().over(order))
+    ranked = counted.withColumn("rank", F.row_number().over(order))
     return ranked.where(F.col("rank") <= F.lit(raw.TOP_VALUES))
 
 
-def _read_counts(
-    result: list[Any], chunk: list[tuple[int, RawColumn]], value_gids: dict[int, str], rows: int
-) -> int:
-    by_key = {f"v{i}": c for i, c in chunk}
-    column_of = by_key
-    tops: dict[str, list[tuple[Any, int]]] = {k: [] for k in by_key}
+def _read_counts(result: list[Any], columns: list[RawColumn], rows: int) -> int:
+    tops: dict[int, list[tuple[Any, int]]] = {}
     duplicates = 0
     for record in result:
         if record["kind"] == "rows":
             duplicates = rows - int(record["n"])
         elif record["kind"] == "stats":
-            column = by_key[value_gids[record["gid"]]]
+            column = columns[record["id"]]
             column.distinct, column.unique = int(record["n"]), int(record["unique"])
             if column.ltype is LType.STRING:
                 _read_text(column, record.asDict())
         else:
-            key = value_gids[record["gid"]]
-            value = record[key]
-            if column_of[key].ltype is LType.TIMESTAMP and value is not None:
-                value = from_micros(value)
-            tops[key].append((value, int(record["n"])))
-    for key, column in by_key.items():
-        if column.distinct is None:
+            column = columns[record["id"]]
+            value = next((record[k] for k in _VALUE_FIELDS if record[k] is not None), None)
+            if column.ltype.is_temporal and value is not None:
+                value = _instant(column.ltype, value)
+            tops.setdefault(record["id"], []).append((value, int(record["n"])))
+    for i, column in enumerate(columns):
+        if column.ltype in raw.PROFILED_TYPES and column.distinct is None:
             column.distinct, column.unique = 0, 0
-        column.top = sorted(tops[key], key=lambda vc: -vc[1])
+        column.top = sorted(tops.get(i, []), key=lambda vc: -vc[1])
     return duplicates
