@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def frame(spark_session: Any) -> Any:
 def jobs_while(spark_session: Any, action: Any) -> int:
     sc = spark_session.sparkContext
     tracker = sc.statusTracker()
-    group = f"wb-plan-{id(action)}"
+    group = f"wb-plan-{uuid.uuid4().hex}"  # ids of short-lived objects repeat; a group must not
     sc.setJobGroup(group, "plan check")
     try:
         action()
