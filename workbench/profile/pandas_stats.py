@@ -63,7 +63,7 @@ def _collect(
     if measured.dense is not None and measured.column.count > 0:
         numeric[measured.column.name] = measured.dense
     if measured.identity is not None:
-        identities.append(measured.identity)
+        identities.extend(measured.identity)
 
 
 @dataclass
@@ -73,8 +73,8 @@ class Measured:
     column: RawColumn
     dense: np.ndarray | None = None
     """float64 with NaN wherever the value is missing (numeric columns only)."""
-    identity: np.ndarray | None = None
-    """An integer per row, equal exactly when the stored values are equal (nulls: -1, NaN: -2)."""
+    identity: list[np.ndarray] | None = None
+    """Integer arrays, equal at two rows exactly when their stored values are equal."""
 
 
 def measure_column(name: str, s: pd.Series) -> Measured:
@@ -108,7 +108,7 @@ def _encoded(column: RawColumn, data: pa.Array) -> Measured:
     column.top = _top(pa.table({"value": values, "n": pa.array(weights, pa.int64())}))
     if column.ltype is LType.STRING and column.count:
         _text(column, values, weights)
-    return Measured(column, identity=indices)
+    return Measured(column, identity=[indices])
 
 
 def _text(column: RawColumn, values: pa.Array, weights: np.ndarray) -> None:
@@ -148,22 +148,11 @@ def _sorted(column: RawColumn, data: pa.Array) -> Measured:
     any_missing = bool(missing.any())
     present = values[~missing] if any_missing else values
     column.count = len(present)
-    order = np.argsort(present)
-    ordered = present[order]
+    ordered = np.sort(present)
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))[: len(ordered)]
     runs = np.diff(np.append(starts, len(ordered)))
     column.distinct, column.unique = len(starts), int(np.count_nonzero(runs == 1))
     column.top = [(_back(column.ltype, ordered[starts[i]]), int(runs[i])) for i in _top_runs(runs)]
-    is_start = np.zeros(len(ordered), dtype=bool)
-    is_start[starts] = True
-    ranked = np.empty(len(present), dtype=np.int64)
-    ranked[order] = np.cumsum(is_start) - 1
-    identity = ranked
-    if any_missing:
-        identity = np.full(len(values), -1, dtype=np.int64)
-        if column.ltype is LType.DOUBLE:
-            identity[_nan_mask(data)] = -2
-        identity[~missing] = ranked
     if column.count:
         column.min, column.max = _back(column.ltype, ordered[0]), _back(column.ltype, ordered[-1])
         if column.is_numeric:
@@ -173,7 +162,21 @@ def _sorted(column: RawColumn, data: pa.Array) -> Measured:
         dense = values.astype(np.float64, copy=True)
         if any_missing:
             dense[missing] = np.nan
-    return Measured(column, dense=dense, identity=identity)
+    return Measured(column, dense=dense, identity=_identities(column, data, values, missing, any_missing))
+
+
+def _identities(
+    column: RawColumn, data: pa.Array, values: np.ndarray, missing: np.ndarray, any_missing: bool
+) -> list[np.ndarray]:
+    """Each row's value as exact integers: the value's bits, and a missing-kind flag when needed."""
+    # Adding 0.0 makes -0.0 equal 0.0, as value counts and Spark's grouping see them.
+    bits = (values + 0.0).view(np.int64) if values.dtype.kind == "f" else values
+    if not any_missing:
+        return [bits]
+    kind = missing.astype(np.int8)
+    if column.ltype is LType.DOUBLE:
+        kind[_nan_mask(data)] = 2
+    return [np.where(missing, 0, bits), kind]
 
 
 def _numbers(column: RawColumn, data: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -245,35 +248,52 @@ def _numeric(column: RawColumn, present: np.ndarray, ordered: np.ndarray) -> Non
     _spread(column, values)
 
 
+CHUNK = 1 << 16
+"""Elements per block in the moment and histogram loops: temporaries stay small and in cache."""
+
+
+def _blocks(values: np.ndarray) -> Any:
+    return (values[i : i + CHUNK] for i in range(0, len(values), CHUNK))
+
+
 def _moments(column: RawColumn, values: np.ndarray) -> None:
-    n = len(values)
-    deviations = values - column.mean  # type: ignore[operator]
-    m2 = float(np.dot(deviations, deviations))
+    n, mean = len(values), float(column.mean)  # type: ignore[arg-type]
+    m2 = m3 = m4 = 0.0
+    for block in _blocks(values):
+        deviations = block - mean
+        squared = deviations * deviations
+        m2 += float(squared.sum())
+        m3 += float(np.dot(squared, deviations))
+        m4 += float(np.dot(squared, squared))
     if n > 1:
         column.variance = m2 / (n - 1)
         column.stddev = float(np.sqrt(column.variance))
     if m2 > 0:
-        squared = deviations * deviations
-        m3 = float(np.dot(squared, deviations))
-        m4 = float(np.dot(squared, squared))
         column.skewness = float(np.sqrt(n) * m3 / m2**1.5)
         column.kurtosis = n * m4 / (m2 * m2) - 3.0
 
 
 def _spread(column: RawColumn, values: np.ndarray) -> None:
     low, high = float(column.min), float(column.max)
-    if high == low:
-        column.histogram = [len(values)]
-    else:
-        bins = np.floor((values - low) / (high - low) * raw.HISTOGRAM_BINS)
-        bins = np.minimum(bins, raw.HISTOGRAM_BINS - 1).astype(np.int64)
-        column.histogram = np.bincount(bins, minlength=raw.HISTOGRAM_BINS).tolist()
-    if column.stddev is not None:
-        far = np.abs(values - column.mean) > raw.ZSCORE_LIMIT * column.stddev  # type: ignore[operator]
-        column.outliers_zscore = int(np.count_nonzero(far))
     assert column.quartiles is not None
     lower, upper = raw.fences(float(column.quartiles[0]), float(column.quartiles[2]))
-    column.outliers_iqr = int(np.count_nonzero((values < lower) | (values > upper)))
+    limit = None if column.stddev is None else raw.ZSCORE_LIMIT * column.stddev
+    counts = np.zeros(raw.HISTOGRAM_BINS if high > low else 1, dtype=np.int64)
+    far = outside = 0
+    for block in _blocks(values):
+        if high > low:
+            bins = np.floor((block - low) / (high - low) * raw.HISTOGRAM_BINS)
+            counts += np.bincount(
+                np.minimum(bins, raw.HISTOGRAM_BINS - 1).astype(np.int64), minlength=raw.HISTOGRAM_BINS
+            )
+        else:
+            counts[0] += len(block)
+        if limit is not None:
+            far += int(np.count_nonzero(np.abs(block - column.mean) > limit))
+        outside += int(np.count_nonzero((block < lower) | (block > upper)))
+    column.histogram = counts.tolist()
+    column.outliers_zscore = far if limit is not None else None
+    column.outliers_iqr = outside
 
 
 def correlations(
@@ -305,23 +325,31 @@ def dense_numeric(s: pd.Series) -> np.ndarray:
 
 
 def pairwise_pearson(columns: list[np.ndarray]) -> list[list[float | None]]:
-    """Pearson correlations of every pair of columns over the rows where both are present,
-    from four matrix products instead of a pass per pair (and no temporaries beyond two)."""
-    shape = (len(columns[0]), len(columns))
-    # Column-major, so that filling a column writes contiguous memory.
-    present, centred = np.empty(shape, order="F"), np.empty(shape, order="F")
-    for i, column in enumerate(columns):
-        mask = ~np.isnan(column)
-        present[:, i] = mask
-        # Centring first keeps the sums of products free of cancellation.
-        centre = column[mask].mean() if mask.any() else 0.0
-        np.subtract(column, centre, out=centred[:, i])
-        centred[~mask, i] = 0.0
-    n = present.T @ present
-    sums = centred.T @ present  # [a, b]: sum of column a over the rows where a and b are present
-    products = centred.T @ centred
-    np.multiply(centred, centred, out=centred)
-    squares = centred.T @ present
+    """Pearson correlations of every pair of columns over the rows where both are present.
+
+    Four matrix products per block of rows accumulate, for every pair at once, the count, sums,
+    sums of squares and sums of products over the rows where both columns are present; two
+    block-sized buffers are reused, so no full-size temporary is ever allocated.
+    """
+    width, rows = len(columns), len(columns[0])
+    centres = [float(np.nanmean(c[:CHUNK])) if np.isfinite(c[:CHUNK]).any() else 0.0 for c in columns]
+    n, sums, squares, products = (np.zeros((width, width)) for _ in range(4))
+    present = np.empty((min(rows, CHUNK), width), order="F")
+    centred = np.empty_like(present, order="F")
+    for start in range(0, rows, CHUNK):
+        size = min(CHUNK, rows - start)
+        p, c = present[:size], centred[:size]
+        for i, column in enumerate(columns):
+            block = column[start : start + size]
+            np.isfinite(block, out=p[:, i], casting="unsafe")
+            # Centring keeps the sums of products free of cancellation.
+            np.subtract(block, centres[i], out=c[:, i])
+        np.nan_to_num(c, copy=False, nan=0.0)
+        n += p.T @ p
+        sums += c.T @ p  # [a, b]: sum of column a over the rows where a and b are present
+        products += c.T @ c
+        np.multiply(c, c, out=c)
+        squares += c.T @ p
     with np.errstate(divide="ignore", invalid="ignore"):
         covariance = products - sums * sums.T / n
         spread = squares - sums * sums / n
