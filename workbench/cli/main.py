@@ -17,6 +17,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from workbench.cli.options import parse_datasets
 from workbench.core.errors import RecipeError, WorkbenchError
 
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -50,16 +51,6 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:500] if text else "no details"
-
-
-def _parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
-    bound = {}
-    for item in values:
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path:
-            raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
-        bound[name] = Path(path)
-    return bound
 
 
 def _csv_options(header: bool, delimiter: str) -> Any:
@@ -160,7 +151,7 @@ def run(
 
     loaded = Recipe.load(recipe)
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
-    bound = _parse_datasets(datasets)
+    bound = parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
     _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets)
     result = run_job(
@@ -246,7 +237,7 @@ def validate(
         click.echo(f"{recipe}: {len(loaded.steps)} steps, valid")
         return
     schema = _validate_against_input(
-        loaded, input_path, _parse_datasets(datasets), _csv_options(not no_header, delimiter), secrets
+        loaded, input_path, parse_datasets(datasets), _csv_options(not no_header, delimiter), secrets
     )
     columns = "unknown columns" if schema is None else f"{len(schema)} columns out"
     click.echo(f"{recipe}: {len(loaded.steps)} steps, valid on {input_path} ({columns})")

@@ -14,7 +14,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from workbench.core.errors import RecipeError, WorkbenchError
+from workbench.cli.options import parse_datasets
+from workbench.core.errors import WorkbenchError
 
 
 class QualityCommandError(WorkbenchError):
@@ -41,16 +42,6 @@ def result_table(result: Any) -> Table:
         style = _STYLE[r.outcome]
         table.add_row(f"[{style}]{r.outcome}[/{style}]", r.rule, r.reason or "")
     return table
-
-
-def _parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
-    bound = {}
-    for item in values:
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path:
-            raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
-        bound[name] = Path(path)
-    return bound
 
 
 def _read(path: Path, engine: str, remote: str | None, csv: Any) -> Any:
@@ -178,7 +169,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             ruleset_path,
             engine="spark" if spark_remote else engine,
             spark_remote=spark_remote,
-            datasets=_parse_datasets(datasets),
+            datasets=parse_datasets(datasets),
             json_path=json_path,
             rows_path=rows_path,
             csv=csv_options(not no_header, delimiter),
