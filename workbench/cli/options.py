@@ -1,10 +1,17 @@
-"""Parsing shared by several commands' options."""
+"""Options and inputs shared by several commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from workbench.core.errors import RecipeError
+from workbench.core.errors import RecipeError, WorkbenchError
+
+
+class InputNotFoundError(WorkbenchError):
+    """A file the command line names does not exist."""
+
+    exit_code = 2
 
 
 def parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
@@ -16,3 +23,17 @@ def parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
             raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
         bound[name] = Path(path)
     return bound
+
+
+def read_input(path: Path, engine: str, remote: str | None, csv: Any) -> Any:
+    """The dataset at ``path`` as a pandas frame, or a lazy Spark frame with ``engine="spark"``."""
+    if not path.exists():
+        raise InputNotFoundError(f"input {str(path)!r} does not exist")
+    if engine == "spark":
+        from workbench.engines.spark.session import get_session
+        from workbench.io.spark_io import read_spark
+
+        return read_spark(get_session(remote), path, csv)
+    from workbench.io.pandas_io import read_pandas
+
+    return read_pandas(path, csv)

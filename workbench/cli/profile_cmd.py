@@ -10,13 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from workbench.cli.jobs import _progress
-from workbench.core.errors import WorkbenchError
-
-
-class ProfileError(WorkbenchError):
-    """The profile command was asked for something it cannot do."""
-
-    exit_code = 2
+from workbench.cli.options import read_input
 
 
 def profile_command(
@@ -42,7 +36,7 @@ def profile_command(
             check_output(target, overwrite)
     with _progress(console) as progress:
         task = progress.add_task(f"reading {input_path.name}", total=None)
-        frame = _read(input_path, engine, spark_remote, csv)
+        frame = read_input(input_path, engine, spark_remote, csv)
         progress.update(task, total=stage_count(frame, columns) + 1, completed=1, description="profiling")
 
         def advance(stage: str) -> None:
@@ -57,17 +51,6 @@ def profile_command(
             result.to_html(html_path)
         progress.update(task, description="done")
     return result
-
-
-def _read(path: Path, engine: str, remote: str | None, csv: Any) -> Any:
-    if engine == "spark":
-        from workbench.engines.spark.session import get_session
-        from workbench.io.spark_io import read_spark
-
-        return read_spark(get_session(remote), path, csv)
-    from workbench.io.pandas_io import read_pandas
-
-    return read_pandas(path, csv)
 
 
 def summary_table(result: Any) -> Table:
@@ -136,8 +119,6 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
         delimiter: str,
     ) -> None:
         """Profile IN: per-column statistics, correlations, alerts and PII marks."""
-        if not input_path.exists():
-            raise ProfileError(f"input {str(input_path)!r} does not exist")
         result = profile_command(
             input_path,
             engine="spark" if spark_remote else engine,

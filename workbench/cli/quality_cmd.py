@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from workbench.cli.options import parse_datasets
+from workbench.cli.options import parse_datasets, read_input
 from workbench.core.errors import WorkbenchError
 
 
@@ -42,19 +42,6 @@ def result_table(result: Any) -> Table:
         style = _STYLE[r.outcome]
         table.add_row(f"[{style}]{r.outcome}[/{style}]", r.rule, r.reason or "")
     return table
-
-
-def _read(path: Path, engine: str, remote: str | None, csv: Any) -> Any:
-    if not path.exists():
-        raise QualityCommandError(f"input {str(path)!r} does not exist")
-    if engine == "spark":
-        from workbench.engines.spark.session import get_session
-        from workbench.io.spark_io import read_spark
-
-        return read_spark(get_session(remote), path, csv)
-    from workbench.io.pandas_io import read_pandas
-
-    return read_pandas(path, csv)
 
 
 def write_rows(frame: Any, path: Path) -> None:
@@ -113,8 +100,8 @@ def quality_command(
             check_output(target, overwrite)
     if rows_path is not None:
         format_of_name(rows_path)
-    frame = _read(input_path, engine, spark_remote, csv)
-    bound = {name: _read(path, engine, spark_remote, csv) for name, path in datasets.items()}
+    frame = read_input(input_path, engine, spark_remote, csv)
+    bound = {name: read_input(path, engine, spark_remote, csv) for name, path in datasets.items()}
     with console.status("evaluating rules"):
         result = evaluate(frame, parsed, bound)
         if json_path is not None:

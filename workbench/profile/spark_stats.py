@@ -68,12 +68,6 @@ def present(c: RawColumn) -> Any:
     return col
 
 
-def comparable(c: RawColumn) -> Any:
-    """The present value as collected: timestamps as UTC microseconds, read back without time zones."""
-    value = present(c)
-    return F.unix_micros(value) if c.ltype is LType.TIMESTAMP else value
-
-
 def _long_form(frame: Any, columns: list[RawColumn]) -> Any:
     """One row per (row, column): the column's index, its missing flags and its present value in
     the field of its kind (number, integer, instant)."""
@@ -238,13 +232,6 @@ def _spread_entry(i: int, c: RawColumn) -> Any:
 
 def _as_double(c: RawColumn) -> Any:
     return present(c).cast("double")
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-# --- pass 3 --------------------------------------------------------------------------------
 
 
 def _pass_counts(frame: Any, columns: list[RawColumn], rows: int) -> int:
