@@ -73,6 +73,17 @@ def publish(
     if gate is None:
         write(frame, output)
         return None
+    if not is_spark_frame(frame):
+        return _gated(frame, output, gate, datasets, write)
+    # Evaluating and then writing would run the recipe's plan twice (three times row by row).
+    kept = frame.persist()
+    try:
+        return _gated(kept, output, gate, datasets, write)
+    finally:
+        kept.unpersist()
+
+
+def _gated(frame: Any, output: Path, gate: QualityGate, datasets: dict[str, Any], write: Any) -> GateOutcome:
     from workbench.quality.evaluate import evaluate
 
     result = evaluate(frame, gate.ruleset, datasets)
