@@ -68,26 +68,20 @@ _READ_KINDS = frozenset({ParamKind.COLUMN, ParamKind.COLUMNS})
 
 
 def _source(params: Params) -> str:
-    return _names(params.get("sourceColumn") or params.get("sourceColumns"))
-
-
-def _case(verb: str) -> Callable[[Params], str]:
-    return lambda p: f"{verb} {_source(p)}"
-
-
-def _fill(what: str) -> Callable[[Params], str]:
-    return lambda p: f"Fill missing {_source(p)} with {what}"
+    """The column(s) a step reads (KeyError when it names none: the generic phrasing takes over)."""
+    value = params.get("sourceColumn") or params.get("sourceColumns")
+    if not value:
+        raise KeyError("sourceColumn")
+    return _names(value)
 
 
 def _sort(p: Params) -> str:
-    keys = p["expressions"]
-    names = ", ".join(str(k["sourceColumn"]) for k in keys)
-    descending = [k for k in keys if str(k.get("ordering", "ASCENDING")).upper() == "DESCENDING"]
-    if not descending:
-        return f"Sort by {names}"
-    if len(descending) == len(keys):
-        return f"Sort by {names} (descending)"
-    parts = [f"{k['sourceColumn']} (descending)" if k in descending else str(k["sourceColumn"]) for k in keys]
+    parts = [
+        f"{k['sourceColumn']} (descending)"
+        if str(k.get("ordering", "ASCENDING")).upper() == "DESCENDING"
+        else str(k["sourceColumn"])
+        for k in p["expressions"]
+    ]
     return "Sort by " + ", ".join(parts)
 
 
@@ -105,67 +99,53 @@ def _group_by(p: Params) -> str:
     return text if p.get("useNewDataFrame") else text + " on every row"
 
 
-def _custom_fill(p: Params) -> str:
-    return f"Fill missing {_source(p)} with {p['value']!r}"
-
-
-def _change_type(p: Params) -> str:
-    return f"Change {_source(p)} to {str(p['columnDataType']).lower()}"
-
-
-def _split(p: Params) -> str:
-    return f"Split {_source(p)} on {p['pattern']!r}"
-
-
-def _replace(p: Params) -> str:
-    return f"Replace {p['pattern']!r} with {p.get('value', '')!r} in {_source(p)}"
-
-
-def _merge(p: Params) -> str:
-    return f"Merge {_names(p['sourceColumns'])} into {p['targetColumn']}"
-
-
 def _join(p: Params) -> str:
     return f"{str(p['joinType']).replace('_', ' ').capitalize()} with {p['secondaryDatasetName']}"
 
 
-def _union(p: Params) -> str:
-    return f"Append the rows of {_names(p['secondaryDatasetNames'])}"
+def _template(text: str) -> Callable[[Params], str]:
+    """A phrasing filled from the parameters; ``{source}`` is the column(s) the step reads."""
+
+    def fill(p: Params) -> str:
+        words = {name: _names(value) if isinstance(value, list) else value for name, value in p.items()}
+        return text.format_map({**words, "source": _source(p)} if "{source}" in text else words)
+
+    return fill
 
 
 _PHRASES: dict[str, Callable[[Params], str]] = {
-    "UPPER_CASE": _case("Upper-case"),
-    "LOWER_CASE": _case("Lower-case"),
-    "CAPITAL_CASE": _case("Capitalise the words of"),
-    "SENTENCE_CASE": _case("Sentence-case"),
-    "RENAME": lambda p: f"Rename {p['sourceColumn']} to {p['targetColumn']}",
+    "UPPER_CASE": _template("Upper-case {source}"),
+    "LOWER_CASE": _template("Lower-case {source}"),
+    "CAPITAL_CASE": _template("Capitalise the words of {source}"),
+    "SENTENCE_CASE": _template("Sentence-case {source}"),
+    "RENAME": _template("Rename {sourceColumn} to {targetColumn}"),
     "DELETE": _delete,
-    "DUPLICATE": lambda p: f"Copy {p['sourceColumn']} to {p['targetColumn']}",
+    "DUPLICATE": _template("Copy {sourceColumn} to {targetColumn}"),
     "SORT": _sort,
-    "CHANGE_DATA_TYPE": _change_type,
-    "FILL_WITH_AVERAGE": _fill("the average"),
-    "FILL_WITH_MEDIAN": _fill("the median"),
-    "FILL_WITH_SUM": _fill("the sum"),
-    "FILL_WITH_MODE": _fill("the most frequent value"),
-    "FILL_WITH_MOST_FREQUENT": _fill("the most frequent value"),
-    "FILL_WITH_EMPTY": _fill("empty text"),
-    "FILL_WITH_LAST_VALID": _fill("the value above"),
-    "FILL_WITH_CUSTOM": _custom_fill,
-    "FILL_WITH_NULL": lambda p: f"Set {_source(p)} to null",
-    "REMOVE_MISSING": lambda p: f"Remove rows where {_source(p)} is missing",
-    "REMOVE_VALUES": lambda p: "Remove rows",
-    "DELETE_DUPLICATE_ROWS": lambda p: "Remove duplicate rows",
-    "REMOVE_DUPLICATES": lambda p: f"Remove rows with a repeated {_source(p)}",
-    "SPLIT_COLUMN_SINGLE_DELIMITER": _split,
-    "REPLACE_TEXT": _replace,
-    "MERGE": _merge,
+    "CHANGE_DATA_TYPE": _template("Change {source} to {columnDataType}"),
+    "FILL_WITH_AVERAGE": _template("Fill missing {source} with the average"),
+    "FILL_WITH_MEDIAN": _template("Fill missing {source} with the median"),
+    "FILL_WITH_SUM": _template("Fill missing {source} with the sum"),
+    "FILL_WITH_MODE": _template("Fill missing {source} with the most frequent value"),
+    "FILL_WITH_MOST_FREQUENT": _template("Fill missing {source} with the most frequent value"),
+    "FILL_WITH_EMPTY": _template("Fill missing {source} with empty text"),
+    "FILL_WITH_LAST_VALID": _template("Fill missing {source} with the value above"),
+    "FILL_WITH_CUSTOM": _template("Fill missing {source} with {value!r}"),
+    "FILL_WITH_NULL": _template("Set {source} to null"),
+    "REMOVE_MISSING": _template("Remove rows where {source} is missing"),
+    "REMOVE_VALUES": _template("Remove rows"),
+    "DELETE_DUPLICATE_ROWS": _template("Remove duplicate rows"),
+    "REMOVE_DUPLICATES": _template("Remove rows with a repeated {source}"),
+    "SPLIT_COLUMN_SINGLE_DELIMITER": _template("Split {source} on {pattern!r}"),
+    "REPLACE_TEXT": _template("Replace {pattern!r} with {value!r} in {source}"),
+    "MERGE": _template("Merge {sourceColumns} into {targetColumn}"),
     "GROUP_BY": _group_by,
     "JOIN": _join,
-    "UNION": _union,
-    "MOVE_TO_START": lambda p: f"Move {p['sourceColumn']} to the start",
-    "MOVE_TO_END": lambda p: f"Move {p['sourceColumn']} to the end",
-    "MOVE_AFTER": lambda p: f"Move {p['sourceColumn']} after {p['targetColumn']}",
-    "MOVE_BEFORE": lambda p: f"Move {p['sourceColumn']} before {p['targetColumn']}",
+    "UNION": _template("Append the rows of {secondaryDatasetNames}"),
+    "MOVE_TO_START": _template("Move {sourceColumn} to the start"),
+    "MOVE_TO_END": _template("Move {sourceColumn} to the end"),
+    "MOVE_AFTER": _template("Move {sourceColumn} after {targetColumn}"),
+    "MOVE_BEFORE": _template("Move {sourceColumn} before {targetColumn}"),
 }
 
 _CONDITION_WORDS = {

@@ -29,17 +29,30 @@ class Comparison:
 
     mode: str
     summary: str
-    rows_before: int
-    rows_after: int
-    added: list[str]
-    removed: list[str]
-    changed_columns: list[str]
-    shown: pd.DataFrame
-    """The frame the preview grid shows: ``after``, or ``before`` in "rows" mode."""
+    before: pd.DataFrame
+    after: pd.DataFrame
+    added: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
+    changed_columns: list[str] = dataclasses.field(default_factory=list)
     changed: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     """"cells" mode: column of ``shown`` -> boolean mask of its changed rows."""
     removed_rows: np.ndarray | None = None
     """"rows" mode: boolean mask of the rows of ``shown`` the step removes."""
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The frame the preview grid shows: ``after``, or ``before`` in "rows" mode."""
+        return self.before if self.mode == "rows" else self.after
+
+    @property
+    def rows_before(self) -> int:
+        """Rows of the frame before the step."""
+        return len(self.before)
+
+    @property
+    def rows_after(self) -> int:
+        """Rows of the frame after the step."""
+        return len(self.after)
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, keeps_positions: bool) -> Comparison:
@@ -71,34 +84,14 @@ def _cells(before: pd.DataFrame, after: pd.DataFrame, added: list[str], removed:
     existing = [c for c in changed if c not in added]
     counts = {c: int(changed[c].sum()) for c in existing}
     parts = _column_parts(before, after, added, removed) + _cell_parts(counts)
-    return Comparison(
-        mode="cells",
-        summary=_join(parts),
-        rows_before=len(before),
-        rows_after=len(after),
-        added=added,
-        removed=removed,
-        changed_columns=existing,
-        shown=after,
-        changed=changed,
-    )
+    return Comparison("cells", _join(parts), before, after, added, removed, existing, changed)
 
 
 def _rows(before: pd.DataFrame, after: pd.DataFrame, kept: np.ndarray) -> Comparison:
     gone = np.ones(len(before), dtype=bool)
     gone[kept] = False
-    count = int(gone.sum())
-    return Comparison(
-        mode="rows",
-        summary=f"{_count(count, 'row')} removed",
-        rows_before=len(before),
-        rows_after=len(after),
-        added=[],
-        removed=[],
-        changed_columns=[],
-        shown=before,
-        removed_rows=gone,
-    )
+    summary = f"{_count(int(gone.sum()), 'row')} removed"
+    return Comparison("rows", summary, before, after, removed_rows=gone)
 
 
 def _table(before: pd.DataFrame, after: pd.DataFrame, added: list[str], removed: list[str]) -> Comparison:
@@ -108,16 +101,7 @@ def _table(before: pd.DataFrame, after: pd.DataFrame, added: list[str], removed:
     elif _reordered(before, after):
         parts.append("rows reordered")
     parts += _column_parts(before, after, added, removed)
-    return Comparison(
-        mode="table",
-        summary=_join(parts),
-        rows_before=len(before),
-        rows_after=len(after),
-        added=added,
-        removed=removed,
-        changed_columns=[],
-        shown=after,
-    )
+    return Comparison("table", _join(parts), before, after, added, removed)
 
 
 def _kept_positions(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray | None:
@@ -130,8 +114,7 @@ def _kept_positions(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray | N
     if len(kept) and (kept[0] < 0 or kept[-1] >= len(before) or (np.diff(kept) <= 0).any()):
         return None
     for name in before.columns:
-        old, new = before[name], after[name]
-        if old.dtype != new.dtype or changed_cells(old.iloc[kept], new).any():
+        if changed_cells(before[name].iloc[kept], after[name]).any():
             return None
     return kept
 
