@@ -42,6 +42,7 @@ __all__ = [
     "WorkbenchError",
     "detect_pii",
     "evaluate",
+    "open",
     "profile",
     "transforms",
 ]
@@ -60,6 +61,26 @@ def evaluate(frame: Any, ruleset: Any, datasets: dict[str, Any] | None = None, *
     from workbench.quality import evaluate as run
 
     return run(frame, ruleset, datasets, **options)
+
+
+def open(
+    data: Any,
+    *,
+    sample: Any = None,
+    recipe: Any = None,
+    datasets: dict[str, Any] | None = None,
+) -> Any:
+    """Open data in the notebook workbench: a grid over a sample, profiled headers, transforms, a recipe.
+
+    ``data`` is a pandas DataFrame, a path (CSV, Parquet, JSON Lines, Excel) or a Spark DataFrame.
+    ``sample`` is a row count, a mode ("FIRST_N", "LAST_N", "RANDOM", "FULL") or a ``SampleSpec``;
+    by default the first 50,000 rows. With ``recipe=PATH`` the session resumes that recipe and
+    saves every edit back to it; otherwise it autosaves under ``.workbench/sessions/``.
+    ``datasets`` binds the secondary datasets JOIN and UNION steps name.
+    """
+    from workbench.widget.widget import open_workbench
+
+    return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets)
 
 
 def transforms() -> list[dict[str, Any]]:

@@ -1,0 +1,168 @@
+"""The kernel's half of the wire contract (extension/src/protocol.ts): requests in, responses out.
+
+Every request names a method and carries an id; the answer echoes the id with either a result
+or a structured error. Row windows travel as one Arrow IPC stream in the response's buffers.
+State the frontend mirrors (view, recipe, job) is pushed through synced traits by the widget,
+not through responses, so a response never has to be the only copy of anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from workbench.core.errors import RecipeError, StepRuntimeError, WorkbenchError
+from workbench.core.regex import regex_problem
+from workbench.core.registry import Category
+from workbench.core.types import CAST_TARGETS
+from workbench.recipe.conditions import CONDITIONS
+
+if TYPE_CHECKING:
+    from workbench.widget.session import Session
+
+Result = tuple[dict[str, Any], list[bytes]]
+Handler = Callable[["Session", dict[str, Any]], Result]
+
+_CONDITION_SUMMARIES = {
+    "IS": "equals one of the values",
+    "IS_NOT": "equals none of the values",
+    "IS_BETWEEN": "lies between two values (inclusive)",
+    "CONTAINS": "contains the text",
+    "NOT_CONTAINS": "does not contain the text",
+    "STARTS_WITH": "starts with the text",
+    "NOT_STARTS_WITH": "does not start with the text",
+    "ENDS_WITH": "ends with the text",
+    "NOT_ENDS_WITH": "does not end with the text",
+    "LESS_THAN": "is less than the value",
+    "LESS_THAN_EQUAL": "is at most the value",
+    "GREATER_THAN": "is greater than the value",
+    "GREATER_THAN_EQUAL": "is at least the value",
+    "IS_INVALID": "is not valid for the given type",
+    "IS_MISSING": "is missing (null or empty)",
+}
+
+
+def catalogue_payload() -> dict[str, Any]:
+    """What the menu and the forms need, sent once: transforms, categories, conditions, types."""
+    from workbench.catalogue import catalogue
+
+    return {
+        "transforms": catalogue(),
+        "categories": [category.value for category in Category],
+        "conditions": [
+            {"name": name, "takesValue": name != "IS_MISSING", "summary": _CONDITION_SUMMARIES.get(name, "")}
+            for name in CONDITIONS
+        ],
+        "types": sorted(CAST_TARGETS),
+    }
+
+
+def error_payload(exc: Exception) -> dict[str, Any]:
+    """A failure as the StepError shape: readable on its own, with the parameter and column."""
+    if isinstance(exc, RecipeError):
+        return {
+            "message": str(exc),
+            "parameter": exc.parameter,
+            "column": exc.column,
+            "suggestion": exc.suggestion,
+        }
+    if isinstance(exc, (StepRuntimeError, WorkbenchError)):
+        return {"message": str(exc), "parameter": None, "column": None, "suggestion": None}
+    return {"message": f"{type(exc).__name__}: {exc}", "parameter": None, "column": None, "suggestion": None}
+
+
+def ipc_bytes(table: pa.Table) -> bytes:
+    """One Arrow IPC stream holding the whole table."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+def _window(session: Session, params: dict[str, Any]) -> Result:
+    start, stop = int(params["start"]), int(params["stop"])
+    extras: dict[str, Any] = {}
+    if params.get("preview"):
+        table, extras = session.preview_window(start, stop)
+    else:
+        table = session.window(start, stop)
+    stop = start + table.num_rows
+    return {"start": start, "stop": stop, "revision": session.revision, **extras}, [ipc_bytes(table)]
+
+
+def _recipe(action: Callable[[Session, dict[str, Any]], Any]) -> Handler:
+    """A recipe edit whose answer is the new recipe state."""
+
+    def handle(session: Session, params: dict[str, Any]) -> Result:
+        action(session, params)
+        return session.recipe_state(), []
+
+    return handle
+
+
+def _columns(columns: list[dict[str, Any]]) -> Result:
+    return {"columns": columns}, []
+
+
+def _validate(session: Session, params: dict[str, Any]) -> Result:
+    return {"errors": session.validate(params["step"], params.get("at"))}, []
+
+
+def _export(session: Session, params: dict[str, Any]) -> Result:
+    return {"text": session.export_recipe(databrew=bool(params.get("databrew")))}, []
+
+
+def _clear(session: Session, params: dict[str, Any]) -> Result:
+    session.clear_preview()
+    return {}, []
+
+
+HANDLERS: dict[str, Handler] = {
+    "window": _window,
+    "profile": lambda s, p: (s.column_profile(p["column"]), []),
+    "preview": lambda s, p: (s.preview(p["step"], p.get("at")), []),
+    "clear_preview": _clear,
+    "validate": _validate,
+    "check_regex": lambda s, p: ({"problem": regex_problem(str(p["pattern"]))}, []),
+    "apply": _recipe(lambda s, p: s.apply(p["step"], p.get("at"))),
+    "edit": _recipe(lambda s, p: s.edit(int(p["index"]), p["step"])),
+    "toggle": _recipe(lambda s, p: s.toggle(int(p["index"]))),
+    "delete": _recipe(lambda s, p: s.delete(int(p["index"]))),
+    "move": _recipe(lambda s, p: s.move(int(p["index"]), int(p["to"]))),
+    "undo": _recipe(lambda s, p: s.undo()),
+    "redo": _recipe(lambda s, p: s.redo()),
+    "import_recipe": _recipe(lambda s, p: s.import_recipe(str(p["text"]))),
+    "export_recipe": _export,
+    "schema_at": lambda s, p: _columns(s.schema_at(int(p["at"]))),
+    "dataset_columns": lambda s, p: _columns(s.dataset_columns(str(p["dataset"]))),
+}
+
+
+def success(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
+    """The response carrying a request's result."""
+    return {"kind": "response", "id": request_id, "ok": True, "result": result}
+
+
+def failure(request_id: Any, exc: Exception) -> dict[str, Any]:
+    """The response carrying why a request failed."""
+    return {"kind": "response", "id": request_id, "ok": False, "error": error_payload(exc)}
+
+
+class UnknownRequestError(WorkbenchError):
+    """The frontend asked for a method the kernel does not have (a version mismatch)."""
+
+
+def answer(session: Session, message: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+    """The response to one request message and its binary buffers."""
+    request_id = message.get("id")
+    method = str(message.get("method"))
+    handler = HANDLERS.get(method)
+    if handler is None:
+        return failure(request_id, UnknownRequestError(f"unknown request {method!r}")), []
+    try:
+        result, buffers = handler(session, dict(message.get("params") or {}))
+    except Exception as exc:
+        return failure(request_id, exc), []
+    return success(request_id, result), buffers
