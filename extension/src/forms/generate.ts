@@ -71,7 +71,7 @@ function fieldOf(name: string, property: ParamSchema, defs: Defs, listedRequired
   return {
     name,
     label: labelOf(name),
-    description: schema.description ?? "",
+    description: schema.description ?? itemDescription(kind, schema, defs),
     kind,
     required: listedRequired && !nullable,
     defaultValue: schema.default ?? null,
@@ -142,6 +142,11 @@ function nestedFields(kind: ParamKind, schema: ParamSchema, defs: Defs): FieldSp
   if (OBJECT_KINDS.has(kind)) return objectFields(schema, defs);
   if (ROW_KINDS.has(kind) && schema.items) return objectFields(resolve(schema.items, defs), defs);
   return null;
+}
+
+/** Rows are described by their definition ("One sort key: …"). */
+function itemDescription(kind: ParamKind, schema: ParamSchema, defs: Defs): string {
+  return ROW_KINDS.has(kind) && schema.items ? (resolve(schema.items, defs).description ?? "") : "";
 }
 
 function itemsNullable(kind: ParamKind, schema: ParamSchema, defs: Defs): boolean {
@@ -248,11 +253,11 @@ export function encode(field: FieldSpec, value: FormValue): unknown {
   if (kind === "boolean") return encodeBoolean(field, value === true);
   if (kind === "integer" || kind === "number") return emptyToOmit(encodeNumber(String(value), kind));
   if (kind === "text" || kind === "regex") return value === "" && !field.required ? undefined : value;
-  if (kind === "number_list") return orOmitList(field, texts(value).map((t) => encodeNumber(t, "number")));
-  if (NAME_LIST_KINDS.has(kind)) return orOmitList(field, texts(value));
-  if (kind === "column_lists") return orOmitList(field, encodeColumnLists(field, value));
-  if (kind === "key_value_map") return encodeMap(field, value);
-  if (ROW_KINDS.has(kind)) return orOmitList(field, encodeRows(field, value));
+  if (kind === "number_list") return omitEmpty(texts(value).map((t) => encodeNumber(t, "number")));
+  if (NAME_LIST_KINDS.has(kind)) return omitEmpty(texts(value));
+  if (kind === "column_lists") return omitEmpty(encodeColumnLists(field, value));
+  if (kind === "key_value_map") return encodeMap(value);
+  if (ROW_KINDS.has(kind)) return omitEmpty(encodeRows(field, value));
   if (OBJECT_KINDS.has(kind)) return encodeNested(field, value as FormObject);
   return emptyToOmit(value);
 }
@@ -266,13 +271,14 @@ function emptyToOmit(encoded: unknown): unknown {
   return encoded === "" ? undefined : encoded;
 }
 
-function orOmitList(field: FieldSpec, list: unknown[]): unknown[] | undefined {
-  return list.length === 0 && !field.required ? undefined : list;
+/** An empty list is left out, so a required one is reported as missing rather than empty. */
+function omitEmpty(list: unknown[]): unknown[] | undefined {
+  return list.length === 0 ? undefined : list;
 }
 
-/** Non-blank texts of a list value. */
+/** The filled-in items of a list value (a space is an item: delimiters can be spaces). */
 function texts(value: FormValue): string[] {
-  return (Array.isArray(value) ? value : []).map(String).filter((t) => t.trim() !== "");
+  return (Array.isArray(value) ? value : []).map(String).filter((t) => t !== "");
 }
 
 /** A number when the text is one; otherwise the text, for the kernel to refuse on the right field. */
@@ -294,11 +300,10 @@ function encodeColumnLists(field: FieldSpec, value: FormValue): (string | null)[
     .map((row) => row.map((name) => (name === "" && field.itemNullable ? null : name)));
 }
 
-function encodeMap(field: FieldSpec, value: FormValue): Record<string, string> | undefined {
+function encodeMap(value: FormValue): Record<string, string> | undefined {
   const rows = (Array.isArray(value) ? value : []) as FormObject[];
   const entries = rows.filter((row) => String(row.key ?? "") !== "").map((row) => [String(row.key), String(row.value ?? "")]);
-  if (entries.length === 0 && !field.required) return undefined;
-  return Object.fromEntries(entries);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
 function encodeRows(field: FieldSpec, value: FormValue): Record<string, unknown>[] {
@@ -319,7 +324,7 @@ function encodeNested(field: FieldSpec, value: FormObject): Record<string, unkno
 export function hasContent(field: FieldSpec, value: FormValue | undefined): boolean {
   if (value === undefined) return false;
   if (typeof value === "boolean") return value !== (field.defaultValue === true);
-  if (typeof value === "string") return value.trim() !== "" && value !== String(field.defaultValue ?? "");
+  if (typeof value === "string") return value !== "" && value !== String(field.defaultValue ?? "");
   if (Array.isArray(value)) return value.length > 0;
   return (field.fields ?? []).some((f) => hasContent(f, value[f.name]));
 }
