@@ -152,7 +152,11 @@ def shutdown_kernels(server: JupyterServer) -> None:
 
 
 def save_screenshot(page: Page, path: Path) -> None:
+    """The page, with the first workbench on the page scrolled into view when there is one."""
     try:
+        widgets = page.get_by_test_id("wb-root")
+        if widgets.count():
+            widgets.first.scroll_into_view_if_needed(timeout=2_000)
         page.screenshot(path=str(path), full_page=True)
     except Exception as exc:  # a crashed page must not hide the test's own failure
         path.with_suffix(".txt").write_text(f"no screenshot: {exc}", encoding="utf-8")

@@ -32,6 +32,8 @@ KERNEL_READY_JS = """() => {
   return !!kernel && kernel.connectionStatus === "connected" && kernel.status === "idle";
 }"""
 
+COLLAPSE_LEFT_AREA_JS = "() => { const shell = window.jupyterapp.shell; shell.collapseLeft?.(); }"
+
 ERROR_OUTPUT = '[data-mime-type="application/vnd.jupyter.error"]'
 FINISHED_PROMPT = re.compile(r"^\[\d+\]:$")
 
@@ -65,6 +67,8 @@ class NotebookPage:
         self.page.goto(self.server.notebook_url(relative_path))
         self.page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=KERNEL_READY_MS)
         self.wait_for_kernel()
+        # More room for the widget: fold JupyterLab's file browser away (Notebook 7 has none open).
+        self.page.evaluate(COLLAPSE_LEFT_AREA_JS)
         return self
 
     def wait_for_kernel(self) -> None:

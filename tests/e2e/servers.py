@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 STARTUP_SECONDS = 90
-STOP_SECONDS = 15
+STOP_SECONDS = 5
 
 # Settings written into the server's own settings directory before it starts.
 SETTINGS = {
