@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -554,7 +553,7 @@ def test_nodes_are_frozen() -> None:
         rule.text = "x"  # type: ignore[misc]
 
 
-def test_500_rules_parse_fast() -> None:
+def test_500_rules_parse_in_order() -> None:
     lines = [
         f'ColumnValues "c{i}" in ["a", "b", NULL] with threshold > 0.9'
         if i % 3 == 0
@@ -564,12 +563,9 @@ def test_500_rules_parse_fast() -> None:
         for i in range(500)
     ]
     text = "Rules = [\n" + ",\n".join(lines) + "\n]\n"
-    parse_ruleset("Rules = [ RowCount > 0 ]")  # build the cached parser first
-    start = time.perf_counter()
     ruleset = parse_ruleset(text)
-    elapsed = time.perf_counter() - start
     assert len(ruleset.rules) == 500
-    assert elapsed < 1.0
+    assert [rule.text for rule in ruleset.rules] == lines
 
 
 # ---- invalid documents ----------
