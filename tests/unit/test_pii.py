@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Any
 
 import pandas as pd
@@ -338,7 +337,7 @@ def test_precision_and_recall_per_entity() -> None:
     assert result.negatives_flagged == 0
 
 
-def test_twenty_columns_of_ten_thousand_rows_are_fast() -> None:
+def test_twenty_columns_of_ten_thousand_rows() -> None:
     n = 10_000
     frame = pd.DataFrame(
         {
@@ -349,12 +348,10 @@ def test_twenty_columns_of_ten_thousand_rows_are_fast() -> None:
             **{f"id_{k}": list(range(k, n + k)) for k in range(4)},
         }
     )
-    detect_pii(frame.head(10))  # warm up: compiles the patterns
-    started = time.perf_counter()
     found = detect_pii(frame)
-    elapsed = time.perf_counter() - started
     assert len(found) == 12
-    assert elapsed < 2.0  # about 0.2 s on an idle laptop; generous for a busy CI machine
+    assert {found[f"email_{k}"].entity for k in range(4)} == {"EMAIL"}
+    assert not any(name.startswith(("note_", "id_")) for name in found)
 
 
 # --- Spark -------------------------------------------------------------------------------
