@@ -496,6 +496,7 @@ def test_sample_modes_on_files(tmp_path: Path, ext: str) -> None:
     assert whole.source_sample["i"].tolist() == list(range(40))
     if ext != "xlsx":
         assert_frame_equal(whole.source_sample, read_pandas(path))
+    assert Session(path).sample_info["label"] == "all 40 rows", "the default takes a small file whole"
     first = Session(path, sample=SampleSpec("FIRST_N", 5))
     assert_frame_equal(first.source_sample, whole.source_sample.iloc[:5])
     known = ext in ("parquet", "xlsx")
@@ -678,6 +679,21 @@ def test_preview_table_and_column_steps(session: Session) -> None:
 
     info = preview_of(session, UPPER_CITY, at=0)
     assert info["mode"] == "cells"
+
+
+def test_a_preview_profiles_new_columns_within_a_budget(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_module, "PREVIEW_PROFILE_CELLS", 10)
+    session.columns()
+    info = preview_of(session, SORT_CITY)
+    assert [c["profile"] for c in info["columns"]] == [None] * 5, "a sort of every column is over the budget"
+    info = preview_of(session, UPPER_CITY)
+    assert info["columns"][0]["profile"]["topValues"][0] == {"value": "OSLO", "count": 3}
+    assert all(c["profile"] is not None for c in info["columns"]), "one changed column is within it"
+    session.apply(SORT_CITY)
+    assert_invariant(session)
+    assert all(c["profile"] is not None for c in session.columns()), "the live frame is always profiled"
 
 
 def test_preview_of_an_invalid_step_raises_and_clear_preview(session: Session) -> None:

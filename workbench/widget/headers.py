@@ -28,8 +28,12 @@ class HeaderProfiles:
         self.computed = 0
         """Columns profiled so far (what the cache could not answer)."""
 
-    def entries(self, frame: pd.DataFrame) -> dict[str, dict[str, Any] | None]:
-        """Column name -> full profile entry (None when the column cannot be profiled)."""
+    def entries(self, frame: pd.DataFrame, budget: int | None = None) -> dict[str, dict[str, Any] | None]:
+        """Column name -> full profile entry (None when the column cannot be profiled).
+
+        With ``budget``, columns are profiled only when the cells to profile are at most that
+        many; otherwise the columns without a cached profile get None.
+        """
         data = {str(name): arr(frame[name]) for name in frame.columns}
         found: dict[str, dict[str, Any] | None] = {}
         todo = []
@@ -39,6 +43,8 @@ class HeaderProfiles:
                 todo.append(name)
             else:
                 found[name] = hit[0]
+        if budget is not None and len(todo) * len(frame) > budget:
+            return {name: found.get(name) for name in data}
         fresh = _profile(frame, todo) if todo else {}
         for name in todo:
             self._store(name, data[name], fresh.get(name))

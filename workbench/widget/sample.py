@@ -225,11 +225,11 @@ class FileSource(Source):
             return FrameSource(read_excel(self.path)).sample(spec)
         if spec.mode == "FIRST_N":
             return self._first(spec)
-        total = self.total_rows()
-        if spec.mode == "FULL" or spec.size >= total:
+        if spec.mode == "FULL":
             table = pa.Table.from_batches(list(self._batches()), schema=self._schema())
-        else:
-            table = _take(self._batches(), positions(spec, total), self._schema())
+            return Sample(self._frame(table), sample_info(spec, table.num_rows, table.num_rows))
+        total = self.total_rows()
+        table = _take(self._batches(), positions(spec, total), self._schema())
         return Sample(self._frame(table), sample_info(spec, table.num_rows, total))
 
     def total_rows(self) -> int:

@@ -37,6 +37,10 @@ from workbench.widget.sample import FileSource, SampleSpec, Source, open_source,
 SESSIONS_DIR = Path(".workbench") / "sessions"
 """Where a session without a recipe file saves its recipe, under the working directory."""
 
+PREVIEW_PROFILE_CELLS = 250_000
+"""A preview profiles its new columns only up to this many cells (about half a second); beyond,
+those headers stay empty until the step is applied, so a sort or join previews without waiting."""
+
 
 @dataclasses.dataclass
 class _Run:
@@ -274,7 +278,7 @@ class Session:
             "addedColumns": comparison.added,
             "removedColumns": comparison.removed,
             "changedColumns": comparison.changed_columns,
-            "columns": self._column_infos(comparison.shown),
+            "columns": self._column_infos(comparison.shown, PREVIEW_PROFILE_CELLS),
             "rows": len(comparison.shown),
         }
         self._preview = _Preview(comparison, info)
@@ -506,8 +510,8 @@ class Session:
             return _Run(key, "error", error=exc, before=frame)
         return _Run(key, "ok", before=frame, after=after)
 
-    def _column_infos(self, frame: pd.DataFrame) -> list[dict[str, Any]]:
-        entries = self._headers.entries(frame)
+    def _column_infos(self, frame: pd.DataFrame, budget: int | None = None) -> list[dict[str, Any]]:
+        entries = self._headers.entries(frame, budget)
         schema = self._engine.schema_of(frame)
         return [
             {"name": name, "type": ltype.value, "profile": header(entries.get(name))}
