@@ -49,7 +49,7 @@ export function fakeRpc(handlers: Handlers = {}): FakeRpc {
 export function renderForm(operation: string, props: Partial<StepFormProps> = {}) {
   const callbacks = { onChange: vi.fn(), onPreview: vi.fn(), onApply: vi.fn(), onCancel: vi.fn() };
   const all: StepFormProps = {
-    entry: entry(operation),
+    entry: props.entry ?? entry(operation),
     catalogue,
     columns: COLUMNS,
     datasets: [],

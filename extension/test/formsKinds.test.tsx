@@ -159,6 +159,11 @@ const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
     const form = renderForm("BUCKETIZATION");
     fillList(form.field("bucketNames"), ["low", "high"]);
     expect(form.parameters().bucketNames).toEqual(["low", "high"]);
+    fireEvent.keyDown(listInputs(form.field("bucketNames"))[1], { key: "Enter" });
+    const third = listInputs(form.field("bucketNames"))[2];
+    expect(document.activeElement).toBe(third); // Enter starts the next item
+    type(third, "top");
+    expect(form.parameters().bucketNames).toEqual(["low", "high", "top"]);
   },
 
   number_list() {

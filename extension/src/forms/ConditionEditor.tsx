@@ -28,22 +28,24 @@ export function ConditionEditor({ rows, onChange, catalogue, columns, defaultCol
       {rows.length === 0 && <div className="wb-field-hint">The step acts on every row.</div>}
       {rows.map((row, index) => (
         <div key={index} className="wb-condition" data-testid="wb-condition" data-index={index}>
-          {index > 0 && <span className="wb-condition-and">and</span>}
-          <ColumnSelect testId="wb-condition-column" label="Column" value={row.column} columns={columns} onChange={(column) => set(index)({ ...row, column })} />
-          <select
-            className="wb-select"
-            data-testid="wb-condition-name"
-            aria-label="Condition"
-            value={row.condition}
-            onChange={(e) => set(index)({ ...row, condition: e.target.value })}
-          >
-            {catalogue.conditions.map((condition) => (
-              <option key={condition.name} value={condition.name} title={condition.summary}>
-                {enumLabel(condition.name).toLowerCase()}
-              </option>
-            ))}
-          </select>
-          <ConditionValue row={row} onChange={set(index)} catalogue={catalogue} />
+          <span className="wb-condition-and">{index > 0 ? "and" : ""}</span>
+          <div className="wb-condition-cells">
+            <ColumnSelect testId="wb-condition-column" label="Column" value={row.column} columns={columns} onChange={(column) => set(index)({ ...row, column })} />
+            <select
+              className="wb-select"
+              data-testid="wb-condition-name"
+              aria-label="Condition"
+              value={row.condition}
+              onChange={(e) => set(index)({ ...row, condition: e.target.value })}
+            >
+              {catalogue.conditions.map((condition) => (
+                <option key={condition.name} value={condition.name} title={condition.summary}>
+                  {enumLabel(condition.name).toLowerCase()}
+                </option>
+              ))}
+            </select>
+            <ConditionValue row={row} onChange={set(index)} catalogue={catalogue} />
+          </div>
           <IconButton testId="wb-condition-remove" label="Remove condition" onClick={() => onChange(rows.filter((_, i) => i !== index))}>
             ×
           </IconButton>

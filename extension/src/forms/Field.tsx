@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { StepError } from "../protocol";
 import { CONTROLS } from "./controls";
 import { initialValue, type FieldSpec, type FormValue } from "./generate";
+import { RichText } from "./RichText";
 
 interface FieldProps {
   field: FieldSpec;
@@ -32,7 +33,11 @@ export function Field({ field, path, value, onChange, errors }: FieldProps) {
         </label>
       </div>
       {!inline && <Control field={field} value={value ?? initialValue(field)} onChange={onChange} id={id} path={path} />}
-      {field.description && <div className="wb-field-help">{field.description}</div>}
+      {field.description && (
+        <div className="wb-field-help">
+          <RichText text={field.description} />
+        </div>
+      )}
       {errors.map((error, index) => (
         <div key={index} className="wb-field-error" data-testid="wb-field-error" role="alert">
           {errorText(error)}

@@ -40,6 +40,7 @@ import { FormContext, type FormContextValue } from "./context";
 import { errorText, Field } from "./Field";
 import { buildStep, fieldsOf, fromParameters, type FieldSpec, type FormValue, type FormValues } from "./generate";
 import { operationLabel } from "./labels";
+import { RichText } from "./RichText";
 
 export interface StepFormProps {
   entry: CatalogueEntry;
@@ -95,7 +96,7 @@ function StepFormBody(props: StepFormProps) {
       )}
       <FormContext.Provider value={context}>
         <div className="wb-fields">
-          {fields.map((field) => (
+          {displayOrder(fields).map((field) => (
             <Field key={field.name} field={field} path={field.name} value={values[field.name]} onChange={(v) => setValue(field.name, v)} errors={routed.byField.get(field.name) ?? []} />
           ))}
         </div>
@@ -133,11 +134,15 @@ function FormHeader({ entry, editing }: { entry: CatalogueEntry; editing: boolea
         <code className="wb-form-operation">{entry.operation}</code>
         {entry.extension && <span className="wb-badge" title="A Workbench transform beyond DataBrew's catalogue">workbench</span>}
       </h3>
-      <p className="wb-form-summary">{entry.summary}</p>
+      <p className="wb-form-summary">
+        <RichText text={entry.summary} />
+      </p>
       {more && (
         <details className="wb-form-description">
           <summary>More</summary>
-          <p>{more}</p>
+          <p>
+            <RichText text={more} />
+          </p>
         </details>
       )}
     </header>
@@ -173,6 +178,12 @@ export function routeErrors(errors: StepError[], fields: FieldSpec[], hasConditi
     else routed.step.push(error);
   }
   return routed;
+}
+
+/** Datasets come first: the columns offered by other fields depend on them. */
+function displayOrder(fields: FieldSpec[]): FieldSpec[] {
+  const first = (f: FieldSpec) => f.kind === "dataset" || f.kind === "datasets";
+  return [...fields.filter(first), ...fields.filter((f) => !first(f))];
 }
 
 function firstColumn(fields: FieldSpec[], values: FormValues): string {

@@ -9,6 +9,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { Catalogue, CatalogueEntry } from "../protocol";
 import { operationLabel } from "../forms/labels";
+import { RichText } from "../forms/RichText";
 import { groupByCategory, isPickable, searchTransforms, type MenuGroup } from "./search";
 
 export interface TransformMenuProps {
@@ -143,7 +144,9 @@ function MenuItem({ id, entry, engine, active, showCategory, onHover, onPick }: 
         {showCategory && <span className="wb-menu-item-category">{entry.category}</span>}
         {entry.extension && <span className="wb-badge">workbench</span>}
       </div>
-      <div className="wb-menu-item-summary">{entry.summary}</div>
+      <div className="wb-menu-item-summary">
+        <RichText text={entry.summary} />
+      </div>
       {disabled && (
         <div className="wb-menu-reason" data-testid="wb-menu-reason">
           Not on {engine}: {support?.reason}

@@ -111,10 +111,10 @@ function StepItem({ state, index, last, drag, onEdit, onToggle, onDelete, onMove
           ↓
         </StepButton>
         <StepButton testId="wb-step-insert" label={`Insert a step before step ${number}`} onClick={() => onInsertAt(index)}>
-          ＋
+          +
         </StepButton>
         <StepButton testId="wb-step-delete" label={`Delete step ${number}`} onClick={() => onDelete(index)}>
-          🗑
+          ×
         </StepButton>
       </div>
     </li>

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { IconButton } from "./PickList";
 
 interface FreeListProps {
@@ -19,6 +20,12 @@ export function FreeList({ value, onChange, id, placeholder, suggestions, addLab
   const items = value.length > 0 ? value : [""];
   const set = (index: number, text: string) => onChange(items.map((item, i) => (i === index ? text : item)));
   const remove = (index: number) => onChange(items.filter((_, i) => i !== index));
+  // A new item takes the focus, so a list is typed item, Enter, item, Enter…
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const append = () => {
+    setFocusIndex(items.length);
+    onChange([...items, ""]);
+  };
   return (
     <div className="wb-freelist">
       {items.map((item, index) => (
@@ -32,11 +39,17 @@ export function FreeList({ value, onChange, id, placeholder, suggestions, addLab
             list={suggestions}
             placeholder={placeholder}
             value={item}
+            ref={(input) => {
+              if (input && index === focusIndex) {
+                input.focus();
+                setFocusIndex(null);
+              }
+            }}
             onChange={(e) => set(index, e.target.value)}
             onKeyDown={(e) => {
               if (e.key === "Enter" && index === items.length - 1 && item !== "") {
                 e.preventDefault();
-                onChange([...items, ""]);
+                append();
               }
             }}
           />
@@ -45,7 +58,7 @@ export function FreeList({ value, onChange, id, placeholder, suggestions, addLab
           </IconButton>
         </div>
       ))}
-      <button type="button" className="wb-link-button" data-testid="wb-list-add" onClick={() => onChange([...items, ""])}>
+      <button type="button" className="wb-link-button" data-testid="wb-list-add" onClick={append}>
         + {addLabel}
       </button>
     </div>
