@@ -122,7 +122,7 @@ export function App({ model, rpc, panels }: AppProps) {
       {notice ? (
         <div className="wb-notice" role="alert">
           <span>{notice}</span>
-          <button type="button" className="wb-icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+          <button type="button" className="wb-close" aria-label="Dismiss" onClick={() => setNotice(null)}>
             ×
           </button>
         </div>

@@ -104,6 +104,23 @@ describe("BlockCache", () => {
     expect(cache.rowAt(5)).toMatchObject({ stale: false });
   });
 
+  it("comes back to a source it has seen without fetching it again", async () => {
+    const { calls, fetch } = controlledFetch();
+    const cache = new BlockCache(() => {}, undefined, 80, 200);
+    cache.setSource("live", fetch);
+    cache.request(0, 40, 1000);
+    calls[0].resolve();
+    await flushTimers();
+    cache.setSource("preview", fetch);
+    cache.request(0, 40, 1000);
+    calls[1].resolve();
+    await flushTimers();
+    cache.setSource("live", fetch);
+    expect(cache.rowAt(5)).toMatchObject({ stale: false });
+    cache.request(0, 40, 1000);
+    expect(calls).toHaveLength(2);
+  });
+
   it("reports a failed fetch and tries again on the next request", async () => {
     const { calls, fetch } = controlledFetch();
     const failed = vi.fn();

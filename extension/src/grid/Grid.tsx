@@ -144,7 +144,7 @@ interface GridRowProps {
 function GridRow({ row, top, width, cached, columns, offsets, widths, addedColumns, previewMode }: GridRowProps) {
   const marks = cached && !cached.stale ? cached.block : null;
   const removed = previewMode === "rows" && marks !== null && marks.removed.has(row);
-  const rowClass = ["wb-row", row % 2 ? "wb-row-odd" : "", removed ? "wb-removed" : "", cached ? "" : "wb-loading"];
+  const rowClass = ["wb-grid-row", row % 2 ? "wb-grid-row-odd" : "", removed ? "wb-removed" : "", cached ? "" : "wb-loading"];
   return (
     <div className={rowClass.filter(Boolean).join(" ")} style={{ top, width, height: ROW_HEIGHT }} role="row" data-row={row}>
       <div className="wb-rownum" style={{ width: ROW_NUMBER_WIDTH }}>

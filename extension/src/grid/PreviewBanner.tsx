@@ -14,7 +14,7 @@ export function PreviewBanner({ preview, onDismiss }: { preview: PreviewInfo; on
       <span className="wb-muted">
         {preview.rowsBefore.toLocaleString("en-US")} → {preview.rowsAfter.toLocaleString("en-US")} rows · {MODE_HINT[preview.mode]}
       </span>
-      <button type="button" className="wb-link-button" onClick={onDismiss}>
+      <button type="button" className="wb-banner-button" onClick={onDismiss}>
         Stop preview
       </button>
     </div>

@@ -5,6 +5,11 @@ import { decodeWindow, EMPTY_WINDOW, type DecodedWindow } from "./arrow";
 export const BLOCK_ROWS = 200;
 /** Blocks kept per source; the ones farthest from the last request are dropped first. */
 export const MAX_BLOCKS = 60;
+/**
+ * Sources whose blocks are kept: showing a preview and leaving it again switches between two
+ * sources of the same revision, and coming back to one should not fetch it again.
+ */
+export const KEPT_SOURCES = 3;
 
 /** A fetched run of rows, with its preview marks as absolute row indexes. */
 export interface Block {
@@ -59,7 +64,9 @@ export class BlockCache {
   private key: string | null = null;
   private fetchBlock: FetchBlock | null = null;
   private blocks = new Map<number, Block>();
+  /** Read only: the same map may also be kept for its own source. */
   private stale = new Map<number, Block>();
+  private kept = new Map<string, Map<number, Block>>();
   private inflight = new Set<number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private wanted: { first: number; last: number; rows: number } | null = null;
@@ -75,11 +82,19 @@ export class BlockCache {
   setSource(key: string, fetchBlock: FetchBlock): void {
     this.fetchBlock = fetchBlock;
     if (key === this.key) return;
+    if (this.key !== null && this.blocks.size > 0) this.keep(this.key, this.blocks);
     this.key = key;
     this.stale = this.blocks.size > 0 ? this.blocks : this.stale;
-    this.blocks = new Map();
+    this.blocks = this.kept.get(key) ?? new Map();
+    this.kept.delete(key);
     this.inflight.clear();
     this.cancelTimer();
+  }
+
+  private keep(key: string, blocks: Map<number, Block>): void {
+    this.kept.delete(key);
+    this.kept.set(key, blocks);
+    while (this.kept.size > KEPT_SOURCES - 1) this.kept.delete(this.kept.keys().next().value as string);
   }
 
   rowAt(row: number): CachedRow | null {
@@ -111,6 +126,7 @@ export class BlockCache {
     this.key = null;
     this.blocks.clear();
     this.stale.clear();
+    this.kept.clear();
     this.inflight.clear();
   }
 
@@ -133,7 +149,6 @@ export class BlockCache {
           if (key !== this.key) return;
           this.inflight.delete(index);
           this.blocks.set(index, block);
-          this.stale.delete(index);
           this.evictFarFrom(index);
           this.onLoaded();
         },

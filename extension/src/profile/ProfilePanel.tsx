@@ -31,7 +31,7 @@ export function ProfilePanel({ rpc, column, revision, onClose }: ProfilePanelPro
     <section className="wb-panel wb-profile-panel" data-testid="wb-profile-panel" aria-label={`Profile of ${column}`}>
       <header className="wb-panel-header">
         <h3 title={column}>{column}</h3>
-        <button type="button" className="wb-icon-button" aria-label="Close profile" onClick={onClose}>
+        <button type="button" className="wb-close" aria-label="Close profile" onClick={onClose}>
           ×
         </button>
       </header>

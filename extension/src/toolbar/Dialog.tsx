@@ -33,7 +33,7 @@ export function Dialog({ title, testId, onClose, children, actions }: DialogProp
       >
         <header className="wb-panel-header">
           <h3>{title}</h3>
-          <button type="button" className="wb-icon-button" aria-label="Close" onClick={onClose}>
+          <button type="button" className="wb-close" aria-label="Close" onClick={onClose}>
             ×
           </button>
         </header>

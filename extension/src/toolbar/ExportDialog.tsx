@@ -71,7 +71,7 @@ export function ExportDialog({ rpc, recipeName, onClose }: ExportDialogProps) {
       </div>
       {error ? <p className="wb-error">{error}</p> : null}
       <textarea
-        className="wb-code"
+        className="wb-code-text"
         data-testid="wb-export-text"
         readOnly
         spellCheck={false}

@@ -49,7 +49,7 @@ export function ImportDialog({ rpc, onClose }: ImportDialogProps) {
     >
       <p className="wb-muted">Native recipe JSON, AWS Glue DataBrew JSON, or YAML. The current steps are replaced; undo brings them back.</p>
       <textarea
-        className="wb-code"
+        className="wb-code-text"
         data-testid="wb-import-text"
         spellCheck={false}
         placeholder='{"steps": [...]}'

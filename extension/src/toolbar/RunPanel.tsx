@@ -63,14 +63,14 @@ export function RunPanel({ rpc, job, engine, onEngineChange, onClose }: RunPanel
             onChange={(e) => setOutput(e.target.value)}
           />
         </label>
-        <label className="wb-inline">
+        <label className="wb-run-check">
           <input data-testid="wb-run-overwrite" type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} />
           overwrite
         </label>
         <button type="submit" className="wb-primary" data-testid="wb-run-start" disabled={running || output.trim() === ""}>
           {running ? "Running…" : "Run"}
         </button>
-        <button type="button" className="wb-icon-button" aria-label="Close run panel" onClick={onClose}>
+        <button type="button" className="wb-close" aria-label="Close run panel" onClick={onClose}>
           ×
         </button>
       </form>

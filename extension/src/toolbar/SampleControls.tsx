@@ -67,7 +67,7 @@ export function SampleControls({ sample, busy, onResample }: SampleControlsProps
       <input
         data-testid="wb-sample-size"
         aria-label="Rows in the sample"
-        className={sizeValid ? "wb-sample-size" : "wb-sample-size wb-invalid"}
+        className={sizeValid ? "wb-sample-size" : "wb-sample-size wb-bad-size"}
         type="number"
         min={1}
         step={1}
