@@ -19,9 +19,19 @@ from workbench.profile.model import (
     json_schema,
 )
 
-__all__ = ["STABLE_COLUMN_KEYS", "ColumnProfile", "Profile", "ProfileDocument", "json_schema", "profile"]
+__all__ = [
+    "STABLE_COLUMN_KEYS",
+    "ColumnProfile",
+    "Profile",
+    "ProfileDocument",
+    "column_profiles",
+    "json_schema",
+    "profile",
+]
 
 PII_SAMPLE = 10_000
+HEADER_PII_SAMPLE = 2_000
+"""Rows a column header's PII check reads: enough to classify a column, cheap enough to redo per edit."""
 
 
 def profile(
@@ -48,6 +58,20 @@ def profile(
     if engine.name == "pandas":
         return _profile_pandas(frame, sample, show_pii, seed, report)
     return _profile_spark(frame, sample, show_pii, seed, report)
+
+
+def column_profiles(frame: Any, *, pii_sample: int = HEADER_PII_SAMPLE) -> dict[str, dict[str, Any]]:
+    """The per-column entries of a pandas frame's profile, without the dataset-wide statistics.
+
+    What a column header shows, for less: no correlations, no duplicate rows, and PII classified
+    on the first ``pii_sample`` rows.
+    """
+    from workbench.profile import build, pandas_stats
+
+    data = pandas_stats.measure(frame, None, lambda _stage: None, dataset_wide=False)
+    pii = _pii_columns(frame.head(pii_sample), show_pii=False)
+    document = build.document(data, "pandas", pii)
+    return dict(Profile(document, source=frame, show_pii=False).to_dict()["columns"])
 
 
 def stage_count(frame: Any, columns: Sequence[str] | None = None) -> int:

@@ -24,8 +24,11 @@ from workbench.profile.semantic import TEXT_PATTERNS
 Progress = Callable[[str], None]
 
 
-def measure(df: pd.DataFrame, sample: int | None, progress: Progress, seed: int = 0) -> RawDataset:
-    """Measure every column of ``df``, then the dataset-wide statistics."""
+def measure(
+    df: pd.DataFrame, sample: int | None, progress: Progress, seed: int = 0, *, dataset_wide: bool = True
+) -> RawDataset:
+    """Measure every column of ``df``, then (unless ``dataset_wide`` is false) the dataset-wide
+    statistics: correlations and duplicate rows."""
     columns: list[RawColumn] = []
     numeric: dict[str, np.ndarray] = {}
     identities: list[np.ndarray] = []
@@ -36,6 +39,8 @@ def measure(df: pd.DataFrame, sample: int | None, progress: Progress, seed: int 
             measured = future.result()
             _collect(measured, columns, numeric, identities)
             progress(f"column {name}")
+    if not dataset_wide:
+        return RawDataset(len(df), columns, 0, [], [], [], sample)
     pearson, spearman = correlations(numeric, seed=seed)
 
     progress("correlations")

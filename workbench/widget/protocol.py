@@ -8,6 +8,7 @@ not through responses, so a response never has to be the only copy of anything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +45,13 @@ _CONDITION_SUMMARIES = {
 }
 
 
+@functools.lru_cache(maxsize=1)
 def catalogue_payload() -> dict[str, Any]:
-    """What the menu and the forms need, sent once: transforms, categories, conditions, types."""
+    """What the menu and the forms need, sent once: transforms, categories, conditions, types.
+
+    The registry does not change while a kernel runs, so it is built once per process; callers
+    must not modify the result.
+    """
     from workbench.catalogue import catalogue
 
     return {
