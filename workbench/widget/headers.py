@@ -69,12 +69,12 @@ class HeaderProfiles:
 
 def _profile(frame: pd.DataFrame, names: list[str]) -> dict[str, dict[str, Any] | None]:
     """Profile entries of some columns; a column the profiler cannot handle gets None."""
-    from workbench.profile import profile
+    from workbench.profile import column_profiles
 
     subset = frame.loc[:, [name in names for name in map(str, frame.columns)]]
     subset.columns = [str(c) for c in subset.columns]
     try:
-        return dict(profile(subset).to_dict()["columns"])
+        return dict(column_profiles(subset))
     except (WorkbenchError, TypeError, ValueError, pa.ArrowException):
         if len(names) == 1:
             return {names[0]: None}
