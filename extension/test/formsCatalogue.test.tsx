@@ -5,9 +5,29 @@ import { fieldsOf } from "../src/forms/generate";
 import { catalogue, renderForm } from "./formsFixture";
 
 const ALL_KINDS: ParamKind[] = [
-  "column", "columns", "new_column", "text", "regex", "integer", "number", "boolean", "enum", "date_format",
-  "dataset", "text_list", "number_list", "key_value_map", "sort_keys", "aggregations", "join_keys",
-  "pattern_options", "pattern_option", "column_lists", "datasets", "dataset_columns", "object",
+  "column",
+  "columns",
+  "new_column",
+  "text",
+  "regex",
+  "integer",
+  "number",
+  "boolean",
+  "enum",
+  "date_format",
+  "dataset",
+  "text_list",
+  "number_list",
+  "key_value_map",
+  "sort_keys",
+  "aggregations",
+  "join_keys",
+  "pattern_options",
+  "pattern_option",
+  "column_lists",
+  "datasets",
+  "dataset_columns",
+  "object",
 ];
 
 test("the fixture uses every parameter kind", () => {

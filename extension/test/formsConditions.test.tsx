@@ -76,10 +76,18 @@ test("an edited step's conditions load, whatever form their Value takes", () => 
     ["IS_BETWEEN", "n", "", [], "1", "9"],
     ["IS_MISSING", "email", "", [], "", ""],
   ]);
-  expect(encodeConditions(rows, catalogue)).toEqual([conditions[0], conditions[1], { Condition: "IS_BETWEEN", Value: "[1,9]", TargetColumn: "n" }, conditions[3]]);
+  expect(encodeConditions(rows, catalogue)).toEqual([
+    conditions[0],
+    conditions[1],
+    { Condition: "IS_BETWEEN", Value: "[1,9]", TargetColumn: "n" },
+    conditions[3],
+  ]);
 
   const form = renderForm("REMOVE_VALUES", {
-    initial: { Action: { Operation: "REMOVE_VALUES", Parameters: { sourceColumn: "city" } }, ConditionExpressions: [{ Condition: "CONTAINS", Value: "x", TargetColumn: "city" }] },
+    initial: {
+      Action: { Operation: "REMOVE_VALUES", Parameters: { sourceColumn: "city" } },
+      ConditionExpressions: [{ Condition: "CONTAINS", Value: "x", TargetColumn: "city" }],
+    },
   });
   expect((form.getByTestId("wb-condition-value") as HTMLInputElement).value).toBe("x");
   expect(form.apply().ConditionExpressions).toEqual([{ Condition: "CONTAINS", Value: "x", TargetColumn: "city" }]);

@@ -34,7 +34,9 @@ test("a DataBrew GROUP_BY step fills the form and comes back typed, keeping id a
       Operation: "GROUP_BY",
       Parameters: {
         sourceColumns: ["city", "name"],
-        groupByAggFunctionOptions: [{ sourceColumnName: "price", targetColumnName: "total", targetColumnDataType: "double", functionName: "SUM" }],
+        groupByAggFunctionOptions: [
+          { sourceColumnName: "price", targetColumnName: "total", targetColumnDataType: "double", functionName: "SUM" },
+        ],
         useNewDataFrame: true,
       },
     },
@@ -44,18 +46,30 @@ test("a DataBrew GROUP_BY step fills the form and comes back typed, keeping id a
 });
 
 test("numbers, booleans, maps and nested JSON strings load into their controls", () => {
-  const move = renderForm("MOVE_TO_INDEX", { initial: { Action: { Operation: "MOVE_TO_INDEX", Parameters: { sourceColumn: "qty", targetIndex: "3" } } } });
+  const move = renderForm("MOVE_TO_INDEX", {
+    initial: { Action: { Operation: "MOVE_TO_INDEX", Parameters: { sourceColumn: "qty", targetIndex: "3" } } },
+  });
   expect(move.input("targetIndex")).toHaveProperty("value", "3");
   expect(move.parameters()).toEqual({ sourceColumn: "qty", targetIndex: 3 });
   move.unmount();
 
   const mapping = renderForm("CATEGORICAL_MAPPING", {
-    initial: { Action: { Operation: "CATEGORICAL_MAPPING", Parameters: { sourceColumn: "city", targetColumn: "c", categoryMap: '{"Paris":"FR","Rome":"IT"}', keepOthers: "TRUE" } } },
+    initial: {
+      Action: {
+        Operation: "CATEGORICAL_MAPPING",
+        Parameters: { sourceColumn: "city", targetColumn: "c", categoryMap: '{"Paris":"FR","Rome":"IT"}', keepOthers: "TRUE" },
+      },
+    },
   });
   const rows = within(mapping.field("categoryMap")).getAllByTestId("wb-row");
   expect(rows.map((r) => (r.querySelector('[data-key="key"]') as HTMLInputElement).value)).toEqual(["Paris", "Rome"]);
   expect(mapping.input("keepOthers")).toHaveProperty("checked", true);
-  expect(mapping.parameters()).toEqual({ sourceColumn: "city", targetColumn: "c", categoryMap: { Paris: "FR", Rome: "IT" }, keepOthers: true });
+  expect(mapping.parameters()).toEqual({
+    sourceColumn: "city",
+    targetColumn: "c",
+    categoryMap: { Paris: "FR", Rome: "IT" },
+    keepOthers: true,
+  });
   mapping.unmount();
 
   const split = renderForm("SPLIT_COLUMN_MULTIPLE_DELIMITER", {
@@ -99,7 +113,17 @@ test("every edit reports the whole step; Preview, Apply and Cancel hand it over"
 });
 
 test("the form root names its operation and shows the preview summary", () => {
-  const preview = { mode: "cells" as const, summary: "12 values changed", rowsBefore: 5, rowsAfter: 5, addedColumns: [], removedColumns: [], changedColumns: ["city"], columns: [], rows: 5 };
+  const preview = {
+    mode: "cells" as const,
+    summary: "12 values changed",
+    rowsBefore: 5,
+    rowsAfter: 5,
+    addedColumns: [],
+    removedColumns: [],
+    changedColumns: ["city"],
+    columns: [],
+    rows: 5,
+  };
   const form = renderForm("UPPER_CASE", { preview });
   expect(form.getByTestId("wb-form").dataset.operation).toBe("UPPER_CASE");
   expect(form.getByTestId("wb-preview-summary").textContent).toBe("12 values changed");

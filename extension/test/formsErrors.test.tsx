@@ -29,7 +29,11 @@ test("errors inside a structured value go to its field", () => {
 
 test("step-level errors (no parameter, or one the form does not have) are shown at the top", () => {
   const form = renderForm("UPPER_CASE", {
-    errors: [error(null, "the step fails on this data"), error("", "another step-wide problem"), error("mystery", "unknown parameter 'mystery'")],
+    errors: [
+      error(null, "the step fails on this data"),
+      error("", "another step-wide problem"),
+      error("mystery", "unknown parameter 'mystery'"),
+    ],
   });
   expect(form.getAllByTestId("wb-form-error").map((e) => e.textContent)).toEqual([
     "the step fails on this data",

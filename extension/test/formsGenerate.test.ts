@@ -99,15 +99,33 @@ describe("DataBrew's string-encoded parameters load as typed values", () => {
       patternOptions: '[{"pattern":",","includeInSplit":"false"},{"pattern":" ","includeInSplit":true}]',
     });
     expect(split).toEqual({ sourceColumn: "d", limit: 2, patternOptions: [{ pattern: ",", includeInSplit: false }, { pattern: " " }] });
-    expect(throughForm("CATEGORICAL_MAPPING", { sourceColumn: "a", targetColumn: "b", categoryMap: '{"x":"1","y":"2"}' }).categoryMap).toEqual({ x: "1", y: "2" });
-    expect(throughForm("BUCKETIZATION", { sourceColumn: "a", targetColumn: "b", bucketNames: '["lo","hi"]', splits: '["-Infinity",0,"Infinity"]' })).toEqual({
+    expect(
+      throughForm("CATEGORICAL_MAPPING", { sourceColumn: "a", targetColumn: "b", categoryMap: '{"x":"1","y":"2"}' }).categoryMap,
+    ).toEqual({ x: "1", y: "2" });
+    expect(
+      throughForm("BUCKETIZATION", {
+        sourceColumn: "a",
+        targetColumn: "b",
+        bucketNames: '["lo","hi"]',
+        splits: '["-Infinity",0,"Infinity"]',
+      }),
+    ).toEqual({
       sourceColumn: "a",
       targetColumn: "b",
       bucketNames: ["lo", "hi"],
       splits: ["-Infinity", 0, "Infinity"],
     });
-    expect(throughForm("UNION", { datasetsColumns: '[["a",null],["b","c"]]', secondaryDatasetNames: '["other"]', targetColumnNames: '["x","y"]' })).toEqual({
-      datasetsColumns: [["a", null], ["b", "c"]],
+    expect(
+      throughForm("UNION", {
+        datasetsColumns: '[["a",null],["b","c"]]',
+        secondaryDatasetNames: '["other"]',
+        targetColumnNames: '["x","y"]',
+      }),
+    ).toEqual({
+      datasetsColumns: [
+        ["a", null],
+        ["b", "c"],
+      ],
       secondaryDatasetNames: ["other"],
       targetColumnNames: ["x", "y"],
     });
@@ -124,11 +142,17 @@ describe("DataBrew's string-encoded parameters load as typed values", () => {
     expect(throughForm("JOIN", join)).toEqual(join);
     const group = {
       sourceColumns: ["city"],
-      groupByAggFunctionOptions: [{ sourceColumnName: "price", targetColumnName: "total", targetColumnDataType: "double", functionName: "SUM" }],
+      groupByAggFunctionOptions: [
+        { sourceColumnName: "price", targetColumnName: "total", targetColumnDataType: "double", functionName: "SUM" },
+      ],
       useNewDataFrame: true,
     };
     expect(throughForm("GROUP_BY", group)).toEqual(group);
-    const fixture = { sourceColumn: "s", patternOption1: { pattern: "<", includeInSplit: false }, window: { unit: "DAYS", size: 7, bounds: { lower: 1 } } };
+    const fixture = {
+      sourceColumn: "s",
+      patternOption1: { pattern: "<", includeInSplit: false },
+      window: { unit: "DAYS", size: 7, bounds: { lower: 1 } },
+    };
     expect(throughForm("FIXTURE_STRUCTURED_KINDS", fixture)).toEqual(fixture);
   });
 });
@@ -145,7 +169,9 @@ describe("form values to parameters", () => {
 
   test("empty values are left out (the kernel names a missing required one); defaults are filled in", () => {
     expect(toParameters(fieldsOf(entry("MERGE")), fromParameters(fieldsOf(entry("MERGE"))))).toEqual({ delimiter: " " });
-    expect(toParameters(fieldsOf(entry("DATE_FORMAT")), fromParameters(fieldsOf(entry("DATE_FORMAT"))))).toEqual({ dateTimeFormat: "yyyy-mm-dd HH:MM:SS" });
+    expect(toParameters(fieldsOf(entry("DATE_FORMAT")), fromParameters(fieldsOf(entry("DATE_FORMAT"))))).toEqual({
+      dateTimeFormat: "yyyy-mm-dd HH:MM:SS",
+    });
   });
 
   test("the step keeps unknown console parameters and the workbench keys of the edited step", () => {

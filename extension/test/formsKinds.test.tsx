@@ -39,7 +39,13 @@ function optionTexts(select: HTMLElement): string[] {
 const JOIN_RPC = () =>
   fakeRpc({
     dataset_columns: ({ dataset }) => ({
-      columns: dataset === "customers" ? [{ name: "city_name", type: "string" }, { name: "email", type: "string" }] : [],
+      columns:
+        dataset === "customers"
+          ? [
+              { name: "city_name", type: "string" },
+              { name: "email", type: "string" },
+            ]
+          : [],
     }),
   });
 
@@ -78,7 +84,9 @@ const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
   },
 
   async regex() {
-    const rpc = fakeRpc({ check_regex: ({ pattern }) => ({ problem: pattern.includes("(?<=") ? "lookbehind is not in the supported subset" : null }) });
+    const rpc = fakeRpc({
+      check_regex: ({ pattern }) => ({ problem: pattern.includes("(?<=") ? "lookbehind is not in the supported subset" : null }),
+    });
     const form = renderForm("EXTRACT_PATTERN", { rpc });
     type(form.input("sourceColumn"), "city");
     type(form.input("targetColumn"), "digits");
@@ -270,7 +278,10 @@ const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
   },
 
   column_lists() {
-    const form = renderForm("UNION", { datasets: ["orders", "returns"], rpc: fakeRpc({ dataset_columns: () => ({ columns: [{ name: "town", type: "string" }] }) }) });
+    const form = renderForm("UNION", {
+      datasets: ["orders", "returns"],
+      rpc: fakeRpc({ dataset_columns: () => ({ columns: [{ name: "town", type: "string" }] }) }),
+    });
     pick(form, "secondaryDatasetNames", "orders");
     fillList(form.field("targetColumnNames"), ["place", "cost"]);
     const lists = form.field("datasetsColumns");
@@ -281,7 +292,10 @@ const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
     expect(form.parameters()).toEqual({
       secondaryDatasetNames: ["orders"],
       targetColumnNames: ["place", "cost"],
-      datasetsColumns: [["city", "price"], ["town", null]],
+      datasetsColumns: [
+        ["city", "price"],
+        ["town", null],
+      ],
     });
   },
 

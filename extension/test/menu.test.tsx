@@ -9,7 +9,9 @@ import { catalogue } from "./formsFixture";
 const withUnsupported: Catalogue = {
   ...catalogue,
   transforms: catalogue.transforms.map((entry) =>
-    entry.operation === "SORT" ? { ...entry, engines: { ...entry.engines, spark: { supported: false, reason: "needs a total order" } } } : entry,
+    entry.operation === "SORT"
+      ? { ...entry, engines: { ...entry.engines, spark: { supported: false, reason: "needs a total order" } } }
+      : entry,
   ),
 };
 
@@ -32,7 +34,11 @@ test("every transform, grouped by category in the catalogue's order", () => {
   expect(groups).toEqual(catalogue.categories.filter((c) => used.has(c)));
   expect(menu.items()).toHaveLength(catalogue.transforms.length);
   const sortGroup = menu.getAllByTestId("wb-menu-group").find((g) => g.dataset.category === "Sort")!;
-  expect(within(sortGroup).getAllByTestId("wb-menu-item").map((i) => i.dataset.operation)).toEqual(["SORT"]);
+  expect(
+    within(sortGroup)
+      .getAllByTestId("wb-menu-item")
+      .map((i) => i.dataset.operation),
+  ).toEqual(["SORT"]);
 });
 
 test("items show a readable name and the summary", () => {

@@ -30,7 +30,13 @@ export function ConditionEditor({ rows, onChange, catalogue, columns, defaultCol
         <div key={index} className="wb-condition" data-testid="wb-condition" data-index={index}>
           <span className="wb-condition-and">{index > 0 ? "and" : ""}</span>
           <div className="wb-condition-cells">
-            <ColumnSelect testId="wb-condition-column" label="Column" value={row.column} columns={columns} onChange={(column) => set(index)({ ...row, column })} />
+            <ColumnSelect
+              testId="wb-condition-column"
+              label="Column"
+              value={row.column}
+              columns={columns}
+              onChange={(column) => set(index)({ ...row, column })}
+            />
             <select
               className="wb-select"
               data-testid="wb-condition-name"
@@ -82,16 +88,49 @@ function ConditionValue({ row, onChange, catalogue }: ConditionValueProps) {
     case "range":
       return (
         <span className="wb-inline">
-          <input type="text" className="wb-text wb-short" data-testid="wb-condition-low" aria-label="From" placeholder="from" value={row.low} onChange={(e) => onChange({ ...row, low: e.target.value })} />
+          <input
+            type="text"
+            className="wb-text wb-short"
+            data-testid="wb-condition-low"
+            aria-label="From"
+            placeholder="from"
+            value={row.low}
+            onChange={(e) => onChange({ ...row, low: e.target.value })}
+          />
           <span className="wb-row-joiner">and</span>
-          <input type="text" className="wb-text wb-short" data-testid="wb-condition-high" aria-label="To" placeholder="to" value={row.high} onChange={(e) => onChange({ ...row, high: e.target.value })} />
+          <input
+            type="text"
+            className="wb-text wb-short"
+            data-testid="wb-condition-high"
+            aria-label="To"
+            placeholder="to"
+            value={row.high}
+            onChange={(e) => onChange({ ...row, high: e.target.value })}
+          />
         </span>
       );
     case "type":
-      return <EnumSelect testId="wb-condition-value" label="Type" emptyLabel="Type…" value={row.text} options={catalogue.types} onChange={(text) => onChange({ ...row, text })} />;
+      return (
+        <EnumSelect
+          testId="wb-condition-value"
+          label="Type"
+          emptyLabel="Type…"
+          value={row.text}
+          options={catalogue.types}
+          onChange={(text) => onChange({ ...row, text })}
+        />
+      );
     default:
       return (
-        <input type="text" className="wb-text" data-testid="wb-condition-value" aria-label="Value" placeholder="value" value={row.text} onChange={(e) => onChange({ ...row, text: e.target.value })} />
+        <input
+          type="text"
+          className="wb-text"
+          data-testid="wb-condition-value"
+          aria-label="Value"
+          placeholder="value"
+          value={row.text}
+          onChange={(e) => onChange({ ...row, text: e.target.value })}
+        />
       );
   }
 }

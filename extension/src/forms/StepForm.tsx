@@ -80,10 +80,24 @@ function StepFormBody(props: StepFormProps) {
     setConditions(rows);
     props.onChange(stepOf(values, rows));
   };
-  const context: FormContextValue = { operation: entry.operation, catalogue, columns: props.columns, datasets: props.datasets, rpc: props.rpc, fields, values, errors: props.errors };
+  const context: FormContextValue = {
+    operation: entry.operation,
+    catalogue,
+    columns: props.columns,
+    datasets: props.datasets,
+    rpc: props.rpc,
+    fields,
+    values,
+  };
 
   return (
-    <form className="wb-form" data-testid="wb-form" data-operation={entry.operation} onSubmit={(e) => e.preventDefault()} onKeyDown={(e) => onFormKey(e, () => props.onApply(step), props.onCancel)}>
+    <form
+      className="wb-form"
+      data-testid="wb-form"
+      data-operation={entry.operation}
+      onSubmit={(e) => e.preventDefault()}
+      onKeyDown={(e) => onFormKey(e, () => props.onApply(step), props.onCancel)}
+    >
       <FormHeader entry={entry} editing={initial !== undefined} />
       {routed.step.length > 0 && (
         <div className="wb-form-errors" role="alert">
@@ -97,11 +111,25 @@ function StepFormBody(props: StepFormProps) {
       <FormContext.Provider value={context}>
         <div className="wb-fields">
           {displayOrder(fields).map((field) => (
-            <Field key={field.name} field={field} path={field.name} value={values[field.name]} onChange={(v) => setValue(field.name, v)} errors={routed.byField.get(field.name) ?? []} />
+            <Field
+              key={field.name}
+              field={field}
+              path={field.name}
+              value={values[field.name]}
+              onChange={(v) => setValue(field.name, v)}
+              errors={routed.byField.get(field.name) ?? []}
+            />
           ))}
         </div>
         {entry.conditions && (
-          <ConditionEditor rows={conditions} onChange={setConditionRows} catalogue={catalogue} columns={props.columns} defaultColumn={firstColumn(fields, values)} errors={routed.conditions} />
+          <ConditionEditor
+            rows={conditions}
+            onChange={setConditionRows}
+            catalogue={catalogue}
+            columns={props.columns}
+            defaultColumn={firstColumn(fields, values)}
+            errors={routed.conditions}
+          />
         )}
       </FormContext.Provider>
       {props.preview && (
@@ -132,7 +160,11 @@ function FormHeader({ entry, editing }: { entry: CatalogueEntry; editing: boolea
         {editing ? "Edit: " : ""}
         {operationLabel(entry.operation)}
         <code className="wb-form-operation">{entry.operation}</code>
-        {entry.extension && <span className="wb-badge" title="A Workbench transform beyond DataBrew's catalogue">workbench</span>}
+        {entry.extension && (
+          <span className="wb-badge" title="A Workbench transform beyond DataBrew's catalogue">
+            workbench
+          </span>
+        )}
       </h3>
       <p className="wb-form-summary">
         <RichText text={entry.summary} />

@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { Catalogue, StepError } from "../protocol";
+import type { Catalogue } from "../protocol";
 import type { Rpc } from "../rpc";
 import type { FieldSpec, FormValues } from "./generate";
 
@@ -18,7 +18,6 @@ export interface FormContextValue {
   /** The top-level fields and their current values (a control may depend on a sibling). */
   fields: FieldSpec[];
   values: FormValues;
-  errors: StepError[];
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);

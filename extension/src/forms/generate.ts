@@ -37,19 +37,9 @@ export interface FieldSpec {
 }
 
 /** Kinds whose value is a list of objects edited as rows. */
-export const ROW_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
-  "sort_keys",
-  "aggregations",
-  "join_keys",
-  "pattern_options",
-]);
+export const ROW_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(["sort_keys", "aggregations", "join_keys", "pattern_options"]);
 const OBJECT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(["object", "pattern_option"]);
-const NAME_LIST_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
-  "columns",
-  "text_list",
-  "datasets",
-  "dataset_columns",
-]);
+const NAME_LIST_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(["columns", "text_list", "datasets", "dataset_columns"]);
 
 // ---------------------------------------------------------------- schema → fields
 
@@ -60,9 +50,7 @@ export function fieldsOf(entry: CatalogueEntry): FieldSpec[] {
 
 function objectFields(schema: ParamSchema, defs: Defs): FieldSpec[] {
   const required = schema.required ?? [];
-  return Object.entries(schema.properties ?? {}).map(([name, property]) =>
-    fieldOf(name, property, defs, required.includes(name)),
-  );
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => fieldOf(name, property, defs, required.includes(name)));
 }
 
 function fieldOf(name: string, property: ParamSchema, defs: Defs, listedRequired: boolean): FieldSpec {

@@ -22,7 +22,10 @@ function unique(items: string[]): string[] {
 
 /** "upper_case", "Upper case" and "UPPER CASE" all read the same. */
 function normalise(text: string): string {
-  return text.toLowerCase().replace(/[_\s]+/g, " ").trim();
+  return text
+    .toLowerCase()
+    .replace(/[_\s]+/g, " ")
+    .trim();
 }
 
 /** Lower rank is better; null means no match. */

@@ -29,10 +29,26 @@ export function RecipePanel(props: RecipePanelProps) {
       <header className="wb-recipe-header">
         <h3 className="wb-recipe-title">{recipe.name || "Recipe"}</h3>
         <span className="wb-recipe-count">{stepCount(recipe.steps.length)}</span>
-        <button type="button" className="wb-icon-button" data-testid="wb-undo" title="Undo" aria-label="Undo" disabled={!recipe.canUndo} onClick={props.onUndo}>
+        <button
+          type="button"
+          className="wb-icon-button"
+          data-testid="wb-undo"
+          title="Undo"
+          aria-label="Undo"
+          disabled={!recipe.canUndo}
+          onClick={props.onUndo}
+        >
           ↶
         </button>
-        <button type="button" className="wb-icon-button" data-testid="wb-redo" title="Redo" aria-label="Redo" disabled={!recipe.canRedo} onClick={props.onRedo}>
+        <button
+          type="button"
+          className="wb-icon-button"
+          data-testid="wb-redo"
+          title="Redo"
+          aria-label="Redo"
+          disabled={!recipe.canRedo}
+          onClick={props.onRedo}
+        >
           ↷
         </button>
       </header>
@@ -43,7 +59,14 @@ export function RecipePanel(props: RecipePanelProps) {
       ) : (
         <ol className="wb-steps">
           {recipe.steps.map((state, index) => (
-            <StepItem key={state.step.id ?? index} state={state} index={index} last={index === recipe.steps.length - 1} drag={drag} {...props} />
+            <StepItem
+              key={state.step.id ?? index}
+              state={state}
+              index={index}
+              last={index === recipe.steps.length - 1}
+              drag={drag}
+              {...props}
+            />
           ))}
         </ol>
       )}
@@ -75,7 +98,12 @@ const STATUS_WORDS: Record<StepState["status"], string> = {
 function StepItem({ state, index, last, drag, onEdit, onToggle, onDelete, onMove, onInsertAt }: StepItemProps) {
   const disabled = state.step.disabled === true || state.status === "skipped";
   const number = index + 1;
-  const className = ["wb-step", `wb-step-is-${state.status}`, state.status === "skipped" || state.status === "blocked" ? "wb-step-muted" : "", drag.over === index ? "wb-step-drop" : ""]
+  const className = [
+    "wb-step",
+    `wb-step-is-${state.status}`,
+    state.status === "skipped" || state.status === "blocked" ? "wb-step-muted" : "",
+    drag.over === index ? "wb-step-drop" : "",
+  ]
     .join(" ")
     .replace(/\s+/g, " ")
     .trim();
@@ -85,7 +113,13 @@ function StepItem({ state, index, last, drag, onEdit, onToggle, onDelete, onMove
         <span className="wb-step-number" data-testid="wb-step-number">
           {number}
         </span>
-        <button type="button" className="wb-step-description" data-testid="wb-step-description" title={`${state.step.Action.Operation}: edit this step`} onClick={() => onEdit(index)}>
+        <button
+          type="button"
+          className="wb-step-description"
+          data-testid="wb-step-description"
+          title={`${state.step.Action.Operation}: edit this step`}
+          onClick={() => onEdit(index)}
+        >
           {state.description}
         </button>
         {STATUS_WORDS[state.status] && <span className="wb-step-status">{STATUS_WORDS[state.status]}</span>}
@@ -101,7 +135,12 @@ function StepItem({ state, index, last, drag, onEdit, onToggle, onDelete, onMove
         <StepButton testId="wb-step-edit" label={`Edit step ${number}`} onClick={() => onEdit(index)}>
           ✎
         </StepButton>
-        <StepButton testId="wb-step-toggle" label={`${disabled ? "Enable" : "Disable"} step ${number}`} pressed={disabled} onClick={() => onToggle(index)}>
+        <StepButton
+          testId="wb-step-toggle"
+          label={`${disabled ? "Enable" : "Disable"} step ${number}`}
+          pressed={disabled}
+          onClick={() => onToggle(index)}
+        >
           {disabled ? "▶" : "⏸"}
         </StepButton>
         <StepButton testId="wb-step-up" label={`Move step ${number} up`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
@@ -132,7 +171,16 @@ interface StepButtonProps {
 
 function StepButton({ testId, label, disabled, pressed, onClick, children }: StepButtonProps) {
   return (
-    <button type="button" className="wb-icon-button" data-testid={testId} aria-label={label} title={label} aria-pressed={pressed} disabled={disabled} onClick={onClick}>
+    <button
+      type="button"
+      className="wb-icon-button"
+      data-testid={testId}
+      aria-label={label}
+      title={label}
+      aria-pressed={pressed}
+      disabled={disabled}
+      onClick={onClick}
+    >
       {children}
     </button>
   );

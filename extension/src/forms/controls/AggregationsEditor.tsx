@@ -20,8 +20,23 @@ export function AggregationsEditor({ field, value, onChange }: ControlProps) {
         const set = (key: string, v: string) => update({ ...row, [key]: v });
         return (
           <>
-            <ColumnSelect testId="wb-row-input" dataKey="sourceColumnName" label="Column" value={text(row, "sourceColumnName")} columns={columns} onChange={(v) => set("sourceColumnName", v)} />
-            <EnumSelect testId="wb-row-input" dataKey="functionName" label="Function" emptyLabel="Function…" value={text(row, "functionName")} options={enumOptions(field, "functionName")} onChange={(v) => set("functionName", v)} />
+            <ColumnSelect
+              testId="wb-row-input"
+              dataKey="sourceColumnName"
+              label="Column"
+              value={text(row, "sourceColumnName")}
+              columns={columns}
+              onChange={(v) => set("sourceColumnName", v)}
+            />
+            <EnumSelect
+              testId="wb-row-input"
+              dataKey="functionName"
+              label="Function"
+              emptyLabel="Function…"
+              value={text(row, "functionName")}
+              options={enumOptions(field, "functionName")}
+              onChange={(v) => set("functionName", v)}
+            />
             <input
               type="text"
               className="wb-text"
@@ -32,7 +47,15 @@ export function AggregationsEditor({ field, value, onChange }: ControlProps) {
               value={text(row, "targetColumnName")}
               onChange={(e) => set("targetColumnName", e.target.value)}
             />
-            <EnumSelect testId="wb-row-input" dataKey="targetColumnDataType" label="Type" emptyLabel="(type as computed)" value={text(row, "targetColumnDataType")} options={catalogue.types} onChange={(v) => set("targetColumnDataType", v)} />
+            <EnumSelect
+              testId="wb-row-input"
+              dataKey="targetColumnDataType"
+              label="Type"
+              emptyLabel="(type as computed)"
+              value={text(row, "targetColumnDataType")}
+              options={catalogue.types}
+              onChange={(v) => set("targetColumnDataType", v)}
+            />
           </>
         );
       }}

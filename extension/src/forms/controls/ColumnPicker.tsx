@@ -52,7 +52,5 @@ function noneLabel(types: string[] | null): string {
 
 export function ColumnPicker({ field, value, onChange, id }: ControlProps) {
   const { columns } = useFormContext();
-  return (
-    <ColumnSelect id={id} value={String(value)} onChange={onChange} columns={columns} types={field.columnTypes} />
-  );
+  return <ColumnSelect id={id} value={String(value)} onChange={onChange} columns={columns} types={field.columnTypes} />;
 }

@@ -11,7 +11,13 @@ export function DatasetColumnsPicker({ value, onChange, id }: ControlProps) {
   const options = columns.map((c) => ({ value: c.name, label: `${c.name} · ${c.type}` }));
   return (
     <>
-      <PickList id={id} value={value as string[]} options={options} onChange={onChange} addLabel={`Add a column of ${dataset || "the dataset"}…`} />
+      <PickList
+        id={id}
+        value={value as string[]}
+        options={options}
+        onChange={onChange}
+        addLabel={`Add a column of ${dataset || "the dataset"}…`}
+      />
       <DatasetHint dataset={dataset} loading={loading} problem={problem} />
     </>
   );

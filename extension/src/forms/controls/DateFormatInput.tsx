@@ -20,8 +20,22 @@ export function DateFormatInput({ value, onChange, id }: ControlProps) {
   return (
     <>
       <div className="wb-inline">
-        <input id={id} type="text" className="wb-text" data-testid="wb-input" list={listId} value={String(value)} onChange={(e) => onChange(e.target.value)} />
-        <select className="wb-select wb-presets" data-testid="wb-date-preset" aria-label="Common formats" value="" onChange={(e) => e.target.value && onChange(e.target.value)}>
+        <input
+          id={id}
+          type="text"
+          className="wb-text"
+          data-testid="wb-input"
+          list={listId}
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        <select
+          className="wb-select wb-presets"
+          data-testid="wb-date-preset"
+          aria-label="Common formats"
+          value=""
+          onChange={(e) => e.target.value && onChange(e.target.value)}
+        >
           <option value="">Common formats…</option>
           {DATE_FORMAT_PRESETS.map((preset) => (
             <option key={preset} value={preset}>

@@ -21,11 +21,25 @@ export function JoinKeysEditor({ field, value, onChange }: ControlProps) {
         addLabel="Add a key pair"
         renderRow={(row, update) => (
           <>
-            <ColumnSelect testId="wb-row-input" dataKey="key" label="Column of this data" value={text(row, "key")} columns={context.columns} onChange={(v) => update({ ...row, key: v })} />
+            <ColumnSelect
+              testId="wb-row-input"
+              dataKey="key"
+              label="Column of this data"
+              value={text(row, "key")}
+              columns={context.columns}
+              onChange={(v) => update({ ...row, key: v })}
+            />
             <span className="wb-row-joiner" aria-hidden>
               =
             </span>
-            <ColumnSelect testId="wb-row-input" dataKey="value" label={`Column of ${dataset || "the dataset"}`} value={text(row, "value")} columns={right.columns} onChange={(v) => update({ ...row, value: v })} />
+            <ColumnSelect
+              testId="wb-row-input"
+              dataKey="value"
+              label={`Column of ${dataset || "the dataset"}`}
+              value={text(row, "value")}
+              columns={right.columns}
+              onChange={(v) => update({ ...row, value: v })}
+            />
           </>
         )}
       />

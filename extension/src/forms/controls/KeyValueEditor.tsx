@@ -13,11 +13,29 @@ export function KeyValueEditor({ value, onChange }: ControlProps) {
       addLabel="Add a mapping"
       renderRow={(row, update) => (
         <>
-          <input type="text" className="wb-text" data-testid="wb-row-input" data-key="key" aria-label="From" placeholder="from" value={text(row, "key")} onChange={(e) => update({ ...row, key: e.target.value })} />
+          <input
+            type="text"
+            className="wb-text"
+            data-testid="wb-row-input"
+            data-key="key"
+            aria-label="From"
+            placeholder="from"
+            value={text(row, "key")}
+            onChange={(e) => update({ ...row, key: e.target.value })}
+          />
           <span className="wb-row-joiner" aria-hidden>
             →
           </span>
-          <input type="text" className="wb-text" data-testid="wb-row-input" data-key="value" aria-label="To" placeholder="to" value={text(row, "value")} onChange={(e) => update({ ...row, value: e.target.value })} />
+          <input
+            type="text"
+            className="wb-text"
+            data-testid="wb-row-input"
+            data-key="value"
+            aria-label="To"
+            placeholder="to"
+            value={text(row, "value")}
+            onChange={(e) => update({ ...row, value: e.target.value })}
+          />
         </>
       )}
     />

@@ -7,7 +7,14 @@ import type { ControlProps } from "./types";
 function PatternCells({ row, update }: { row: FormObject; update(row: FormObject): void }) {
   return (
     <>
-      <RegexBox testId="wb-row-input" dataKey="pattern" label="Delimiter pattern" placeholder="delimiter (regular expression)" value={text(row, "pattern")} onChange={(v) => update({ ...row, pattern: v })} />
+      <RegexBox
+        testId="wb-row-input"
+        dataKey="pattern"
+        label="Delimiter pattern"
+        placeholder="delimiter (regular expression)"
+        value={text(row, "pattern")}
+        onChange={(v) => update({ ...row, pattern: v })}
+      />
       <label className="wb-check-label">
         <input
           type="checkbox"

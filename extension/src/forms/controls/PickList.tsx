@@ -80,7 +80,15 @@ interface IconButtonProps {
 
 export function IconButton({ testId, label, disabled, onClick, children }: IconButtonProps) {
   return (
-    <button type="button" className="wb-icon-button" data-testid={testId} aria-label={label} title={label} disabled={disabled} onClick={onClick}>
+    <button
+      type="button"
+      className="wb-icon-button"
+      data-testid={testId}
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+    >
       {children}
     </button>
   );

@@ -28,7 +28,12 @@ export function Rows<Row>({ rows, onChange, newRow, renderRow, addLabel, ordered
           <div className="wb-row-buttons">
             {ordered && (
               <>
-                <IconButton testId="wb-row-up" label="Move up" disabled={index === 0} onClick={() => onChange(moved(shown, index, index - 1))}>
+                <IconButton
+                  testId="wb-row-up"
+                  label="Move up"
+                  disabled={index === 0}
+                  onClick={() => onChange(moved(shown, index, index - 1))}
+                >
                   ↑
                 </IconButton>
                 <IconButton
@@ -41,7 +46,12 @@ export function Rows<Row>({ rows, onChange, newRow, renderRow, addLabel, ordered
                 </IconButton>
               </>
             )}
-            <IconButton testId="wb-row-remove" label="Remove" disabled={rows.length === 0} onClick={() => onChange(shown.filter((_, i) => i !== index))}>
+            <IconButton
+              testId="wb-row-remove"
+              label="Remove"
+              disabled={rows.length === 0}
+              onClick={() => onChange(shown.filter((_, i) => i !== index))}
+            >
               ×
             </IconButton>
           </div>

@@ -22,13 +22,41 @@ export function SortKeysEditor({ field, value, onChange }: ControlProps) {
         const customOrder = (row.customOrder as string[] | undefined) ?? [];
         return (
           <>
-            <ColumnSelect testId="wb-row-input" dataKey="sourceColumn" label="Column" value={text(row, "sourceColumn")} columns={columns} onChange={(v) => set("sourceColumn", v)} />
-            <EnumSelect testId="wb-row-input" dataKey="ordering" label="Direction" emptyLabel="(default)" value={text(row, "ordering")} options={enumOptions(field, "ordering")} onChange={(v) => set("ordering", v)} />
-            <EnumSelect testId="wb-row-input" dataKey="nullsOrdering" label="Nulls" emptyLabel="(default)" value={text(row, "nullsOrdering")} options={enumOptions(field, "nullsOrdering")} onChange={(v) => set("nullsOrdering", v)} />
+            <ColumnSelect
+              testId="wb-row-input"
+              dataKey="sourceColumn"
+              label="Column"
+              value={text(row, "sourceColumn")}
+              columns={columns}
+              onChange={(v) => set("sourceColumn", v)}
+            />
+            <EnumSelect
+              testId="wb-row-input"
+              dataKey="ordering"
+              label="Direction"
+              emptyLabel="(default)"
+              value={text(row, "ordering")}
+              options={enumOptions(field, "ordering")}
+              onChange={(v) => set("ordering", v)}
+            />
+            <EnumSelect
+              testId="wb-row-input"
+              dataKey="nullsOrdering"
+              label="Nulls"
+              emptyLabel="(default)"
+              value={text(row, "nullsOrdering")}
+              options={enumOptions(field, "nullsOrdering")}
+              onChange={(v) => set("nullsOrdering", v)}
+            />
             <details className="wb-row-more" open={customOrder.length > 0}>
               <summary>Custom order</summary>
               <div data-testid="wb-row-input" data-key="customOrder">
-                <FreeList value={customOrder} onChange={(v) => set("customOrder", v)} placeholder="value that comes first" addLabel="Add a value" />
+                <FreeList
+                  value={customOrder}
+                  onChange={(v) => set("customOrder", v)}
+                  placeholder="value that comes first"
+                  addLabel="Add a value"
+                />
               </div>
               <label className="wb-check-label">
                 <input
