@@ -103,6 +103,22 @@ describe("App: grid", () => {
     expect(within(email).getByTestId("wb-pii-badge")).toBeTruthy();
   });
 
+  it("resizes a column by dragging its header's edge", async () => {
+    setup();
+    await cellText(0, "city");
+    const city = screen.getAllByTestId("wb-header")[1];
+    const before = parseFloat(city.style.width);
+    const handle = within(city).getByTestId("wb-header-resize");
+    fireEvent.mouseDown(handle, { clientX: 100 });
+    fireEvent.mouseMove(window, { clientX: 160 });
+    fireEvent.mouseUp(window);
+    fireEvent.click(handle);
+    expect(parseFloat(screen.getAllByTestId("wb-header")[1].style.width)).toBe(before + 60);
+    const cell = document.querySelector('[data-testid="wb-cell"][data-row="0"][data-column="city"]') as HTMLElement;
+    expect(parseFloat(cell.style.width)).toBe(before + 60);
+    expect(screen.queryByTestId("wb-profile-panel")).toBeNull();
+  });
+
   it("fetches again when the revision changes", async () => {
     const { model } = setup();
     await cellText(0, "id");
@@ -265,6 +281,17 @@ describe("App: toolbar", () => {
     fireEvent.change(screen.getByTestId("wb-sample-seed"), { target: { value: "7" } });
     fireEvent.click(screen.getByTestId("wb-sample-apply"));
     await waitFor(() => expect(model.sent("sample")).toEqual([{ mode: "RANDOM", size: 250, seed: 7 }]));
+  });
+
+  it("keeps the size field usable while the whole frame is shown", async () => {
+    const full = makeView({ sample: { mode: "FULL", size: 1000, seed: null, totalRows: 1000, label: "all 1,000 rows" } });
+    const { model } = setup({ view: full });
+    const size = screen.getByTestId("wb-sample-size") as HTMLInputElement;
+    expect(size.disabled).toBe(false);
+    fireEvent.change(size, { target: { value: "100" } });
+    fireEvent.change(screen.getByTestId("wb-sample-mode"), { target: { value: "LAST_N" } });
+    fireEvent.click(screen.getByTestId("wb-sample-apply"));
+    await waitFor(() => expect(model.sent("sample")).toEqual([{ mode: "LAST_N", size: 100, seed: null }]));
   });
 
   it("undoes and redoes from the buttons and the keyboard, not from text fields", async () => {

@@ -1,3 +1,4 @@
+import type { MouseEvent as ReactMouseEvent } from "react";
 import type { ColumnInfo, HeaderProfile } from "../protocol";
 import { barTitle, headerBarShares } from "./headerBar";
 import { MiniHistogram, TopValueBars } from "./MiniCharts";
@@ -11,9 +12,10 @@ interface ColumnHeaderProps {
   mark: HeaderMark;
   selected: boolean;
   onSelect(name: string): void;
+  onResize(name: string, width: number): void;
 }
 
-export function ColumnHeader({ column, left, width, mark, selected, onSelect }: ColumnHeaderProps) {
+export function ColumnHeader({ column, left, width, mark, selected, onSelect, onResize }: ColumnHeaderProps) {
   const { profile } = column;
   const classes = ["wb-header", mark ? `wb-header-${mark}` : "", selected ? "wb-selected" : ""];
   return (
@@ -36,6 +38,7 @@ export function ColumnHeader({ column, left, width, mark, selected, onSelect }: 
       </div>
       {profile ? <QualityBar profile={profile} /> : <div className="wb-header-bar wb-header-bar-empty" />}
       {profile ? <HeaderChart profile={profile} /> : null}
+      <ResizeHandle width={width} onResize={(w) => onResize(column.name, w)} />
     </div>
   );
 }
@@ -87,4 +90,35 @@ export function typeFamily(type: string): "number" | "text" | "temporal" | "bool
   if (type === "boolean") return "boolean";
   if (/array|struct|map|list|binary/.test(type)) return "nested";
   return "text";
+}
+
+export const MIN_COLUMN_WIDTH = 56;
+export const MAX_COLUMN_WIDTH = 900;
+
+/** The drag handle on a header's right edge; listens on the window so fast drags are not lost. */
+function ResizeHandle({ width, onResize }: { width: number; onResize(width: number): void }) {
+  const start = (event: ReactMouseEvent) => {
+    event.preventDefault();
+    event.stopPropagation();
+    const startX = event.clientX;
+    const move = (e: MouseEvent) =>
+      onResize(Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, Math.round(width + e.clientX - startX))));
+    const stop = () => {
+      window.removeEventListener("mousemove", move);
+      window.removeEventListener("mouseup", stop);
+    };
+    window.addEventListener("mousemove", move);
+    window.addEventListener("mouseup", stop);
+  };
+  return (
+    <span
+      className="wb-resize-handle"
+      data-testid="wb-header-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize column"
+      onMouseDown={start}
+      onClick={(e) => e.stopPropagation()}
+    />
+  );
 }

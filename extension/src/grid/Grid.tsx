@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type UIEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from "react";
 import type { ColumnInfo, PreviewInfo } from "../protocol";
 import type { Rpc } from "../rpc";
 import { ColumnHeader, type HeaderMark } from "./ColumnHeader";
@@ -53,7 +53,9 @@ export function Grid({ rpc, columns, rows, revision, preview, selectedColumn, on
     rpc.call("window", { start, stop, preview: inPreview }).then((reply) => toBlock(reply.result, reply.buffers)),
   );
 
-  const widths = useMemo(() => columns.map((c) => columnWidth(c.type)), [columns]);
+  const [chosenWidths, setChosenWidths] = useState<Record<string, number>>({});
+  const resize = useCallback((name: string, width: number) => setChosenWidths((old) => ({ ...old, [name]: width })), []);
+  const widths = useMemo(() => columns.map((c) => chosenWidths[c.name] ?? columnWidth(c.type)), [columns, chosenWidths]);
   const offsets = useMemo(() => columnOffsets(widths), [widths]);
   const bodyHeight = Math.max(ROW_HEIGHT, size.height - HEADER_HEIGHT);
   const rowView = rowViewport(scroll.top, bodyHeight, rows);
@@ -111,6 +113,7 @@ export function Grid({ rpc, columns, rows, revision, preview, selectedColumn, on
               mark={headerMark(column.name)}
               selected={column.name === selectedColumn}
               onSelect={onSelectColumn}
+              onResize={resize}
             />
           ))}
         </div>

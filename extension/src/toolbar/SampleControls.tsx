@@ -33,13 +33,15 @@ export function SampleControls({ sample, busy, onResample }: SampleControlsProps
   }, [sample.mode, sample.size, sample.seed]);
 
   const parsedSize = Number.parseInt(size, 10);
-  const sizeValid = mode === "FULL" || (Number.isFinite(parsedSize) && parsedSize > 0);
+  const sizeTyped = Number.isFinite(parsedSize) && parsedSize > 0;
+  // The whole frame needs no size; the field stays usable so it can be set before the mode.
+  const sizeValid = mode === "FULL" || sizeTyped;
   const apply = () => {
     if (!sizeValid) return;
     const parsedSeed = Number.parseInt(seed, 10);
     onResample({
       mode,
-      size: mode === "FULL" ? sample.size : parsedSize,
+      size: sizeTyped ? parsedSize : sample.size,
       seed: mode === "RANDOM" && Number.isFinite(parsedSeed) ? parsedSeed : null,
     });
   };
@@ -72,7 +74,7 @@ export function SampleControls({ sample, busy, onResample }: SampleControlsProps
         min={1}
         step={1}
         value={size}
-        disabled={mode === "FULL"}
+        title={mode === "FULL" ? "Not used: every row is shown" : undefined}
         onChange={(e) => setSize(e.target.value)}
       />
       {mode === "RANDOM" ? (
