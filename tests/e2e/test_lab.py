@@ -4,8 +4,11 @@ kernel."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,6 +24,8 @@ from tests.e2e.workbench_ui import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("shutdown_kernels_after")]
 
+SALES_ROWS = 5_000
+MISSING_PRICES = 154  # rows of data/sales.csv without a unit_price
 SALES_COLUMNS = ["order_id", "order_date", "customer_name", "email", "city", "country"]
 OPEN_SALES = """import workbench as wb
 
@@ -64,7 +69,7 @@ def test_quickstart_runs_and_shows_a_profiled_grid(page: Page, lab_server: Jupyt
     profile = ui.by_id("wb-profile-panel")
     expect(profile).to_be_visible()
     expect(profile).to_contain_text("email")
-    expect(profile).to_contain_text("184")  # missing emails in data/sales.csv
+    expect(profile).to_contain_text("184")  # rows of data/sales.csv without an email
 
     # The last cell resumed the saved (empty) recipe in a second workbench.
     resumed = WorkbenchUI.in_cell(notebook, notebook.code_cell_indexes()[-1])
@@ -94,7 +99,7 @@ def test_every_recipe_edit_reaches_the_kernel(
     expect(ui.header("customer")).to_be_visible()
     form = ui.pick_transform("REMOVE_MISSING", "missing")
     ui.set_field(form, "sourceColumn", "unit_price")
-    expect(ui.preview(form)).to_contain_text("154")
+    expect(ui.preview(form)).to_contain_text(str(MISSING_PRICES))
     expect(ui.removed_marks().first).to_be_visible()
     ui.apply(form, steps_after=3)
     recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
@@ -116,30 +121,43 @@ def test_every_recipe_edit_reaches_the_kernel(
     expect(ui.step(1)).to_have_attribute("data-status", "ok")
     assert not assert_ui_shows_kernel_recipe(ui, notebook, probe)["steps"][1].get("disabled")
 
-    # Move the filter up, then delete the first step.
+    # Move the filter up, then the first step down.
     ui.step_action(2, "up")
     expect(ui.step(1)).to_contain_text("unit_price")
     recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
     assert operations(recipe) == ["UPPER_CASE", "REMOVE_MISSING", "RENAME"]
-    ui.step_action(0, "delete")
-    expect(ui.steps()).to_have_count(2)
-    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe)) == ["REMOVE_MISSING", "RENAME"]
+    ui.step_action(0, "down")
+    expect(ui.step(0)).to_contain_text("unit_price")
+    recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
+    assert operations(recipe) == ["REMOVE_MISSING", "UPPER_CASE", "RENAME"]
+
+    # Insert a step before the first one (the menu opens for it), then delete the upper-casing.
+    ui.step_action(0, "insert")
+    form = ui.pick_transform("LOWER_CASE", "lower", open_menu=False)
+    ui.set_field(form, "sourceColumn", "status")
+    ui.apply(form, steps_after=4)
+    recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
+    assert operations(recipe) == ["LOWER_CASE", "REMOVE_MISSING", "UPPER_CASE", "RENAME"]
+    ui.step_action(2, "delete")
+    after_delete = ["LOWER_CASE", "REMOVE_MISSING", "RENAME"]
+    expect(ui.steps()).to_have_count(3)
+    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe)) == after_delete
 
     # Undo and redo, with the buttons and with the keyboard.
     ui.by_id("wb-undo").click()
-    expect(ui.steps()).to_have_count(3)
-    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe))[0] == "UPPER_CASE"
+    expect(ui.steps()).to_have_count(4)
+    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe))[2] == "UPPER_CASE"
     ui.by_id("wb-redo").click()
-    expect(ui.steps()).to_have_count(2)
-    assert len(assert_ui_shows_kernel_recipe(ui, notebook, probe)["steps"]) == 2
-    ui.focus()
-    page.keyboard.press("Control+z")
     expect(ui.steps()).to_have_count(3)
     assert len(assert_ui_shows_kernel_recipe(ui, notebook, probe)["steps"]) == 3
     ui.focus()
+    page.keyboard.press("Control+z")
+    expect(ui.steps()).to_have_count(4)
+    assert len(assert_ui_shows_kernel_recipe(ui, notebook, probe)["steps"]) == 4
+    ui.focus()
     page.keyboard.press("Control+Shift+z")
-    expect(ui.steps()).to_have_count(2)
-    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe)) == ["REMOVE_MISSING", "RENAME"]
+    expect(ui.steps()).to_have_count(3)
+    assert operations(assert_ui_shows_kernel_recipe(ui, notebook, probe)) == after_delete
 
 
 BROKEN_LATER = """session.apply({"Action": {"Operation": "RENAME",
@@ -173,3 +191,60 @@ def test_an_upstream_edit_marks_a_later_step_as_failing(
     ui.expect_statuses(["ok", "ok", "ok"])
     recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
     assert parameters(recipe, 0)["targetColumn"] == "town"
+
+
+IMPORTED_RECIPE = {
+    "format": {"name": "workbench-recipe", "version": 1},
+    "name": "imported",
+    "steps": [
+        {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+        {"Action": {"Operation": "REMOVE_MISSING", "Parameters": {"sourceColumn": "unit_price"}}},
+    ],
+}
+
+
+def test_form_errors_import_export_and_a_run_on_all_the_data(
+    page: Page, lab_server: JupyterServer, served_root: Path
+) -> None:
+    notebook, ui = open_session_notebook(page, lab_server, served_root, "import-run")
+    probe = 1
+
+    # A rename onto an existing name: the error sits on the field, nothing is applied; cancel.
+    form = ui.pick_transform("RENAME", "rename")
+    ui.fill_form(form, {"sourceColumn": "city", "targetColumn": "email"})
+    form.get_by_test_id("wb-apply-button").click()
+    target_field = form.locator('[data-testid="wb-field"][data-param="targetColumn"]')
+    expect(target_field.get_by_test_id("wb-field-error")).to_contain_text("already exists")
+    form.get_by_test_id("wb-cancel-button").click()
+    expect(form).to_be_hidden()
+    assert assert_ui_shows_kernel_recipe(ui, notebook, probe)["steps"] == []
+
+    # Import a recipe: it replaces the (empty) one.
+    ui.by_id("wb-import").click()
+    ui.root.get_by_test_id("wb-import-text").fill(json.dumps(IMPORTED_RECIPE))
+    ui.root.get_by_test_id("wb-import-submit").click()
+    expect(ui.steps()).to_have_count(2)
+    recipe = assert_ui_shows_kernel_recipe(ui, notebook, probe)
+    assert operations(recipe) == ["UPPER_CASE", "REMOVE_MISSING"]
+
+    # Export it: the native text is the kernel's recipe; the DataBrew form is a list of steps.
+    ui.by_id("wb-export").click()
+    exported = ui.root.get_by_test_id("wb-export-text")
+    expect(exported).to_have_value(re.compile("workbench-recipe"))
+    assert operations(json.loads(exported.input_value())) == operations(recipe)
+    ui.root.get_by_test_id("wb-export-databrew").check()
+    expect(exported).to_have_value(re.compile(r"^\s*\["))  # DataBrew's recipe is a bare list of steps
+    databrew = json.loads(exported.input_value())
+    assert [step["Action"]["Operation"] for step in databrew] == operations(recipe)
+    page.keyboard.press("Escape")
+    expect(exported).to_be_hidden()
+
+    # Run on all the data: the job finishes and the file holds the recipe's result.
+    ui.by_id("wb-run-button").click()
+    run_panel = ui.by_id("wb-run-panel")
+    run_panel.get_by_test_id("wb-run-output").fill("../out/import-run.parquet")
+    run_panel.get_by_test_id("wb-run-start").click()
+    expect(run_panel.get_by_test_id("wb-job-status")).to_have_attribute("data-state", "done", timeout=90_000)
+    written = pd.read_parquet(served_root / "out" / "import-run.parquet")
+    assert len(written) == SALES_ROWS - MISSING_PRICES
+    assert (written["city"] == written["city"].str.upper()).all()

@@ -54,9 +54,11 @@ class WorkbenchUI:
 
     # --- transform menu and forms ----------------------------------------------------------
 
-    def pick_transform(self, operation: str, search: str) -> Locator:
-        """Open the transform menu, search it, pick an operation; return its form."""
-        self.by_id("wb-menu-button").click()
+    def pick_transform(self, operation: str, search: str, open_menu: bool = True) -> Locator:
+        """Open the transform menu (unless already open), search it, pick an operation; return its
+        form."""
+        if open_menu:
+            self.by_id("wb-menu-button").click()
         menu = self.by_id("wb-menu")
         expect(menu).to_be_visible()
         menu.get_by_test_id("wb-menu-search").fill(search)
