@@ -250,12 +250,18 @@ def test_run_on_full_data_writes_and_reports(tmp_path: Path) -> None:
     assert pd.read_parquet(output).shape == (1200, 2)
 
 
-def test_run_on_spark(tmp_path: Path, spark_session: Any) -> None:
+def test_run_on_spark(tmp_path: Path, spark_engine_name: str, request: pytest.FixtureRequest) -> None:
+    remote = request.getfixturevalue("connect_server").url if spark_engine_name == "connect" else None
+    if remote is None:
+        request.getfixturevalue("spark_session")
     ui = Frontend(wb.open(frame(), recipe=tmp_path / "r.json"))
     ui.ok("apply", step=UPPER)
+    ui.ok("apply", step=REMOVE_MISSING)
+    ui.ok("toggle", index=1)
     output = tmp_path / "out.parquet"
-    summary = ui.workbench.run(output, engine="spark")
-    assert summary["engine"] == "spark"
+    summary = ui.workbench.run(output, engine="spark", remote=remote)
+    assert summary["engine"] == ("spark" if remote is None else f"spark at {remote}")
+    assert summary["steps"] == 1
     assert summary["rowsOut"] == 6
     written = pd.read_parquet(output)
     assert sorted(written["city"].dropna()) == ["KYIV", "LIMA", "OSLO", "OSLO", "ROME"]
