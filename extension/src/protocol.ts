@@ -107,9 +107,9 @@ export interface HeaderProfile {
   invalid: number;
   distinct: number | null;
   semanticType: string | null;
-  /** Histogram for numbers and dates: bin edges (n+1) and counts (n). */
+  /** Histogram for numbers: bin edges (n+1) and counts (n). */
   histogram: { edges: number[]; counts: number[] } | null;
-  /** Most frequent values for the other types. */
+  /** Most frequent values for the other types (text, dates, booleans). */
   topValues: { value: string; count: number }[] | null;
   /** True when the column is classified as PII: values in the profile are masked. */
   pii: boolean;
