@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from workbench.profile.model import (
@@ -110,8 +111,13 @@ def _profile_pandas(
 
     if sample is not None and sample < len(frame):
         frame = frame.sample(n=sample, random_state=seed).sort_index()
-    data = pandas_stats.measure(frame, sample, progress)
-    pii = _pii_columns(frame.head(PII_SAMPLE) if len(frame) > PII_SAMPLE else frame, show_pii)
+    head = frame.head(PII_SAMPLE) if len(frame) > PII_SAMPLE else frame
+    # PII checks are Python-bound and the measurement mostly waits on NumPy and Arrow kernels
+    # that release the GIL, so the two overlap on a second core.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        finding = pool.submit(_pii_columns, head, show_pii)
+        data = pandas_stats.measure(frame, sample, progress)
+        pii = finding.result()
     progress("PII")
     return Profile(build.document(data, "pandas", pii), source=frame, show_pii=show_pii)
 

@@ -32,20 +32,26 @@ def measure(
     columns: list[RawColumn] = []
     numeric: dict[str, np.ndarray] = {}
     identities: list[np.ndarray] = []
-    # NumPy sorts and Arrow kernels release the GIL: columns are measured side by side.
+    # NumPy sorts and Arrow kernels release the GIL: columns are measured side by side, the
+    # costliest (text) first so that no long column starts last and runs alone.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        futures = [pool.submit(_measure_series, str(name), df[name]) for name in df.columns]
+        order = sorted(range(len(df.columns)), key=lambda i: not _is_text(df.iloc[:, i]))
+        started = {i: pool.submit(_measure_series, str(df.columns[i]), df.iloc[:, i]) for i in order}
+        futures = [started[i] for i in range(len(df.columns))]
         for name, future in zip(df.columns, futures, strict=True):
             measured = future.result()
             _collect(measured, columns, numeric, identities)
             progress(f"column {name}")
     if not dataset_wide:
         return RawDataset(len(df), columns, 0, [], [], [], sample)
-    pearson, spearman = correlations(numeric, seed=seed)
-
-    progress("correlations")
-    duplicates = duplicate_rows(identities, len(df))
-    progress("duplicate rows")
+    # Both are NumPy-bound and independent: one core each.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        correlated = pool.submit(correlations, numeric, seed=seed)
+        repeated = pool.submit(duplicate_rows, identities, len(df))
+        pearson, spearman = correlated.result()
+        progress("correlations")
+        duplicates = repeated.result()
+        progress("duplicate rows")
     return RawDataset(
         rows=len(df),
         columns=columns,
@@ -55,6 +61,10 @@ def measure(
         numeric_columns=list(numeric),
         sample=sample,
     )
+
+
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
 
 
 def _measure_series(name: str, s: pd.Series) -> Measured:
