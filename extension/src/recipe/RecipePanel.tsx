@@ -8,6 +8,7 @@
  * `wb-recipe-path`. Steps are also dragged onto another step's place (onMove).
  */
 import { useState, type DragEvent } from "react";
+import { IconButton } from "../forms/controls/PickList";
 import type { RecipeState, StepState } from "../protocol";
 
 export interface RecipePanelProps {
@@ -132,57 +133,31 @@ function StepItem({ state, index, last, drag, onEdit, onToggle, onDelete, onMove
         </div>
       )}
       <div className="wb-step-buttons">
-        <StepButton testId="wb-step-edit" label={`Edit step ${number}`} onClick={() => onEdit(index)}>
+        <IconButton testId="wb-step-edit" label={`Edit step ${number}`} onClick={() => onEdit(index)}>
           ✎
-        </StepButton>
-        <StepButton
+        </IconButton>
+        <IconButton
           testId="wb-step-toggle"
           label={`${disabled ? "Enable" : "Disable"} step ${number}`}
           pressed={disabled}
           onClick={() => onToggle(index)}
         >
           {disabled ? "▶" : "⏸"}
-        </StepButton>
-        <StepButton testId="wb-step-up" label={`Move step ${number} up`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+        </IconButton>
+        <IconButton testId="wb-step-up" label={`Move step ${number} up`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
           ↑
-        </StepButton>
-        <StepButton testId="wb-step-down" label={`Move step ${number} down`} disabled={last} onClick={() => onMove(index, index + 1)}>
+        </IconButton>
+        <IconButton testId="wb-step-down" label={`Move step ${number} down`} disabled={last} onClick={() => onMove(index, index + 1)}>
           ↓
-        </StepButton>
-        <StepButton testId="wb-step-insert" label={`Insert a step before step ${number}`} onClick={() => onInsertAt(index)}>
+        </IconButton>
+        <IconButton testId="wb-step-insert" label={`Insert a step before step ${number}`} onClick={() => onInsertAt(index)}>
           +
-        </StepButton>
-        <StepButton testId="wb-step-delete" label={`Delete step ${number}`} onClick={() => onDelete(index)}>
+        </IconButton>
+        <IconButton testId="wb-step-delete" label={`Delete step ${number}`} onClick={() => onDelete(index)}>
           ×
-        </StepButton>
+        </IconButton>
       </div>
     </li>
-  );
-}
-
-interface StepButtonProps {
-  testId: string;
-  label: string;
-  disabled?: boolean;
-  pressed?: boolean;
-  onClick(): void;
-  children: string;
-}
-
-function StepButton({ testId, label, disabled, pressed, onClick, children }: StepButtonProps) {
-  return (
-    <button
-      type="button"
-      className="wb-icon-button"
-      data-testid={testId}
-      aria-label={label}
-      title={label}
-      aria-pressed={pressed}
-      disabled={disabled}
-      onClick={onClick}
-    >
-      {children}
-    </button>
   );
 }
 

@@ -74,11 +74,14 @@ interface IconButtonProps {
   testId: string;
   label: string;
   disabled?: boolean;
+  /** For toggles: whether the button is on. */
+  pressed?: boolean;
   onClick(): void;
   children: ReactNode;
 }
 
-export function IconButton({ testId, label, disabled, onClick, children }: IconButtonProps) {
+/** A small button whose label is its tooltip and its accessible name. */
+export function IconButton({ testId, label, disabled, pressed, onClick, children }: IconButtonProps) {
   return (
     <button
       type="button"
@@ -86,6 +89,7 @@ export function IconButton({ testId, label, disabled, onClick, children }: IconB
       data-testid={testId}
       aria-label={label}
       title={label}
+      aria-pressed={pressed}
       disabled={disabled}
       onClick={onClick}
     >
