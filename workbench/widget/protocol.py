@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from workbench.core.errors import RecipeError, StepRuntimeError, WorkbenchError
+from workbench.core.errors import WorkbenchError
 from workbench.core.regex import regex_problem
 from workbench.core.registry import Category
 from workbench.core.types import CAST_TARGETS
@@ -67,16 +67,12 @@ def catalogue_payload() -> dict[str, Any]:
 
 def error_payload(exc: Exception) -> dict[str, Any]:
     """A failure as the StepError shape: readable on its own, with the parameter and column."""
-    if isinstance(exc, RecipeError):
-        return {
-            "message": str(exc),
-            "parameter": exc.parameter,
-            "column": exc.column,
-            "suggestion": exc.suggestion,
-        }
-    if isinstance(exc, (StepRuntimeError, WorkbenchError)):
-        return {"message": str(exc), "parameter": None, "column": None, "suggestion": None}
-    return {"message": f"{type(exc).__name__}: {exc}", "parameter": None, "column": None, "suggestion": None}
+    from workbench.widget.session import step_error
+
+    payload = step_error(exc)
+    if not isinstance(exc, WorkbenchError):
+        payload["message"] = f"{type(exc).__name__}: {exc}"
+    return payload
 
 
 def ipc_bytes(table: pa.Table) -> bytes:

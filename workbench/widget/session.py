@@ -90,6 +90,7 @@ class Session:
             datasets={name: read_frame(data) for name, data in self._dataset_sources.items()},
             secrets=secrets,
         )
+        self._dataset_schemas = {name: self._engine.schema_of(f) for name, f in self._engine.datasets.items()}
         self._undo: list[Recipe] = []
         self._redo: list[Recipe] = []
         self._runs: list[_Run] = []
@@ -418,9 +419,8 @@ class Session:
     def _check(self, step: Step, index: int, frame: pd.DataFrame) -> None:
         """Validate one step against the schema of the frame before it."""
         schema = self._engine.schema_of(frame)
-        datasets = {name: self._engine.schema_of(f) for name, f in self._engine.datasets.items()}
         try:
-            Recipe(steps=[step]).validate(schema, datasets, secrets=self._engine.secrets)
+            Recipe(steps=[step]).validate(schema, self._dataset_schemas, secrets=self._engine.secrets)
         except ColumnNotFoundError as exc:
             raise self._explained(exc, step, index) from None
         except RecipeError as exc:
@@ -429,9 +429,8 @@ class Session:
     def _explained(self, exc: ColumnNotFoundError, step: Step, index: int) -> RecipeError:
         """The missing-column error, saying which earlier step removed or renamed the column."""
         steps = [*self._recipe.steps[:index], step]
-        datasets = {name: self._engine.schema_of(f) for name, f in self._engine.datasets.items()}
         try:
-            Recipe(steps=steps).validate(self._engine.schema_of(self._sample), datasets)
+            Recipe(steps=steps).validate(self._engine.schema_of(self._sample), self._dataset_schemas)
         except ColumnNotFoundError as static:
             if static.step_index == index and static.column == exc.column:
                 return static
