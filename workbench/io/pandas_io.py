@@ -57,10 +57,14 @@ def _read_csv(path: Path, files: list[Path], options: CsvOptions) -> pd.DataFram
         if table.num_columns != len(names):
             raise DataIOError(f"{str(f)!r} has {table.num_columns} columns, expected {len(names)}")
         tables.append(table.rename_columns(names).cast(pa.schema([(n, pa.large_string()) for n in names])))
-    text = pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
+    return typed_text(pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype), schema)
+
+
+def typed_text(text: pd.DataFrame, types: dict[str, LType]) -> pd.DataFrame:
+    """Text columns read from a CSV file, cast to the types inferred for the file."""
     typed = {
         name: cast_pandas(text[name], LType.STRING, ltype)
-        for name, ltype in schema.items()
+        for name, ltype in types.items()
         if ltype is not LType.STRING
     }
     return text.assign(**typed) if typed else text

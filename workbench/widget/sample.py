@@ -24,9 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from workbench.core.casting import cast_pandas
 from workbench.core.errors import DataIOError, RecipeError
-from workbench.core.types import LType
 from workbench.engines.pandas import PandasEngine, canonical_series
 from workbench.io.formats import (
     CsvOptions,
@@ -38,6 +36,7 @@ from workbench.io.formats import (
     infer_text_schema,
     jsonl_schema,
 )
+from workbench.io.pandas_io import typed_text
 
 SampleMode = Literal["FIRST_N", "LAST_N", "RANDOM", "FULL"]
 MODES: tuple[SampleMode, ...] = ("FIRST_N", "LAST_N", "RANDOM", "FULL")
@@ -296,16 +295,6 @@ class FileSource(Source):
         if self._csv_types is not None:
             frame = typed_text(frame, self._csv_types)
         return prepared(frame)
-
-
-def typed_text(text: pd.DataFrame, types: dict[str, LType]) -> pd.DataFrame:
-    """Text columns read from a CSV file, cast to the types inferred for the file."""
-    typed = {
-        name: cast_pandas(text[name], LType.STRING, ltype)
-        for name, ltype in types.items()
-        if ltype is not LType.STRING
-    }
-    return text.assign(**typed) if typed else text
 
 
 def _take(batches: Iterator[pa.RecordBatch], wanted: np.ndarray, schema: pa.Schema) -> pa.Table:
