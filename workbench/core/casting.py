@@ -92,10 +92,10 @@ def _only_exact(parsed: Any, text: Any, fmt: str) -> Any:
 
 
 def _parse_temporal_spark(c: Column, ltype: LType) -> Column:
-    text = F.translate(F.trim(c), "T", " ")
-    if ltype is LType.DATE:
-        return F.to_date(text, "yyyy-MM-dd")
-    return F.coalesce(F.to_timestamp(text, "yyyy-MM-dd HH:mm:ss"), F.to_timestamp(text, "yyyy-MM-dd"))
+    # Only called on text that matched TEXT_PATTERNS[ltype]: for that fixed layout Spark's cast
+    # reads exactly what strptime reads (impossible dates become null, ASCII whitespace around
+    # the value is ignored), and it is several times faster than a formatted to_date.
+    return c.cast("date" if ltype is LType.DATE else "timestamp")
 
 
 # --- casts -------------------------------------------------------------------------------
@@ -155,6 +155,8 @@ def _from_text_spark(c: Column, target: LType) -> Column:
     from workbench.engines.spark.types import spark_type
 
     ok = c.rlike(TEXT_PATTERNS[target])
+    if target in (LType.DATE, LType.TIMESTAMP):
+        return F.when(ok, _parse_temporal_spark(c, target))
     text = F.when(ok, F.trim(c))
     if target is LType.INTEGER:
         # The pattern admitted only digits with an optional sign and zero fraction, which
@@ -162,8 +164,6 @@ def _from_text_spark(c: Column, target: LType) -> Column:
         return text.cast("long")
     if target is LType.BOOLEAN:
         return F.lower(text) == F.lit("true")
-    if target in (LType.DATE, LType.TIMESTAMP):
-        return _parse_temporal_spark(text, target)
     return text.cast(spark_type(target))
 
 

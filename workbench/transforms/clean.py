@@ -25,6 +25,7 @@ from workbench.core.registry import Category, Example
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import arr, wrap
 from workbench.transforms.text import (
+    WHITESPACE,
     WHITESPACE_CLASS,
     check_range,
     literal_class,
@@ -358,15 +359,15 @@ class RemoveCombined(InPlace):
         return "".join(parts)
 
     def _edges(self) -> str:
-        """Class body of the characters removed at both ends ("" when none)."""
-        parts = []
+        """The characters removed at both ends ("" when none)."""
+        characters = ""
         if self.remove_leading_and_trailing_quotes:
-            parts.append(literal_class(QUOTES))
+            characters += QUOTES
         if self.remove_leading_and_trailing_punctuation:
-            parts.append(literal_class(PUNCTUATION))
+            characters += PUNCTUATION
         if self.remove_leading_and_trailing_whitespace:
-            parts.append(WHITESPACE_CLASS)
-        return "".join(parts)
+            characters += WHITESPACE
+        return characters
 
     def _value(self) -> str | None:
         return self.custom_value if self.remove_custom_value and self.custom_value else None
@@ -379,7 +380,7 @@ class RemoveCombined(InPlace):
         if everywhere := self._everywhere():
             a = pc.replace_substring_regex(a, f"[{everywhere}]+", "")
         if edges := self._edges():
-            a = pc.replace_substring_regex(a, f"^[{edges}]+|[{edges}]+\\z", "")
+            a = pc.utf8_trim(a, characters=edges)
         if self.collapse_consecutive_whitespace:
             a = pc.replace_substring_regex(a, f"[{WHITESPACE_CLASS}]{{2,}}", " ")
         return wrap(a, s)
@@ -391,7 +392,7 @@ class RemoveCombined(InPlace):
         if everywhere := self._everywhere():
             c = F.regexp_replace(c, f"[{everywhere}]+", "")
         if edges := self._edges():
-            c = F.regexp_replace(c, f"^[{edges}]+|[{edges}]+\\z", "")
+            c = F.trim(c, F.lit(edges))
         if self.collapse_consecutive_whitespace:
             c = F.regexp_replace(c, f"[{WHITESPACE_CLASS}]{{2,}}", " ")
         return c

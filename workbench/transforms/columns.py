@@ -561,15 +561,22 @@ class Sort(TableTransform):
         keys = []
         for key in self.expressions:
             c = scol(key.source_column)
-            missing = c.isNull() | (
-                F.isnan(c) if ctx.schema_of(df)[key.source_column] is LType.DOUBLE else F.lit(False)
-            )
-            keys.append(missing.desc() if key.nulls_ordering is NullsOrdering.NULLS_TOP else missing.asc())
+            if ctx.schema_of(df)[key.source_column] is LType.DOUBLE:
+                # NaN is missing here, as in pandas; as a null it follows the key's nulls ordering.
+                c = F.nanvl(c, F.lit(None).cast("double"))
             if key.custom_order:
                 keys.append(_custom_rank_spark(c, key).asc())
-            keys.append(c.desc() if key.ordering is Ordering.DESCENDING else c.asc())
+            keys.append(_spark_sort_key(c, key))
         positioned = ctx.with_row_position(df)
         return positioned.orderBy(*keys, F.col(ROW_POSITION).asc()).drop(ROW_POSITION)
+
+
+def _spark_sort_key(c: SparkColumn, key: SortKey) -> SparkColumn:
+    """One Spark sort key per column: a leading null test would make Spark's sort-prefix useless."""
+    nulls_first = key.nulls_ordering is NullsOrdering.NULLS_TOP
+    if key.ordering is Ordering.DESCENDING:
+        return c.desc_nulls_first() if nulls_first else c.desc_nulls_last()
+    return c.asc_nulls_first() if nulls_first else c.asc_nulls_last()
 
 
 def _custom_rank_pandas(values: Any, key: SortKey) -> Any:
@@ -584,7 +591,8 @@ def _custom_rank_pandas(values: Any, key: SortKey) -> Any:
 def _custom_rank_spark(c: SparkColumn, key: SortKey) -> SparkColumn:
     listed = key.custom_order or []
     text = c.cast("string") if key.is_custom_order_case_sensitive else F.lower(c.cast("string"))
-    rank = F.lit(len(listed))
+    missing_rank = -1 if key.nulls_ordering is NullsOrdering.NULLS_TOP else len(listed) + 1
+    rank = F.when(c.isNull(), F.lit(missing_rank)).otherwise(F.lit(len(listed)))
     for i, value in reversed(list(enumerate(listed))):
         target = value if key.is_custom_order_case_sensitive else value.lower()
         rank = F.when(text == F.lit(target), F.lit(i)).otherwise(rank)
