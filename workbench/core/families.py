@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import model_validator
 
 from workbench.core.errors import ParameterError
-from workbench.core.lazy import F, scol
+from workbench.core.lazy import F, quoted, scol
 from workbench.core.params import KIND, Column, NewColumn, ParamKind, Text
 from workbench.core.registry import Transform, _field_extra
 from workbench.core.types import LType, Schema
@@ -90,9 +90,11 @@ class ColumnFunction(Transform):
             }
         columns = list(df.columns)
         order = list(place_columns(dict.fromkeys(columns), dict.fromkeys(produced), self.anchor()))
-        if order == [*columns, *produced]:
+        added = [name for name in produced if name not in columns]
+        if order == [*columns, *added]:
+            # withColumns replaces columns in place and appends new ones, in one gateway call.
             return df.withColumns(produced)
-        return df.select(*[produced[name].alias(name) if name in produced else scol(name) for name in order])
+        return df.select(*[produced[n].alias(n) if n in produced else df[quoted(n)] for n in order])
 
 
 def place_columns(schema: dict[str, Any], produced: dict[str, Any], anchor: str | None) -> dict[str, Any]:

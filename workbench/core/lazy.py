@@ -32,7 +32,16 @@ T: Any = LazyModule("pyspark.sql.types")
 
 def scol(name: str) -> Column:
     """A Spark column reference by exact name (dots and spaces are not paths)."""
-    return F.col("`" + name.replace("`", "``") + "`")
+    return F.col(quoted(name))
+
+
+def quoted(name: str) -> str:
+    """A column name as ``select`` reads it: quoted, so dots and spaces are not paths.
+
+    Passing names rather than ``scol`` references keeps plan building cheap on classic Spark,
+    where every ``functions`` call also records its Python call site over the gateway.
+    """
+    return "`" + name.replace("`", "``") + "`"
 
 
 def slit(value: Any) -> Column:
