@@ -259,9 +259,11 @@ class RowFilter(Transform):
         drop = self.spark_drop(df, ctx)
         if drop is None and where is None:
             return df
-        parts = [p for p in (drop, where) if p is not None]
+        # ``where`` is already null-free; left bare, Spark can push a simple test into the scan.
+        known = None if drop is None else F.coalesce(drop, F.lit(False))
+        parts = [p for p in (known, where) if p is not None]
         mask = parts[0] if len(parts) == 1 else parts[0] & parts[1]
-        return df.filter(~F.coalesce(mask, F.lit(False)))
+        return df.filter(~mask)
 
 
 def _fill_false(mask: pd.Series) -> pd.Series:

@@ -292,6 +292,10 @@ def _spark_test(c: Column, ltype: LType, base: str, value: Any, cond: str) -> Co
     return missing_spark(c, ltype)
 
 
+_NULL_FREE_TESTS = frozenset({"IS_MISSING", "IS_INVALID"})
+"""Tests that are never null on Spark: left bare, Spark can simplify them and push them into scans."""
+
+
 def spark_predicate(conditions: list[Condition], schema: Schema) -> Column | None:
     """The rows where every condition holds, as a null-free Spark predicate."""
     if not conditions:
@@ -300,10 +304,9 @@ def spark_predicate(conditions: list[Condition], schema: Schema) -> Column | Non
     for condition in conditions:
         base = NEGATIONS.get(condition.condition, condition.condition)
         ltype = schema[condition.target_column]
-        hit = F.coalesce(
-            _spark_test(scol(condition.target_column), ltype, base, condition.value, condition.condition),
-            F.lit(False),
-        )
+        hit = _spark_test(scol(condition.target_column), ltype, base, condition.value, condition.condition)
+        if base not in _NULL_FREE_TESTS:
+            hit = F.coalesce(hit, F.lit(False))
         if base != condition.condition:
             hit = ~hit
         predicate = hit if predicate is None else predicate & hit

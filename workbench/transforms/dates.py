@@ -385,6 +385,9 @@ class _FromDate(ColumnOrValue):
     """A new column computed from a date read from ``sourceColumn`` or ``value``."""
 
     abstract: ClassVar[bool] = True
+    calendar_only: ClassVar[bool] = False
+    """The result depends on the calendar day alone: a date column is read as it is on Spark,
+    without the round trip through a timestamp (two time-zone conversions per row)."""
     source_column: DateInputColumn | None = None
 
     def result_type(self, source: LType) -> LType:
@@ -408,7 +411,8 @@ class _FromDate(ColumnOrValue):
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
         source = scol(self.source_column) if self.source_column else F.lit(self.value)
-        return {self.target_column: self.from_instant_spark(instant_spark(source, ltype), ltype)}
+        instant = source if ltype is LType.DATE and self.calendar_only else instant_spark(source, ltype)
+        return {self.target_column: self.from_instant_spark(instant, ltype)}
 
 
 def _dt(
@@ -438,6 +442,7 @@ class Year(_FromDate):
 
     operation = "YEAR"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={
@@ -459,6 +464,11 @@ class Year(_FromDate):
             params={"value": "2020-02-29", "targetColumn": "y"},
             expect={"id": [1, 2], "y": [2020, 2020]},
         ),
+        Example(
+            given={"d": [_d(1969, 12, 31), _d(2024, 1, 1), None]},
+            params={"sourceColumn": "d", "targetColumn": "y"},
+            expect={"d": [_d(1969, 12, 31), _d(2024, 1, 1), None], "y": [1969, 2024, None]},
+        ),
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
@@ -473,6 +483,7 @@ class Month(_FromDate):
 
     operation = "MONTH"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={"d": ["2024-03-15", "2024-12-01 00:00:00", "2024-13-01", None]},
@@ -501,6 +512,7 @@ class Day(_FromDate):
 
     operation = "DAY"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={"d": ["2024-02-29", "2023-02-29", "2024-1-5", None]},
@@ -511,6 +523,11 @@ class Day(_FromDate):
             given={"t": [_dt(2024, 1, 31, 23, 59, 59), None]},
             params={"sourceColumn": "t", "targetColumn": "day"},
             expect={"t": [_dt(2024, 1, 31, 23, 59, 59), None], "day": [31, None]},
+        ),
+        Example(
+            given={"d": [_d(1969, 12, 31), _d(2024, 2, 29), None]},
+            params={"sourceColumn": "d", "targetColumn": "dd"},
+            expect={"d": [_d(1969, 12, 31), _d(2024, 2, 29), None], "dd": [31, 29, None]},
         ),
     )
 
@@ -614,6 +631,7 @@ class WeekDay(_FromDate):
 
     operation = "WEEK_DAY"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={"d": ["2024-01-01", "2024-01-07", "2024-02-29 18:00:00", None]},
@@ -643,6 +661,7 @@ class WeekNumber(_FromDate):
 
     operation = "WEEK_NUMBER"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={"d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None]},
@@ -651,6 +670,11 @@ class WeekNumber(_FromDate):
                 "d": ["2024-01-01", "2021-01-01", "2024-12-30", "2024-06-15", None],
                 "wk": [1, 53, 1, 24, None],
             },
+        ),
+        Example(
+            given={"d": [_d(2021, 1, 3), _d(2024, 12, 30), None]},
+            params={"sourceColumn": "d", "targetColumn": "w"},
+            expect={"d": [_d(2021, 1, 3), _d(2024, 12, 30), None], "w": [53, 1, None]},
         ),
     )
 
@@ -666,11 +690,17 @@ class Quarter(_FromDate):
 
     operation = "QUARTER"
     category = Category.DATE
+    calendar_only = True
     examples: ClassVar = (
         Example(
             given={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None]},
             params={"sourceColumn": "d", "targetColumn": "q"},
             expect={"d": ["2024-03-31", "2024-04-01", "2024-12-31 23:59:59", None], "q": [1, 2, 4, None]},
+        ),
+        Example(
+            given={"d": [_d(1969, 12, 31), _d(2024, 4, 1), None]},
+            params={"sourceColumn": "d", "targetColumn": "q"},
+            expect={"d": [_d(1969, 12, 31), _d(2024, 4, 1), None], "q": [4, 2, None]},
         ),
     )
 
