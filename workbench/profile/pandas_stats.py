@@ -30,37 +30,57 @@ def measure(
     """Measure every column of ``df``, then (unless ``dataset_wide`` is false) the dataset-wide
     statistics: correlations and duplicate rows."""
     columns: list[RawColumn] = []
-    numeric: dict[str, np.ndarray] = {}
     identities: list[np.ndarray] = []
-    # NumPy sorts and Arrow kernels release the GIL: columns are measured side by side, the
-    # costliest (text) first so that no long column starts last and runs alone.
+    numeric = {
+        str(name): df.iloc[:, i]
+        for i, name in enumerate(df.columns)
+        if ltype_of_dtype(df.iloc[:, i].dtype).is_numeric
+    }
+    # NumPy sorts and Arrow kernels release the GIL: the work runs side by side, the costliest
+    # first (correlations, then text columns) so that no long job starts last and runs alone.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        correlated = pool.submit(_correlations_of, numeric, seed) if dataset_wide else None
         order = sorted(range(len(df.columns)), key=lambda i: not _is_text(df.iloc[:, i]))
         started = {i: pool.submit(_measure_series, str(df.columns[i]), df.iloc[:, i]) for i in order}
-        futures = [started[i] for i in range(len(df.columns))]
-        for name, future in zip(df.columns, futures, strict=True):
-            measured = future.result()
-            _collect(measured, columns, numeric, identities)
+        for i, name in enumerate(df.columns):
+            measured = started[i].result()
+            columns.append(measured.column)
+            identities.extend(measured.identity or [])
             progress(f"column {name}")
-    if not dataset_wide:
-        return RawDataset(len(df), columns, 0, [], [], [], sample)
-    # Both are NumPy-bound and independent: one core each.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        correlated = pool.submit(correlations, numeric, seed=seed)
-        repeated = pool.submit(duplicate_rows, identities, len(df))
-        pearson, spearman = correlated.result()
-        progress("correlations")
-        duplicates = repeated.result()
+        if correlated is None:
+            return RawDataset(len(df), columns, 0, [], [], [], sample)
+        duplicates = duplicate_rows(identities, len(df))
         progress("duplicate rows")
+        present, pearson, spearman = correlated.result()
+        progress("correlations")
     return RawDataset(
         rows=len(df),
         columns=columns,
         duplicate_rows=duplicates,
         pearson=pearson,
         spearman=spearman,
-        numeric_columns=list(numeric),
+        numeric_columns=present,
         sample=sample,
     )
+
+
+def _correlations_of(
+    numeric: dict[str, pd.Series], seed: int
+) -> tuple[list[str], list[list[float | None]], list[list[float | None]]]:
+    """Correlations between the numeric columns that have at least one value."""
+    rows = len(next(iter(numeric.values()))) if numeric else 0
+    chosen = correlation_rows(rows, seed)
+    dense = {name: dense_numeric(s if chosen is None else s.iloc[chosen]) for name, s in numeric.items()}
+    present = {name: values for name, values in dense.items() if not np.isnan(values).all()}
+    pearson, spearman = correlations(present)
+    return list(present), pearson, spearman
+
+
+def correlation_rows(rows: int, seed: int) -> np.ndarray | None:
+    """Sorted positions of the seeded correlation sample (None: every row is used)."""
+    if rows <= raw.CORRELATION_SAMPLE:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(rows, raw.CORRELATION_SAMPLE, replace=False))
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -71,23 +91,11 @@ def _measure_series(name: str, s: pd.Series) -> Measured:
     return measure_column(name, canonical_series(s))
 
 
-def _collect(
-    measured: Measured, columns: list[RawColumn], numeric: dict[str, np.ndarray], identities: list[np.ndarray]
-) -> None:
-    columns.append(measured.column)
-    if measured.dense is not None and measured.column.count > 0:
-        numeric[measured.column.name] = measured.dense
-    if measured.identity is not None:
-        identities.extend(measured.identity)
-
-
 @dataclass
 class Measured:
-    """One column's statistics, its values for correlations, and each row's value identity."""
+    """One column's statistics and each row's value identity."""
 
     column: RawColumn
-    dense: np.ndarray | None = None
-    """float64 with NaN wherever the value is missing (numeric columns only)."""
     identity: list[np.ndarray] | None = None
     """Integer arrays, equal at two rows exactly when their stored values are equal."""
 
@@ -172,12 +180,7 @@ def _sorted(column: RawColumn, data: pa.Array) -> Measured:
         column.min, column.max = _back(column.ltype, ordered[0]), _back(column.ltype, ordered[-1])
         if column.is_numeric:
             _numeric(column, present, ordered)
-    dense = None
-    if column.is_numeric:
-        dense = values.astype(np.float64, copy=True)
-        if any_missing:
-            dense[missing] = np.nan
-    return Measured(column, dense=dense, identity=_identities(column, data, values, missing, any_missing))
+    return Measured(column, identity=_identities(column, data, values, missing, any_missing))
 
 
 def _identities(
@@ -311,25 +314,17 @@ def _spread(column: RawColumn, values: np.ndarray) -> None:
     column.outliers_iqr = outside
 
 
-def correlations(
-    numeric: dict[str, np.ndarray], *, seed: int = 0
-) -> tuple[list[list[float | None]], list[list[float | None]]]:
+def correlations(numeric: dict[str, np.ndarray]) -> tuple[list[list[float | None]], list[list[float | None]]]:
     """Pearson and Spearman matrices over pairwise-complete rows (NaN marks a missing value).
 
-    Pearson uses every row. Spearman is Pearson over each column's average ranks among its own
-    present values, on a seeded sample of at most ``raw.CORRELATION_SAMPLE`` rows (all rows when
-    fewer); without missing values that is the textbook coefficient.
+    Spearman is Pearson over each column's average ranks among its own present values; without
+    missing values that is the textbook coefficient. The caller passes the rows to correlate: a
+    seeded sample of at most ``raw.CORRELATION_SAMPLE`` rows on both engines.
     """
     if not numeric:
         return [], []
     columns = list(numeric.values())
-    rows = len(columns[0])
-    if rows > raw.CORRELATION_SAMPLE:
-        chosen = np.sort(np.random.default_rng(seed).choice(rows, raw.CORRELATION_SAMPLE, replace=False))
-        sampled = [c[chosen] for c in columns]
-    else:
-        sampled = columns
-    return pairwise_pearson(columns), pairwise_pearson([_average_ranks(c) for c in sampled])
+    return pairwise_pearson(columns), pairwise_pearson([_average_ranks(c) for c in columns])
 
 
 def dense_numeric(s: pd.Series) -> np.ndarray:
@@ -381,16 +376,15 @@ def _average_ranks(values: np.ndarray) -> np.ndarray:
 def duplicate_rows(identities: list[np.ndarray], rows: int) -> int:
     """Rows equal to an earlier row, from each column's value identities (nested columns aside).
 
-    A 64-bit mix of a row's identities finds the candidate rows; the exact comparison runs only
-    on rows whose mix is not unique.
+    A 64-bit mix of a row's identities finds the candidate rows (a hash table, not a sort); the
+    exact comparison runs only on rows whose mix is not unique.
     """
     if not identities or rows == 0:
         return 0
     mixed = np.zeros(rows, dtype=np.uint64)
     for identity in identities:
         mixed = (mixed ^ identity.astype(np.uint64)) * np.uint64(0x100000001B3)
-    _, inverse, counts = np.unique(mixed, return_inverse=True, return_counts=True)
-    candidates = counts[inverse] > 1
+    candidates = pd.Series(mixed, copy=False).duplicated(keep=False).to_numpy()
     if not candidates.any():
         return 0
     exact = np.column_stack([identity[candidates] for identity in identities])

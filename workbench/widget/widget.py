@@ -129,13 +129,25 @@ class Workbench:
         """Show another sample of the source (FIRST_N, LAST_N, RANDOM or FULL)."""
         return self._edit(lambda: self._session.resample(SampleSpec(mode, size, seed)))
 
-    def run(self, output: str | Path, *, engine: str = "pandas", remote: str | None = None,
-            overwrite: bool = False) -> dict[str, Any]:
+    def run(
+        self,
+        output: str | Path,
+        *,
+        engine: str = "pandas",
+        remote: str | None = None,
+        overwrite: bool = False,
+    ) -> dict[str, Any]:
         """Replay the recipe on all of the data and write ``output`` atomically; returns a summary."""
         from workbench.widget.run import run_full
 
-        return run_full(self._session, Path(output), engine=engine, remote=remote, overwrite=overwrite,
-                        on_progress=self._job_progress)
+        return run_full(
+            self._session,
+            Path(output),
+            engine=engine,
+            remote=remote,
+            overwrite=overwrite,
+            on_progress=self._job_progress,
+        )
 
     def _edit(self, action: Any) -> Workbench:
         action()
@@ -216,8 +228,19 @@ class Workbench:
 
 
 _CHANGES_VIEW = frozenset(
-    {"preview", "clear_preview", "apply", "edit", "toggle", "delete", "move", "undo", "redo",
-     "import_recipe", "sample"}
+    {
+        "preview",
+        "clear_preview",
+        "apply",
+        "edit",
+        "toggle",
+        "delete",
+        "move",
+        "undo",
+        "redo",
+        "import_recipe",
+        "sample",
+    }
 )
 
 _LOCAL = {

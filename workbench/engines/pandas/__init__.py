@@ -76,7 +76,7 @@ def to_arrow_series(s: pd.Series) -> pd.Series:
         return s
     ltype = ltype_of_dtype(s.dtype)
     if ltype is LType.TIMESTAMP:
-        values = pd.to_datetime(s, utc=True)
+        values = _utc(s)
         return pd.Series(
             pa.array(values, type=arrow_type(LType.TIMESTAMP)),
             index=s.index,
@@ -91,6 +91,16 @@ def to_arrow_series(s: pd.Series) -> pd.Series:
             else pa.nulls(len(s), pa.large_string())
         )
     return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(array.type), name=s.name)
+
+
+def _utc(s: pd.Series) -> pd.Series:
+    """Timestamps as UTC (naive ones are read as UTC)."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        # pd.to_datetime would first scan the values for its parsing cache: 75 ms per 1M rows.
+        return s.dt.tz_localize("UTC")
+    return pd.to_datetime(s, utc=True)
 
 
 class PandasEngine:
