@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from workbench.profile.model import (
@@ -112,12 +111,10 @@ def _profile_pandas(
     if sample is not None and sample < len(frame):
         frame = frame.sample(n=sample, random_state=seed).sort_index()
     head = frame.head(PII_SAMPLE) if len(frame) > PII_SAMPLE else frame
-    # PII checks are Python-bound and the measurement mostly waits on NumPy and Arrow kernels
-    # that release the GIL, so the two overlap on a second core.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        finding = pool.submit(_pii_columns, head, show_pii)
-        data = pandas_stats.measure(frame, sample, progress)
-        pii = finding.result()
+    # PII checks are pure Python: run beside the measurement, they would make its threads wait
+    # for the GIL at every NumPy call, so they run first, on their own.
+    pii = _pii_columns(head, show_pii)
+    data = pandas_stats.measure(frame, sample, progress)
     progress("PII")
     return Profile(build.document(data, "pandas", pii), source=frame, show_pii=show_pii)
 

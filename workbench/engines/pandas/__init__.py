@@ -76,7 +76,7 @@ def to_arrow_series(s: pd.Series) -> pd.Series:
         return s
     ltype = ltype_of_dtype(s.dtype)
     if ltype is LType.TIMESTAMP:
-        values = _utc(s)
+        values = _utc_series(s)
         return pd.Series(
             pa.array(values, type=arrow_type(LType.TIMESTAMP)),
             index=s.index,
@@ -93,7 +93,7 @@ def to_arrow_series(s: pd.Series) -> pd.Series:
     return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(array.type), name=s.name)
 
 
-def _utc(s: pd.Series) -> pd.Series:
+def _utc_series(s: pd.Series) -> pd.Series:
     """Timestamps as UTC (naive ones are read as UTC)."""
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert("UTC")
