@@ -40,9 +40,8 @@ def measure(
     # first (correlations, then text columns) so that no long job starts last and runs alone.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         correlated = pool.submit(_correlations_of, numeric, seed) if dataset_wide else None
-        prepared = _text_to_arrow(df)
         order = sorted(range(len(df.columns)), key=lambda i: not _is_text(df.iloc[:, i]))
-        started = {i: pool.submit(_measure_series, str(df.columns[i]), prepared[i]) for i in order}
+        started = {i: pool.submit(_measure_series, str(df.columns[i]), df.iloc[:, i]) for i in order}
         for i, name in enumerate(df.columns):
             measured = started[i].result()
             columns.append(measured.column)
@@ -84,14 +83,16 @@ def correlation_rows(rows: int, seed: int) -> np.ndarray | None:
     return np.sort(np.random.default_rng(seed).choice(rows, raw.CORRELATION_SAMPLE, replace=False))
 
 
-def _text_to_arrow(df: pd.DataFrame) -> list[pd.Series]:
-    """The columns, with text held as Python objects converted to Arrow text.
+def _object_text_to_arrow(s: pd.Series) -> pd.Series:
+    """Text held as Python objects, as Arrow text, converted a slice at a time.
 
-    That conversion holds the GIL for tens of milliseconds per column; done here, one column after
-    another, it does not stall the workers at every NumPy call while they measure.
+    The conversion holds the GIL; in slices, the other workers get it back between slices
+    instead of waiting tens of milliseconds at their next NumPy call.
     """
-    columns = [df.iloc[:, i] for i in range(df.shape[1])]
-    return [canonical_series(s) if s.dtype == object else s for s in columns]
+    slices = [arr(canonical_series(s.iloc[i : i + CHUNK])) for i in range(0, len(s), CHUNK)]
+    chunks = [chunk.cast(pa.large_string()) for part in slices for chunk in part.chunks]
+    array = pa.chunked_array(chunks, type=pa.large_string())
+    return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(pa.large_string()), name=s.name)
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -99,6 +100,8 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _measure_series(name: str, s: pd.Series) -> Measured:
+    if s.dtype == object and ltype_of_dtype(s.dtype) is LType.STRING:
+        return measure_column(name, _object_text_to_arrow(s))
     return measure_column(name, canonical_series(s))
 
 
