@@ -36,10 +36,10 @@ def scol(name: str) -> Column:
 
 
 def quoted(name: str) -> str:
-    """A column name as ``select`` reads it: quoted, so dots and spaces are not paths.
+    """A column name quoted for Spark, so dots and spaces are not paths (``df[quoted(name)]``).
 
-    Passing names rather than ``scol`` references keeps plan building cheap on classic Spark,
-    where every ``functions`` call also records its Python call site over the gateway.
+    A frame's own reference ``df[quoted(name)]`` is one gateway call on classic Spark; ``scol``
+    goes through ``functions.col``, which may also record its Python call site.
     """
     return "`" + name.replace("`", "``") + "`"
 

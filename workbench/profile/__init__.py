@@ -114,8 +114,8 @@ def _profile_pandas(
     # PII checks are pure Python: run beside the measurement, they would make its threads wait
     # for the GIL at every NumPy call, so they run first, on their own.
     pii = _pii_columns(head, show_pii)
-    data = pandas_stats.measure(frame, sample, progress)
     progress("PII")
+    data = pandas_stats.measure(frame, sample, progress)
     return Profile(build.document(data, "pandas", pii), source=frame, show_pii=show_pii)
 
 

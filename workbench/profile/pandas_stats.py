@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.types import LType
-from workbench.engines.pandas import canonical_series, ltype_of_dtype
+from workbench.engines.pandas import canonical_series, ltype_of_dtype, to_arrow_series
 from workbench.engines.pandas.arrow import arr
 from workbench.profile import raw, semantic
 from workbench.profile.raw import RawColumn, RawDataset
@@ -36,10 +36,10 @@ def measure(
         for i, name in enumerate(df.columns)
         if ltype_of_dtype(df.iloc[:, i].dtype).is_numeric
     }
-    # NumPy sorts and Arrow kernels release the GIL: the work runs side by side, the costliest
-    # first (correlations, then text columns) so that no long job starts last and runs alone.
+    # NumPy sorts and Arrow kernels release the GIL: the work runs side by side, the correlations
+    # and the costliest columns (text) first, so that no long job starts last and runs alone.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        correlated = pool.submit(_correlations_of, numeric, seed) if dataset_wide else None
+        correlated = pool.submit(_correlations_of, numeric, len(df), seed) if dataset_wide else None
         order = sorted(range(len(df.columns)), key=lambda i: not _is_text(df.iloc[:, i]))
         started = {i: pool.submit(_measure_series, str(df.columns[i]), df.iloc[:, i]) for i in order}
         for i, name in enumerate(df.columns):
@@ -65,18 +65,17 @@ def measure(
 
 
 def _correlations_of(
-    numeric: dict[str, pd.Series], seed: int
+    numeric: dict[str, pd.Series], rows: int, seed: int
 ) -> tuple[list[str], list[list[float | None]], list[list[float | None]]]:
-    """Correlations between the numeric columns that have at least one value."""
-    rows = len(next(iter(numeric.values()))) if numeric else 0
-    chosen = correlation_rows(rows, seed)
+    """Correlations between the numeric columns that have a value in the sampled rows."""
+    chosen = _correlation_rows(rows, seed)
     dense = {name: dense_numeric(s if chosen is None else s.iloc[chosen]) for name, s in numeric.items()}
     present = {name: values for name, values in dense.items() if not np.isnan(values).all()}
     pearson, spearman = correlations(present)
     return list(present), pearson, spearman
 
 
-def correlation_rows(rows: int, seed: int) -> np.ndarray | None:
+def _correlation_rows(rows: int, seed: int) -> np.ndarray | None:
     """Sorted positions of the seeded correlation sample (None: every row is used)."""
     if rows <= raw.CORRELATION_SAMPLE:
         return None
@@ -89,9 +88,8 @@ def _object_text_to_arrow(s: pd.Series) -> pd.Series:
     The conversion holds the GIL; in slices, the other workers get it back between slices
     instead of waiting tens of milliseconds at their next NumPy call.
     """
-    slices = [arr(canonical_series(s.iloc[i : i + CHUNK])) for i in range(0, len(s), CHUNK)]
-    chunks = [chunk.cast(pa.large_string()) for part in slices for chunk in part.chunks]
-    array = pa.chunked_array(chunks, type=pa.large_string())
+    slices = [arr(to_arrow_series(s.iloc[i : i + CHUNK])) for i in range(0, len(s), CHUNK)]
+    array = pa.chunked_array([chunk for part in slices for chunk in part.chunks], type=pa.large_string())
     return pd.Series(array, index=s.index, dtype=pd.ArrowDtype(pa.large_string()), name=s.name)
 
 
@@ -100,7 +98,7 @@ def _is_text(s: pd.Series) -> bool:
 
 
 def _measure_series(name: str, s: pd.Series) -> Measured:
-    if s.dtype == object and ltype_of_dtype(s.dtype) is LType.STRING:
+    if s.dtype == object:
         return measure_column(name, _object_text_to_arrow(s))
     return measure_column(name, canonical_series(s))
 
@@ -295,7 +293,8 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 CHUNK = 1 << 16
-"""Elements per block in the moment and histogram loops: temporaries stay small and in cache."""
+"""Elements per block in the moment and histogram loops (temporaries stay small and in cache), and
+rows per slice when object text is converted to Arrow."""
 
 
 def _blocks(values: np.ndarray) -> Any:
