@@ -12,7 +12,8 @@ from tests.conftest import make_engine
 from tests.helpers import assert_same_records, example_schema
 from workbench.core.errors import DataIOError
 from workbench.io.formats import CsvOptions
-from workbench.io.pandas_io import read_pandas, write_pandas
+from workbench.io.pandas_io import read_pandas
+from workbench.io.writers import write_pandas
 
 COLUMNS = {
     "id": [1, 2, 3],
@@ -52,7 +53,7 @@ def test_written_by_pandas_read_by_every_engine(
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
 def test_written_by_spark_read_by_pandas(spark_session: Any, tmp_path: Path, suffix: str) -> None:
-    from workbench.io.spark_io import write_spark
+    from workbench.io.writers import write_spark
 
     engine = make_engine("spark", spark_session)
     frame = engine.from_records(COLUMNS, example_schema(COLUMNS, None))

@@ -20,7 +20,8 @@ from pandas.testing import assert_frame_equal
 
 from workbench.core.errors import ColumnNotFoundError, RecipeError, StepRuntimeError
 from workbench.engines.pandas import canonical_series
-from workbench.io.pandas_io import read_pandas, write_pandas
+from workbench.io.pandas_io import read_pandas
+from workbench.io.writers import write_pandas
 from workbench.recipe.model import Recipe, Step
 from workbench.recipe.replay import replay
 from workbench.widget import SampleSpec, Session

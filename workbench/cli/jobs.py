@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workbench.cli.gate import publish
-from workbench.io.formats import CsvOptions, check_output, format_of_name
+from workbench.io.formats import CsvOptions, format_of_name
+from workbench.io.publish import check_output
 from workbench.recipe.model import Recipe
 
 
@@ -96,7 +97,8 @@ def _run_pandas(
     secrets: Any = None,
     gate: Any = None,
 ) -> tuple[int, int]:
-    from workbench.io.pandas_io import read_pandas, write_pandas
+    from workbench.io.pandas_io import read_pandas
+    from workbench.io.writers import write_pandas
 
     frame = read_pandas(input_path, csv)
     bound = {name: read_pandas(path, csv) for name, path in datasets.items()}
@@ -129,7 +131,8 @@ def _run_spark(
     from pyspark.sql import functions as F
 
     from workbench.engines.spark.session import get_session
-    from workbench.io.spark_io import read_spark, write_spark
+    from workbench.io.spark_io import read_spark
+    from workbench.io.writers import write_spark
 
     progress.update(task, description="starting Spark" + (f" at {remote}" if remote else " (local)"))
     session = get_session(remote)

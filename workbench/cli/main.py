@@ -277,7 +277,7 @@ def recipe_schema(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from workbench.recipe.model import write_text_atomic
+        from workbench.io.publish import write_text_atomic
 
         write_text_atomic(output, text)
         click.echo(f"wrote {output}")

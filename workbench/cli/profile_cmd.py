@@ -28,7 +28,7 @@ def profile_command(
     console: Console,
 ) -> Any:
     """Read ``input_path``, profile it with a progress bar, write the outputs asked for."""
-    from workbench.io.formats import check_output
+    from workbench.io.publish import check_output
     from workbench.profile import profile, stage_count
 
     for target in (json_path, html_path):

@@ -53,7 +53,7 @@ def write_rows(frame: Any, path: Path) -> None:
     arrays = ROW_COLUMNS[:3]
     if is_spark_frame(frame):
         from workbench.core.lazy import F
-        from workbench.io.spark_io import write_spark
+        from workbench.io.writers import write_spark
 
         if csv:
             frame = frame.withColumns({c: F.to_json(F.col(c)) for c in arrays})
@@ -62,7 +62,7 @@ def write_rows(frame: Any, path: Path) -> None:
     import pandas as pd
     import pyarrow as pa
 
-    from workbench.io.pandas_io import write_pandas
+    from workbench.io.writers import write_pandas
 
     if csv:
         frame = frame.copy(deep=False)
@@ -88,7 +88,8 @@ def quality_command(
     console: Console,
 ) -> Any:
     """Parse the ruleset, read the inputs, evaluate, write the outputs asked for; return the result."""
-    from workbench.io.formats import check_output, format_of_name, publishing
+    from workbench.io.formats import format_of_name
+    from workbench.io.publish import check_output, publishing
     from workbench.quality import parse_ruleset
     from workbench.quality.evaluate import evaluate
 

@@ -6,6 +6,7 @@ pandas and Spark see the same schema and the same values. Writes are atomic.
 """
 
 from workbench.io.formats import Format, detect_format, infer_text_schema, read_schema
-from workbench.io.pandas_io import read_pandas, write_pandas
+from workbench.io.pandas_io import read_pandas
+from workbench.io.writers import write_pandas
 
 __all__ = ["Format", "detect_format", "infer_text_schema", "read_pandas", "read_schema", "write_pandas"]

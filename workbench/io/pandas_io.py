@@ -1,4 +1,4 @@
-"""Reading and writing pandas frames (Arrow-backed)."""
+"""Reading files into pandas frames (Arrow-backed)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 from workbench.core.casting import cast_pandas
 from workbench.core.errors import DataIOError
 from workbench.core.types import LType
-from workbench.engines.pandas.arrow import arr
 from workbench.io.formats import (
     CsvOptions,
     Format,
@@ -21,10 +20,8 @@ from workbench.io.formats import (
     csv_read_options,
     data_files,
     detect_format,
-    format_of_name,
     infer_text_schema,
     jsonl_schema,
-    publishing,
 )
 
 
@@ -68,31 +65,3 @@ def typed_text(text: pd.DataFrame, types: dict[str, LType]) -> pd.DataFrame:
         if ltype is not LType.STRING
     }
     return text.assign(**typed) if typed else text
-
-
-def write_pandas(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a frame atomically, in the format its extension names."""
-    from workbench.engines.pandas import PandasEngine
-
-    p = Path(path)
-    fmt = format_of_name(p)
-    table = PandasEngine().to_arrow(frame)
-    with publishing(p) as target:
-        if fmt is Format.CSV:
-            pacsv.write_csv(_csv_ready(frame, table), target)
-        elif fmt is Format.PARQUET:
-            pq.write_table(table, target)
-        else:
-            frame_out = table.to_pandas(types_mapper=pd.ArrowDtype)
-            frame_out.to_json(target, orient="records", lines=True, date_format="iso", force_ascii=False)
-
-
-def _csv_ready(frame: pd.DataFrame, table: pa.Table) -> pa.Table:
-    """Timestamps as CHANGE_DATA_TYPE writes them ("2024-01-05 13:07:09"), which reads back as timestamps."""
-    columns = [
-        arr(cast_pandas(frame.iloc[:, i], LType.TIMESTAMP, LType.STRING))
-        if pa.types.is_timestamp(column.type)
-        else column
-        for i, column in enumerate(table.columns)
-    ]
-    return pa.table(columns, names=table.column_names)

@@ -1,4 +1,4 @@
-"""Reading and writing Spark DataFrames with explicit schemas; directory outputs, atomically."""
+"""Reading files into Spark DataFrames with explicit schemas."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.casting import cast_spark
-from workbench.core.errors import DataIOError
 from workbench.core.lazy import scol
 from workbench.core.types import LType
 from workbench.io.formats import (
@@ -14,9 +13,7 @@ from workbench.io.formats import (
     Format,
     data_files,
     detect_format,
-    format_of_name,
     infer_text_schema,
-    publishing,
     read_schema,
 )
 
@@ -48,20 +45,3 @@ def read_spark(session: Any, path: str | Path, csv: CsvOptions | None = None) ->
             for n in names
         ]
     )
-
-
-def write_spark(frame: Any, path: str | Path) -> None:
-    """Write a directory of part files, atomically (local paths)."""
-    p = Path(path).resolve()
-    fmt = format_of_name(p)
-    with publishing(p) as target:
-        writer = frame.write.mode("error")
-        if fmt is Format.CSV:
-            writer = writer.option("header", "true").option("escape", '"')
-            writer.option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(str(target))
-        elif fmt is Format.PARQUET:
-            writer.parquet(str(target))
-        else:
-            writer.json(str(target))
-        if not target.exists():
-            raise DataIOError(f"Spark wrote nothing at {str(target)!r}; is the Spark server on this machine?")

@@ -194,7 +194,7 @@ class Profile:
 
     def save(self, path: str | Path) -> Path:
         """Write the JSON form atomically."""
-        from workbench.recipe.model import write_text_atomic
+        from workbench.io.publish import write_text_atomic
 
         target = Path(path)
         write_text_atomic(target, self.to_json() + "\n")
@@ -210,7 +210,7 @@ class Profile:
 
         html = render_html(self, self._source, title=title, show_pii=self.show_pii)
         if path is not None:
-            from workbench.recipe.model import write_text_atomic
+            from workbench.io.publish import write_text_atomic
 
             write_text_atomic(Path(path), html)
         return html

@@ -127,7 +127,7 @@ class QualityResult:
 
     def save(self, path: str | Path) -> None:
         """Write :meth:`to_json` atomically."""
-        from workbench.recipe.model import write_text_atomic
+        from workbench.io.publish import write_text_atomic
 
         write_text_atomic(Path(path), self.to_json() + "\n")
 

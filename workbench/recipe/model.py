@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ import yaml
 
 from workbench.core.errors import ParameterError, RecipeError
 from workbench.core.registry import Transform, build
+from workbench.io.publish import write_text_atomic
 from workbench.recipe.conditions import Condition
 
 if TYPE_CHECKING:
@@ -253,16 +253,3 @@ def _check_format(fmt: Any, source: str) -> None:
             f"{source} uses recipe format {version}; this Workbench reads up to "
             f"{FORMAT_VERSION}; upgrade Workbench"
         )
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file through a temporary sibling and a rename, so it is never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

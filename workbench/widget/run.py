@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.core.errors import WorkbenchError
-from workbench.io.formats import check_output, format_of_name
+from workbench.io.formats import format_of_name
+from workbench.io.publish import check_output
 
 if TYPE_CHECKING:
     from workbench.widget.session import Session
@@ -70,7 +71,7 @@ def _replayed(session: Session, engine: str, remote: str | None, report: Progres
 
 
 def _write_pandas(frame: Any, output: Path, report: Progress) -> int:
-    from workbench.io.pandas_io import write_pandas
+    from workbench.io.writers import write_pandas
 
     report(0.7, f"writing {output.name}")
     write_pandas(frame, output)
@@ -81,7 +82,7 @@ def _write_spark(frame: Any, output: Path, report: Progress) -> int | None:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
 
-    from workbench.io.spark_io import write_spark
+    from workbench.io.writers import write_spark
 
     seen = Observation("rows_out")
     report(0.4, f"running the recipe and writing {output.name} (Spark)")
