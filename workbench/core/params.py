@@ -149,10 +149,10 @@ def structured(kind: ParamKind, inner: Any) -> Any:
 
 
 class PatternOption(ParamModel):
-    """One delimiter of a split: the pattern and whether the delimiter stays in the part."""
+    """One delimiter of a split: the pattern and whether the delimiter stays in the part (no by default)."""
 
     pattern: str
-    include_in_split: bool = True
+    include_in_split: bool = False
 
     @field_validator("include_in_split", mode="before")
     @classmethod

@@ -254,10 +254,11 @@ class SplitColumnSingleDelimiter(_DelimiterSplit):
 
     The first ``limit`` occurrences of ``pattern`` cut the text; the last part keeps the rest,
     later delimiters included. ``pattern`` is a regular expression unless ``isText`` is true
-    (the console's flag for literal text). With ``includeInSplit`` (true by default, as in
-    DataBrew's examples and ``patternOptions``) each delimiter stays at the end of the part it
-    closes; otherwise it is dropped. Parts go to ``<source>_1`` … ``<source>_<limit+1>``, in
-    place of the source column; parts the text does not reach are null, a null text gives nulls.
+    (the console's flag for literal text). With ``includeInSplit`` true each delimiter stays at
+    the end of the part it closes; false or absent drops it, as DataBrew's reference says ("If
+    true, includes the pattern in the new column; otherwise, the pattern is discarded"). Parts go
+    to ``<source>_1`` … ``<source>_<limit+1>``, in place of the source column; parts the text does
+    not reach are null, a null text gives nulls.
     A delimiter must match at least one character.
     """
 
@@ -265,7 +266,7 @@ class SplitColumnSingleDelimiter(_DelimiterSplit):
     category = Category.SPLIT
     pattern: Text
     limit: Integer
-    include_in_split: Boolean = True
+    include_in_split: Boolean = False
     is_text: Boolean = False
     examples: ClassVar = (
         Example(
@@ -309,9 +310,25 @@ class SplitColumnSingleDelimiter(_DelimiterSplit):
             },
         ),
         Example(
+            title="without includeInSplit the delimiter is discarded",
+            given={"date": ["2012/01/01", "2012/01", "", None]},
+            params={"sourceColumn": "date", "pattern": "/", "limit": 2, "isText": True},
+            expect={
+                "date_1": ["2012", "2012", "", None],
+                "date_2": ["01", "01", None, None],
+                "date_3": ["01", None, None, None],
+            },
+        ),
+        Example(
             title="the delimiter is kept; the last part keeps the rest",
             given={"url": ["a/b/c/d", "x", "", None, "/é/"]},
-            params={"sourceColumn": "url", "pattern": "/", "limit": "2", "isText": "true"},
+            params={
+                "sourceColumn": "url",
+                "pattern": "/",
+                "limit": "2",
+                "isText": "true",
+                "includeInSplit": "true",
+            },
             expect={
                 "url_1": ["a/", "x", "", None, "/"],
                 "url_2": ["b/", None, None, None, "é/"],
@@ -357,9 +374,10 @@ class SplitColumnMultipleDelimiter(_DelimiterSplit):
     """Split a text column wherever any of several delimiters occurs, into limit + 1 new columns.
 
     Each ``patternOptions`` entry is a regular expression with its own ``includeInSplit`` (a kept
-    delimiter stays at the end of the part it closes). At each position the delimiters are tried
-    in the listed order. Otherwise as SPLIT_COLUMN_SINGLE_DELIMITER: the first ``limit``
-    delimiters cut, the last part keeps the rest, missing parts are null.
+    delimiter stays at the end of the part it closes; false or absent discards it). At each
+    position the delimiters are tried in the listed order. Otherwise as
+    SPLIT_COLUMN_SINGLE_DELIMITER: the first ``limit`` delimiters cut, the last part keeps the
+    rest, missing parts are null.
     """
 
     operation = "SPLIT_COLUMN_MULTIPLE_DELIMITER"
@@ -393,6 +411,12 @@ class SplitColumnMultipleDelimiter(_DelimiterSplit):
                 ],
             },
             expect={"d_1": ["a"], "d_2": ["b"], "d_3": ["c"], "d_4": [None]},
+        ),
+        Example(
+            title="a delimiter without includeInSplit is discarded",
+            given={"d": ["2012/01-01", "x", None]},
+            params={"sourceColumn": "d", "limit": 2, "patternOptions": [{"pattern": "/"}, {"pattern": "-"}]},
+            expect={"d_1": ["2012", "x", None], "d_2": ["01", None, None], "d_3": ["01", None, None]},
         ),
     )
 
