@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -41,28 +42,64 @@ def run_job(
     console: Console | None = None,
     secrets: Any = None,
     gate: Any = None,
+    csv_formula_guard: bool = False,
 ) -> JobResult:
-    """Replay ``recipe`` over ``input_path`` and write ``output_path`` (atomically)."""
+    """Replay ``recipe`` over ``input_path`` and write ``output_path`` (atomically).
+
+    The outputs are checked before anything is read: none may exist (unless ``overwrite``) or
+    overlap an input; publishing is exclusive, so a run that started meanwhile cannot be replaced.
+    """
     console = console or Console(stderr=True)
-    format_of_name(output_path)
-    check_output(output_path, overwrite)
-    for target in gate.targets(output_path) if gate is not None else []:
-        check_output(target, overwrite)
     datasets = datasets or {}
+    check_outputs(output_path, [input_path, *datasets.values()], overwrite, gate)
+    options = WriteOptions(overwrite, csv_formula_guard)
     started = time.perf_counter()
     steps = [s for s in recipe.steps if not s.disabled]
     with _progress(console) as progress:
         task = progress.add_task("reading", total=len(steps) + 2)
         if engine == "spark":
             result = _run_spark(
-                recipe, input_path, output_path, datasets, csv, spark_remote, progress, task, secrets, gate
+                recipe,
+                input_path,
+                output_path,
+                datasets,
+                csv,
+                spark_remote,
+                progress,
+                task,
+                secrets,
+                gate,
+                options,
             )
         else:
             result = _run_pandas(
-                recipe, input_path, output_path, datasets, csv, progress, task, secrets, gate
+                recipe, input_path, output_path, datasets, csv, progress, task, secrets, gate, options
             )
     rows_in, rows_out = result
     return JobResult(engine, len(steps), rows_in, rows_out, time.perf_counter() - started, str(output_path))
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteOptions:
+    """How a run writes its outputs (and quarantined data)."""
+
+    overwrite: bool = False
+    csv_formula_guard: bool = False
+
+    def bound(self, write: Any) -> Any:
+        """``write`` (write_pandas or write_spark) with these options."""
+        return functools.partial(write, overwrite=self.overwrite, csv_formula_guard=self.csv_formula_guard)
+
+
+def check_outputs(output: Path, inputs: list[Path], overwrite: bool, gate: Any = None) -> None:
+    """Refuse, before any data is read, outputs that exist or overlap the inputs or each other."""
+    format_of_name(output)
+    check_output(output, overwrite, inputs)
+    if gate is None:
+        return
+    check_output(gate.quarantine, True, [*inputs, output], role="quarantine folder")
+    for target in gate.targets(output):
+        check_output(target, overwrite, inputs)
 
 
 def _progress(console: Console) -> Progress:
@@ -96,6 +133,7 @@ def _run_pandas(
     task: Any,
     secrets: Any = None,
     gate: Any = None,
+    options: WriteOptions | None = None,
 ) -> tuple[int, int]:
     from workbench.io.pandas_io import read_pandas
     from workbench.io.writers import write_pandas
@@ -110,7 +148,7 @@ def _run_pandas(
         secrets=secrets,
     )
     progress.update(task, description=_writing(output_path, gate))
-    publish(out, output_path, gate, bound, write_pandas)
+    publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_pandas))
     progress.update(task, advance=1, description="done")
     return len(frame), len(out)
 
@@ -126,6 +164,7 @@ def _run_spark(
     task: Any,
     secrets: Any = None,
     gate: Any = None,
+    options: WriteOptions | None = None,
 ) -> tuple[int | None, int | None]:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
@@ -148,7 +187,7 @@ def _run_spark(
     )
     out = out.observe(seen_out, F.count(F.lit(1)).alias("rows"))
     progress.update(task, description=_writing(output_path, gate) + " (Spark)")
-    publish(out, output_path, gate, bound, write_spark)
+    publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_spark))
     progress.update(task, advance=1, description="done")
     return _observed(seen_in), _observed(seen_out)
 

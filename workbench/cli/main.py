@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from workbench.cli.options import parse_datasets
 from workbench.core.errors import RecipeError, WorkbenchError
@@ -36,16 +37,21 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except WorkbenchError as exc:
             if debug:
                 raise
-            _stderr.print(f"[red]error:[/red] {exc}")
+            _stderr.print(f"[red]error:[/red] {escape(_one_line(str(exc)))}")
             sys.exit(exc.exit_code)
         except Exception as exc:
             if debug:
                 raise
-            _stderr.print(f"[red]error:[/red] {type(exc).__name__}: {_first_line(exc)}")
+            _stderr.print(f"[red]error:[/red] {type(exc).__name__}: {escape(_first_line(exc))}")
             _stderr.print("run again with --debug for the full traceback")
             sys.exit(1)
 
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    """An error message on one line: the line breaks a quoted value holds are shown as ``\\n``."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _first_line(exc: Exception) -> str:
@@ -103,6 +109,11 @@ def cli(debug: bool) -> None:
     "--overwrite", is_flag=True, help="Replace an existing output (only once the new one is complete)."
 )
 @click.option(
+    "--csv-formula-guard",
+    is_flag=True,
+    help="For spreadsheets: prefix CSV text cells starting with = + - @ (or tab, CR) with ' (not run).",
+)
+@click.option(
     "--no-header", is_flag=True, help="CSV inputs have no header row (columns become Column_1, Column_2, …)."
 )
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
@@ -138,6 +149,7 @@ def run(
     datasets: tuple[str, ...],
     secret_bindings: tuple[str, ...],
     overwrite: bool,
+    csv_formula_guard: bool,
     no_header: bool,
     delimiter: str,
     ruleset: Path | None,
@@ -149,6 +161,7 @@ def run(
     from workbench.cli.jobs import run_job
     from workbench.recipe.model import Recipe
 
+    _check_formula_guard(csv_formula_guard, output_path)
     loaded = Recipe.load(recipe)
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = parse_datasets(datasets)
@@ -166,6 +179,7 @@ def run(
         console=_stderr,
         secrets=secrets,
         gate=gate,
+        csv_formula_guard=csv_formula_guard,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
@@ -173,6 +187,13 @@ def run(
         f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
         f"{rows_out} rows out, {result.seconds:.2f} s -> {result.output}"
     )
+
+
+def _check_formula_guard(guard: bool, output: Path) -> None:
+    from workbench.io.formats import Format, format_of_name
+
+    if guard and format_of_name(output) is not Format.CSV:
+        raise RecipeError(f"--csv-formula-guard applies to CSV outputs; {str(output)!r} is not one")
 
 
 def _quality_gate(
@@ -323,10 +344,11 @@ def _is_extension(operation: str) -> bool:
 
 
 def _register_commands() -> None:
-    from workbench.cli import profile_cmd, quality_cmd
+    from workbench.cli import clean_cmd, profile_cmd, quality_cmd
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
     quality_cmd.register(cli, _guard, _csv_options, _stderr)
+    clean_cmd.register(cli, _guard, _stderr)
 
 
 _register_commands()

@@ -30,23 +30,23 @@ def run_full(
 ) -> dict[str, Any]:
     """Replay the recipe on all of the session's data and write ``output``; returns a summary.
 
-    The output is checked before anything is read (its format from the name, and it must not
-    exist unless ``overwrite``) and written through a temporary path renamed into place, so a
-    failed run leaves no half-written output.
+    The output is checked before anything is read (its format from the name, it must not
+    exist unless ``overwrite``, nor overlap the session's input files) and written through a
+    staging path published in one step, so a failed run leaves no half-written output.
     """
     if engine not in ("pandas", "spark"):
         msg = f"unknown engine {engine!r}; use pandas or spark"
         raise WorkbenchError(msg)
     report = on_progress or (lambda fraction, message: None)
     format_of_name(output)
-    check_output(output, overwrite)
+    check_output(output, overwrite, _input_paths(session))
     started = time.perf_counter()
     steps = sum(1 for step in session.recipe.steps if not step.disabled)
     frame = _replayed(session, engine, remote, report)
     if not isinstance(frame, pd.DataFrame):
-        engine, rows_out = "spark", _write_spark(frame, output, report)
+        engine, rows_out = "spark", _write_spark(frame, output, overwrite, report)
     else:
-        rows_out = _write_pandas(frame, output, report)
+        rows_out = _write_pandas(frame, output, overwrite, report)
     report(1.0, "done")
     return {
         "engine": engine + (f" at {remote}" if remote and engine == "spark" else ""),
@@ -70,15 +70,21 @@ def _replayed(session: Session, engine: str, remote: str | None, report: Progres
     return session.result(engine="spark", spark=spark)
 
 
-def _write_pandas(frame: Any, output: Path, report: Progress) -> int:
+def _input_paths(session: Session) -> list[Path]:
+    """The files the session reads (its source and bound datasets), which an output may not overlap."""
+    sources = [getattr(session._source, "path", None), *session._dataset_sources.values()]
+    return [Path(s) for s in sources if isinstance(s, (str, Path))]
+
+
+def _write_pandas(frame: Any, output: Path, overwrite: bool, report: Progress) -> int:
     from workbench.io.writers import write_pandas
 
     report(0.7, f"writing {output.name}")
-    write_pandas(frame, output)
+    write_pandas(frame, output, overwrite=overwrite)
     return len(frame)
 
 
-def _write_spark(frame: Any, output: Path, report: Progress) -> int | None:
+def _write_spark(frame: Any, output: Path, overwrite: bool, report: Progress) -> int | None:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
 
@@ -86,7 +92,7 @@ def _write_spark(frame: Any, output: Path, report: Progress) -> int | None:
 
     seen = Observation("rows_out")
     report(0.4, f"running the recipe and writing {output.name} (Spark)")
-    write_spark(frame.observe(seen, F.count(F.lit(1)).alias("rows")), output)
+    write_spark(frame.observe(seen, F.count(F.lit(1)).alias("rows")), output, overwrite=overwrite)
     try:
         return int(seen.get["rows"])
     except Exception:
