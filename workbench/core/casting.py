@@ -22,16 +22,28 @@ if TYPE_CHECKING:
 
 TEXT_PATTERNS = {
     LType.INTEGER: r"^\s*[+-]?[0-9]{1,18}(\.0*)?\s*$",
-    LType.DOUBLE: r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$",
+    LType.DOUBLE: (
+        r"^\s*([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?"
+        r"|[+-]?[Ii][Nn][Ff]([Ii][Nn][Ii][Tt][Yy])?|[Nn][Aa][Nn])\s*$"
+    ),
     LType.DECIMAL: r"^\s*[+-]?([0-9]{1,20}\.?[0-9]{0,18}|\.[0-9]{1,18})\s*$",
     LType.BOOLEAN: r"^\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\s*$",
     LType.DATE: r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$",
     LType.TIMESTAMP: r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2})?\s*$",
 }
-"""What text must look like to be valid for each type (whole numbers may end in ".0")."""
+"""What text must look like to be valid for each type (whole numbers may end in ".0";
+doubles may be ``NaN``, ``inf``, ``Infinity`` with a sign, in any case)."""
 
 INFER_INTEGER = r"^\s*[+-]?[0-9]{1,18}\s*$"
 """Reading a file, only plain digits make an integer column ("63.0" makes a double one)."""
+
+LONG_WHOLE = r"^\s*[+-]?[0-9]{19,}\s*$"
+"""A whole number too long for an integer: a double would lose its digits, so it stays text."""
+
+FINITE_NUMBER = r"[0-9]"
+"""A double-looking value with a digit is a real number (not only ``NaN`` or ``inf``)."""
+
+_SPECIAL_DOUBLES = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
 
 
 # --- validity ----------------------------------------------------------------------------
@@ -148,7 +160,16 @@ def _from_text_pandas(arr: Any, target: LType) -> pa.Array:
         return _parse_temporal_pandas(text, target)
     if target is LType.INTEGER:
         text = pc.replace_substring_regex(text, r"^\+|\.0*$", "")
+    if target is LType.DOUBLE:
+        text = _special_doubles_pandas(text)
     return pc.cast(text, arrow_type(target))
+
+
+def _special_doubles_pandas(text: Any) -> Any:
+    # Spelled one way for Arrow's parser ("Infinity", "+INF" -> "inf"), as on Spark below.
+    lowered = pc.utf8_lower(text)
+    special = pc.match_substring_regex(lowered, r"^[+-]?(inf|infinity)$|^nan$")
+    return pc.if_else(special, pc.replace_substring_regex(lowered, r"^\+|inity$", ""), text)
 
 
 def _from_text_spark(c: Column, target: LType) -> Column:
@@ -164,7 +185,17 @@ def _from_text_spark(c: Column, target: LType) -> Column:
         return text.cast("long")
     if target is LType.BOOLEAN:
         return F.lower(text) == F.lit("true")
+    if target is LType.DOUBLE:
+        return _special_doubles_spark(text)
     return text.cast(spark_type(target))
+
+
+def _special_doubles_spark(text: Column) -> Column:
+    spelled = F.regexp_replace(F.lower(text), r"^\+|inity$", "")
+    out = F.when(text.isNull(), F.lit(None).cast("double"))
+    for word, value in _SPECIAL_DOUBLES.items():
+        out = out.when(spelled == F.lit(word), F.lit(value))
+    return out.otherwise(text.cast("double"))
 
 
 def _to_text_pandas(arr: Any, source: LType) -> pa.Array:

@@ -6,20 +6,15 @@ import dataclasses
 from enum import Enum
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from workbench.core.casting import INFER_INTEGER, TEXT_PATTERNS, text_valid_pandas
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.core.types import LType, Schema, ltype_of_arrow
-from workbench.engines.pandas.arrow import wrap
+from workbench.io.csv_scan import SAMPLE_ROWS, CsvLayout, ScanRequest, infer_text_column, scan_csv
 
-SAMPLE_ROWS = 10_000
-"""Rows of a text file whose values decide each column's type."""
+__all__ = ["SAMPLE_ROWS", "CsvOptions", "Format", "infer_text_column", "read_schema"]
 
 
 class Format(str, Enum):
@@ -39,12 +34,40 @@ _EXTENSIONS = {
 }
 
 
+MISMATCH_MODES = ("widen", "fail")
+
+
 @dataclasses.dataclass(frozen=True)
 class CsvOptions:
-    """How a CSV file is read: header row or not, and the delimiter."""
+    """How an input is read (the read options of every format, despite the name).
+
+    ``header`` and ``delimiter`` shape a CSV file; ``encoding`` decodes it (a byte-order mark
+    overrides it). ``on_type_mismatch="widen"`` types each column by every row of every file,
+    so no value is lost; ``"fail"`` types it by the first rows of each file and refuses a later
+    value that does not fit, naming file, row, column and value. ``union_by_name`` reads the
+    files of a directory whose columns differ (null where a file lacks a column) instead of
+    refusing them.
+    """
 
     header: bool = True
     delimiter: str = ","
+    encoding: str = "utf-8"
+    on_type_mismatch: str = "widen"
+    union_by_name: bool = False
+
+    def __post_init__(self) -> None:
+        if self.on_type_mismatch not in MISMATCH_MODES:
+            raise RecipeError(
+                f"on_type_mismatch must be one of {list(MISMATCH_MODES)}, not {self.on_type_mismatch!r}"
+            )
+        if len(self.delimiter) != 1:
+            raise RecipeError(f"the CSV delimiter must be one character, not {self.delimiter!r}")
+
+    def scan(self) -> ScanRequest:
+        """The options of the pass over a CSV input."""
+        return ScanRequest(
+            self.header, self.delimiter, self.encoding, self.on_type_mismatch == "fail", self.union_by_name
+        )
 
 
 def format_of_name(path: str | Path) -> Format:
@@ -84,100 +107,105 @@ def detect_format(path: str | Path) -> Format:
     return formats.pop()
 
 
-# --- schema inference --------------------------------------------------------------------
-
-_TEXT_TYPE_ORDER = (LType.BOOLEAN, LType.INTEGER, LType.DOUBLE, LType.DATE, LType.TIMESTAMP)
+# --- schemas -----------------------------------------------------------------------------
 
 
-def infer_text_column(values: pa.Array) -> LType:
-    """The narrowest type that every non-empty value of a text sample parses as."""
-    present = pc.filter(values, pc.and_(pc.is_valid(values), pc.not_equal(values, "")))
-    if len(present) == 0:
-        return LType.STRING
-    # Codes with leading zeros (zip codes, ids) stay text: a number would lose the zeros.
-    padded = pc.any(pc.match_substring_regex(present, r"^\s*[+-]?0[0-9]")).as_py()
-    for ltype in _TEXT_TYPE_ORDER:
-        if padded and ltype in (LType.INTEGER, LType.DOUBLE):
-            continue
-        pattern = INFER_INTEGER if ltype is LType.INTEGER else TEXT_PATTERNS[ltype]
-        if pc.all(pc.match_substring_regex(present, pattern)).as_py():
-            real_dates = ltype not in (LType.DATE, LType.TIMESTAMP) or bool(
-                text_valid_pandas(wrap(present, pd.RangeIndex(len(present))), ltype).all()
-            )
-            if real_dates:
-                return ltype
-    return LType.STRING
-
-
-def csv_read_options(options: CsvOptions) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions]:
-    read = pacsv.ReadOptions(autogenerate_column_names=not options.header, block_size=1 << 22)
-    parse = pacsv.ParseOptions(delimiter=options.delimiter)
-    return read, parse
-
-
-def _column_names(path: Path, read_names: list[str], options: CsvOptions) -> list[str]:
-    names = list(read_names) if options.header else [f"Column_{i + 1}" for i in range(len(read_names))]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise DataIOError(f"{str(path)!r} repeats the column names {repeated}; column names must be unique")
-    return names
-
-
-def _all_text(names: list[str] | None) -> pacsv.ConvertOptions:
-    # Every column is read as text; empty unquoted fields are null, quoted "" stays "".
-    return pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.large_string()) if names else None,
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=False,
-        null_values=[""],
-        auto_dict_encode=False,
-    )
-
-
-def csv_sample(path: Path, options: CsvOptions) -> pa.Table:
-    """The first ``SAMPLE_ROWS`` rows of a CSV file, all as text."""
-    read, parse = csv_read_options(options)
-    batches = []
-    rows = 0
-    with pacsv.open_csv(
-        path, read_options=read, parse_options=parse, convert_options=_all_text(None)
-    ) as reader:
-        for batch in reader:
-            batches.append(batch)
-            rows += batch.num_rows
-            if rows >= SAMPLE_ROWS:
-                break
-        schema = reader.schema
-    table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
-    return table.slice(0, SAMPLE_ROWS)
+def csv_layout(path: Path, options: CsvOptions) -> CsvLayout:
+    """The files, columns and types of a CSV input, from one pass over all of its rows."""
+    return scan_csv(data_files(path), options.scan())[0]
 
 
 def infer_text_schema(path: Path, options: CsvOptions) -> Schema:
-    """The logical schema of a CSV input, from a sample of its first file."""
-    first = data_files(path)[0]
-    sample = csv_sample(first, options)
-    names = _column_names(first, sample.column_names, options)
-    return {
-        name: infer_text_column(sample.column(i).combine_chunks().cast(pa.large_string()))
-        for i, name in enumerate(names)
-    }
+    """The logical schema of a CSV input (see ``CsvOptions`` for how types are decided)."""
+    return csv_layout(path, options).types
 
 
-def jsonl_schema(path: Path) -> pa.Schema:
-    """The Arrow schema pyarrow infers from the first block of the first JSON Lines file."""
-    first = data_files(path)[0]
+def file_schemas(path: Path, fmt: Format) -> list[tuple[Path, pa.Schema]]:
+    """The Arrow schema of each Parquet or JSON Lines file of an input."""
+    files = data_files(path)
+    if fmt is Format.PARQUET:
+        return [(f, _parquet_schema(f)) for f in files]
+    return [(f, jsonl_table(f).schema) for f in files]
+
+
+def _parquet_schema(path: Path) -> pa.Schema:
     try:
-        with pajson.open_json(first, read_options=pajson.ReadOptions(block_size=1 << 22)) as reader:
-            return reader.schema
+        return pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataIOError(f"{str(path)!r} is not a readable Parquet file: {exc}") from None
+
+
+def jsonl_table(path: Path) -> pa.Table:
+    """A JSON Lines file, typed by all of its lines (one block), or an error naming the line."""
+    if path.stat().st_size == 0:
+        return pa.table({})
+    block = max(1 << 20, min(path.stat().st_size + 1, 1 << 31))
+    try:
+        return pajson.read_json(path, read_options=pajson.ReadOptions(block_size=block))
     except pa.ArrowInvalid as exc:
-        raise DataIOError(f"{str(first)!r} is not valid JSON Lines: {exc}") from None
+        raise DataIOError(_json_problem(path, str(exc))) from None
+
+
+def _json_problem(path: Path, text: str) -> str:
+    import re
+
+    changed = re.search(r"Column\((.*?)\) changed from (\w+) to (\w+) in row (\d+)", text)
+    if changed:
+        field, was, now, row = changed.groups()
+        return (
+            f"{str(path)!r}, line {int(row) + 1}: field {field.lstrip('/')!r} is a {now} here but a "
+            f"{was} before; JSON Lines fields keep one type (quote the values to read them as text)"
+        )
+    return f"{str(path)!r} is not valid JSON Lines: {text.splitlines()[0]}"
+
+
+def unified_schema(schemas: list[tuple[Path, pa.Schema]], union_by_name: bool) -> pa.Schema:
+    """One schema for the files of an input: columns matched by name, numbers promoted losslessly."""
+    first_path, first = schemas[0]
+    fields: dict[str, pa.Field] = {}
+    for path, schema in schemas:
+        if not union_by_name and set(schema.names) != set(first.names):
+            missing = sorted(set(first.names) - set(schema.names))
+            extra = sorted(set(schema.names) - set(first.names))
+            raise DataIOError(
+                f"the files of the input have different columns: {str(path)!r} lacks {missing} and has "
+                f"{extra} compared with {str(first_path)!r}; use --union-by-name to read every column"
+            )
+        for field in schema:
+            known = fields.get(field.name)
+            fields[field.name] = field if known is None else _promoted(known, field, path, first_path)
+    return pa.schema(list(fields.values()))
+
+
+def _promoted(known: pa.Field, field: pa.Field, path: Path, first: Path) -> pa.Field:
+    a, b = known.type, field.type
+    if a == b or pa.types.is_null(b):
+        return known
+    if pa.types.is_null(a):
+        return field
+    if pa.types.is_integer(a) and pa.types.is_integer(b):
+        return pa.field(known.name, pa.int64())
+    if _is_number(a) and _is_number(b):
+        # JSON writes 2 and 2.5 alike: a column holding both is a double column.
+        return pa.field(known.name, pa.float64())
+    if {ltype_of_arrow(a), ltype_of_arrow(b)} == {LType.STRING}:
+        return pa.field(known.name, pa.large_string())
+    raise DataIOError(
+        f"column {known.name!r} is {a} in {str(first)!r} but {b} in {str(path)!r}; "
+        "the files of an input must agree on each column's type"
+    )
+
+
+def _is_number(t: pa.DataType) -> bool:
+    return bool(pa.types.is_integer(t) or pa.types.is_floating(t))
 
 
 def read_schema(path: str | Path, csv: CsvOptions | None = None) -> Schema:
-    """An input's logical schema, without reading all of its data."""
+    """An input's logical schema (a CSV input's types come from the pass over its rows)."""
     p = Path(path)
     fmt = detect_format(p)
+    options = csv or CsvOptions()
     if fmt is Format.CSV:
-        return infer_text_schema(p, csv or CsvOptions())
-    schema = pq.read_schema(data_files(p)[0]) if fmt is Format.PARQUET else jsonl_schema(p)
+        return infer_text_schema(p, options)
+    schema = unified_schema(file_schemas(p, fmt), options.union_by_name)
     return {f.name: ltype_of_arrow(f.type) for f in schema}

@@ -6,22 +6,19 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from workbench.core.casting import cast_pandas
 from workbench.core.errors import DataIOError
 from workbench.core.types import LType
+from workbench.io.csv_scan import aligned, scan_csv
 from workbench.io.formats import (
     CsvOptions,
     Format,
-    _all_text,
-    csv_read_options,
     data_files,
     detect_format,
-    infer_text_schema,
-    jsonl_schema,
+    jsonl_table,
+    unified_schema,
 )
 
 
@@ -30,31 +27,37 @@ def read_pandas(path: str | Path, csv: CsvOptions | None = None) -> pd.DataFrame
     p = Path(path)
     fmt = detect_format(p)
     files = data_files(p)
+    options = csv or CsvOptions()
+    if fmt is Format.CSV:
+        return _read_csv(files, options)
     try:
-        if fmt is Format.CSV:
-            return _read_csv(p, files, csv or CsvOptions())
         if fmt is Format.PARQUET:
-            table = pa.concat_tables([pq.read_table(f) for f in files])
+            tables = [(f, pq.read_table(f)) for f in files]
         else:
-            schema = jsonl_schema(p)
-            opts = pajson.ParseOptions(explicit_schema=schema)
-            table = pa.concat_tables([pajson.read_json(f, parse_options=opts) for f in files])
+            tables = [(f, jsonl_table(f)) for f in files if f.stat().st_size > 0]
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataIOError(f"cannot read {str(p)!r}: {exc}") from None
+    if not tables:
+        raise DataIOError(f"{str(p)!r} holds no rows and no columns (its files are empty)")
+    schema = unified_schema([(f, t.schema) for f, t in tables], options.union_by_name)
+    table = pa.concat_tables([_conformed(t, schema) for _, t in tables])
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def _read_csv(path: Path, files: list[Path], options: CsvOptions) -> pd.DataFrame:
-    schema = infer_text_schema(path, options)
-    names = list(schema)
-    read, parse = csv_read_options(options)
-    tables = []
-    for f in files:
-        table = pacsv.read_csv(f, read_options=read, parse_options=parse, convert_options=_all_text(None))
-        if table.num_columns != len(names):
-            raise DataIOError(f"{str(f)!r} has {table.num_columns} columns, expected {len(names)}")
-        tables.append(table.rename_columns(names).cast(pa.schema([(n, pa.large_string()) for n in names])))
-    return typed_text(pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype), schema)
+def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A table with the input's columns in the input's order and types (null where it lacks one)."""
+    columns = [
+        table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _read_csv(files: list[Path], options: CsvOptions) -> pd.DataFrame:
+    layout, batches = scan_csv(files, options.scan(), keep=True)
+    tables = [aligned(b, layout, f.names) for f, b in zip(layout.files, batches, strict=True)]
+    text = pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
+    return typed_text(text, layout.types)
 
 
 def typed_text(text: pd.DataFrame, types: dict[str, LType]) -> pd.DataFrame:

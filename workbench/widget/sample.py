@@ -20,21 +20,20 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.engines.pandas import PandasEngine, canonical_series
+from workbench.io.csv_scan import aligned_batch
 from workbench.io.formats import (
     CsvOptions,
     Format,
-    _all_text,
-    csv_read_options,
+    csv_layout,
     data_files,
     detect_format,
-    infer_text_schema,
-    jsonl_schema,
+    file_schemas,
+    unified_schema,
 )
 from workbench.io.pandas_io import typed_text
 
@@ -200,7 +199,8 @@ class FileSource(Source):
             self.format: Format | None = None
         else:
             self.format = detect_format(path)
-        self._csv_types = infer_text_schema(path, CsvOptions()) if self.format is Format.CSV else None
+        self._csv = csv_layout(path, CsvOptions()) if self.format is Format.CSV else None
+        self._csv_types = self._csv.types if self._csv is not None else None
 
     def describe(self) -> str:
         return str(self.path)
@@ -258,9 +258,8 @@ class FileSource(Source):
     def _schema(self) -> pa.Schema:
         if self._csv_types is not None:
             return pa.schema([(name, pa.large_string()) for name in self._csv_types])
-        if self.format is Format.PARQUET:
-            return pq.read_schema(data_files(self.path)[0])
-        return jsonl_schema(self.path)
+        assert self.format is not None
+        return unified_schema(file_schemas(self.path, self.format), union_by_name=False)
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         try:
@@ -280,15 +279,12 @@ class FileSource(Source):
             yield from self._csv_batches(f)
 
     def _csv_batches(self, f: Path) -> Iterator[pa.RecordBatch]:
-        schema = self._schema()
-        read, parse = csv_read_options(CsvOptions())
-        text = _all_text(None)
-        with pacsv.open_csv(f, read_options=read, parse_options=parse, convert_options=text) as reader:
-            for batch in reader:
-                if batch.num_columns != len(schema):
-                    raise DataIOError(f"{str(f)!r} has {batch.num_columns} columns, expected {len(schema)}")
-                columns = [column.cast(pa.large_string()) for column in batch.columns]
-                yield pa.RecordBatch.from_arrays(columns, schema=schema)
+        assert self._csv is not None
+        options = CsvOptions()
+        for file in self._csv.files:
+            if file.path == f:
+                for batch in file.batches(options.header, options.delimiter):
+                    yield aligned_batch(batch, self._csv, file.names)
 
     def _frame(self, table: pa.Table) -> pd.DataFrame:
         frame = table.to_pandas(types_mapper=pd.ArrowDtype)
