@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from workbench.cli.options import parse_datasets
+from workbench.cli.read_options import read_options
 from workbench.core.errors import RecipeError, WorkbenchError
 
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -60,9 +61,10 @@ def _first_line(exc: Exception) -> str:
 
 
 def _csv_options(header: bool, delimiter: str) -> Any:
+    from workbench.cli.read_options import read_settings
     from workbench.io.formats import CsvOptions
 
-    return CsvOptions(header=header, delimiter=delimiter)
+    return CsvOptions(header=header, delimiter=delimiter, **read_settings())
 
 
 _secret_option = click.option(
@@ -117,6 +119,7 @@ def cli(debug: bool) -> None:
     "--no-header", is_flag=True, help="CSV inputs have no header row (columns become Column_1, Column_2, …)."
 )
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+@read_options
 @click.option(
     "--ruleset",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -239,6 +242,7 @@ def _parse_secrets(values: tuple[str, ...]) -> Any:
 @_secret_option
 @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+@read_options
 @_guard
 def validate(
     recipe: Path,

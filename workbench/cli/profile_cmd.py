@@ -12,6 +12,7 @@ from rich.table import Table
 from workbench.cli.jobs import _progress
 from workbench.cli.options import read_input
 
+from workbench.cli.read_options import read_options
 
 def profile_command(
     input_path: Path,
@@ -106,6 +107,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
     @guard
     def profile_cli(
+    @read_options
         input_path: Path,
         engine: str,
         spark_remote: str | None,

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from workbench.cli.options import parse_datasets, read_input
 from workbench.core.errors import WorkbenchError
+from workbench.cli.read_options import read_options
 
 
 class QualityCommandError(WorkbenchError):
@@ -139,6 +140,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
     @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
     @guard
+    @read_options
     def quality_cli(
         input_path: Path,
         ruleset_path: Path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -35,6 +36,10 @@ def get_session(remote: str | None = None, app_name: str = "workbench") -> Spark
     builder = builder.config("spark.ui.enabled", "false").config("spark.driver.memory", "2g")
     # Workbench prints its own progress; Spark's stage bars and warnings would garble it.
     builder = builder.config("spark.ui.showConsoleProgress", "false")
+    if "WORKBENCH_SPARK_LOG_LEVEL" not in os.environ:
+        # Spark's default log profile prints a banner and startup warnings to stderr on every run.
+        log_config = Path(__file__).with_name("log4j2.properties")
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile={log_config}")
     # PySpark records the Python call site of every DataFrame function call over the gateway
     # (several round trips each) for error contexts that would point into Workbench's transforms;
     # Workbench names the failing step itself, and building a recipe's plan gets ~3x cheaper.
