@@ -71,18 +71,49 @@ def test_unsafe_where_predicates_are_refused(engine_name: str, session_for: Any,
         evaluate(frame, f'Rules = [ RowCount > 0 where "{predicate}" ]')
 
 
-UNREADABLE = ["attach 'x.db' as y", "select count(*) from glob('/etc/*')", "export database '/tmp/x'"]
+UNREADABLE = [
+    "attach 'x.db' as y",
+    "ATTACH DATABASE '/tmp/x.db' AS x",
+    "select count(*) from glob('/etc/*')",
+    "export database '/tmp/x'",
+]
 
 
 @pytest.mark.parametrize("sql", UNREADABLE)
-def test_sql_that_does_not_parse_is_an_error_for_that_rule_only(
+def test_sql_that_does_not_parse_is_refused_as_a_bad_ruleset(
     engine_name: str, session_for: Any, sql: str
 ) -> None:
     frame = _frame(engine_name, session_for)
-    result = evaluate(frame, f'Rules = [ CustomSql "{sql}" = 0, RowCount = 3 ]')
-    assert result.rules[0].outcome == "Error"
-    assert "cannot read" in (result.rules[0].reason or "")
-    assert result.rules[1].outcome == "Passed"
+    with pytest.raises(UnsafeSqlError, match=r"cannot read the SQL .* refused unchecked") as info:
+        evaluate(frame, f'Rules = [ RowCount = 3, CustomSql "{sql}" = 0 ]')
+    assert info.value.exit_code == 2
+    assert "line 1" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select count(*) from primary tablesample (50 percent)",
+        "select count(*) from primary tablesample (2 rows)",
+        "select count(*) from (select * from primary tablesample (bucket 1 out of 2))",
+    ],
+)
+def test_tablesample_is_refused_because_samples_differ_between_engines(
+    engine_name: str, session_for: Any, sql: str
+) -> None:
+    frame = _frame(engine_name, session_for)
+    with pytest.raises(UnsafeSqlError, match="TABLESAMPLE"):
+        evaluate(frame, f'Rules = [ CustomSql "{sql}" = 1 ]')
+
+
+def test_values_lists_are_data_and_run_alike(engine_name: str, session_for: Any) -> None:
+    frame = _frame(engine_name, session_for)
+    rules = """Rules = [
+        CustomSql "select count(*) from primary where region in (select r from (values ('EU')) v(r))" = 2,
+        CustomSql "select count(*) from (values (1), (2), (3)) as t(a)" = 3
+    ]"""
+    result = evaluate(frame, rules)
+    assert [r.outcome for r in result.rules] == ["Passed", "Passed"], result.to_dict()
 
 
 def test_safe_sql_runs_with_spark_syntax(engine_name: str, session_for: Any) -> None:

@@ -133,3 +133,53 @@ def test_column_or_literal_operands(operation: str, params: dict, parameter: str
     with pytest.raises(ParameterError, match="not both or neither") as err:
         one(operation, **params).validate(SCHEMA)
     assert err.value.parameter == parameter
+
+
+@pytest.mark.parametrize("position", ["9" * 400, 10**400, 2**31, -(2**31) - 1, "2147483648"])
+def test_integer_parameters_beyond_32_bits_are_refused_naming_the_parameter(position: object) -> None:
+    recipe = one("LEFT", sourceColumn="city", position=position, targetColumn="c2")
+    with pytest.raises(ParameterError) as err:
+        recipe.validate(SCHEMA)
+    assert err.value.parameter == "position"
+    assert err.value.step_index == 1
+    assert "outside the range of integer parameters" in str(err.value)
+
+
+def test_integer_parameters_at_the_bound_validate() -> None:
+    one("LEFT", sourceColumn="city", position=2**31 - 1, targetColumn="c2").validate(SCHEMA)
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN", "nan", float("inf")])
+def test_number_parameters_must_be_finite(value: object) -> None:
+    recipe = one("ADD", sourceColumn1="age", value2=value, targetColumn="a2")
+    with pytest.raises(ParameterError, match=r"parameter 'value2'.*finite number"):
+        recipe.validate(SCHEMA)
+
+
+def test_bucket_splits_keep_infinite_ends_but_refuse_nan() -> None:
+    splits = {"sourceColumn": "age", "bucketNames": '["a","b"]', "targetColumn": "b"}
+    one("BUCKETIZATION", splits='["-Infinity","20","Infinity"]', **splits).validate(SCHEMA)
+    with pytest.raises(ParameterError, match=r"parameter 'splits'.*NaN"):
+        one("BUCKETIZATION", splits='["-Infinity","NaN","Infinity"]', **splits).validate(SCHEMA)
+
+
+JOIN = {
+    "joinType": "LEFT_JOIN",
+    "joinKeys": [{"key": "city", "value": "city"}],
+    "leftColumns": ["city"],
+    "rightColumns": ["pop"],
+}
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../x.csv", "lookup"])
+def test_an_unbound_dataset_is_refused_when_the_bound_ones_are_all_there_are(name: str) -> None:
+    from workbench.core.errors import DatasetNotBoundError
+
+    recipe = one("JOIN", step_id="j", secondaryDatasetName=name, **JOIN)
+    recipe.validate(SCHEMA)  # without bound_only, a dataset may be bound later
+    with pytest.raises(DatasetNotBoundError) as err:
+        recipe.validate(SCHEMA, {"other": {"city": LType.STRING}}, bound_only=True)
+    assert err.value.exit_code == 2
+    assert f"step 2 (id 'j'), JOIN: dataset {name!r} is not bound (bound: other)" in str(err.value)
+    with pytest.raises(DatasetNotBoundError):
+        recipe.validate(None, {}, bound_only=True)

@@ -224,7 +224,7 @@ def _validate_against_input(
     recipe.validate(secrets=secrets)  # a missing secret fails before any data is read
     schema = read_schema(input_path, csv)
     dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
-    return recipe.validate(schema, dataset_schemas, secrets=secrets)
+    return recipe.validate(schema, dataset_schemas, secrets=secrets, bound_only=True)
 
 
 def _parse_secrets(values: tuple[str, ...]) -> Any:

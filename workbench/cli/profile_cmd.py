@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.jobs import _progress
@@ -67,7 +68,8 @@ def summary_table(result: Any) -> Table:
             if c.pii
             else ("" if c.semantic_type == c.logical_type else c.semantic_type)
         )
-        table.add_row(name, c.logical_type, missing, _n(c.distinct), _short(c.min), _short(c.max), mean, note)
+        cells = (name, c.logical_type, missing, _n(c.distinct), _short(c.min), _short(c.max), mean, note)
+        table.add_row(*(escape(str(cell)) for cell in cells))
     return table
 
 
@@ -139,7 +141,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             out.width = 160
         out.print(summary_table(result))
         for alert in result.alerts:
-            stderr.print(f"[yellow]alert[/yellow] {alert.kind}: {alert.message}")
+            stderr.print(f"[yellow]alert[/yellow] {alert.kind}: {escape(alert.message)}")
         written = [str(p) for p in (json_path, html_path) if p is not None]
         if written:
             stderr.print("[green]done[/green]: wrote " + ", ".join(written))

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.options import parse_datasets, read_input
@@ -41,7 +42,7 @@ def result_table(result: Any) -> Table:
     table.add_column("reason", overflow="fold")
     for r in result.rules:
         style = _STYLE[r.outcome]
-        table.add_row(f"[{style}]{r.outcome}[/{style}]", r.rule, r.reason or "")
+        table.add_row(f"[{style}]{r.outcome}[/{style}]", escape(r.rule), escape(r.reason or ""))
     return table
 
 

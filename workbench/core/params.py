@@ -8,10 +8,11 @@ kind. Column-referencing kinds are what validation and lineage follow.
 from __future__ import annotations
 
 import json
+import math
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from workbench.core.regex import regex_problem
@@ -69,6 +70,49 @@ def _boolean_text(value: Any) -> Any:
     return value
 
 
+def parse_boolean(value: Any) -> bool:
+    """A boolean by the parameters' rules: true/false, or the text "true"/"false" in any case.
+
+    Raises ValueError (saying what was given) for anything else, such as ``1`` or ``"no"``.
+    """
+    value = _boolean_text(value)
+    if isinstance(value, bool):
+        return value
+    shown = f"{value[:40]!r}" if isinstance(value, str) else "null" if value is None else repr(value)[:40]
+    msg = f'must be true or false (or the text "true"/"false"), not {shown}'
+    raise ValueError(msg)
+
+
+INTEGER_MIN = -(2**31)
+INTEGER_MAX = 2**31 - 1
+"""The range of integer parameters (positions, counts, offsets, seeds): 32-bit, the int that Spark's
+string, array, date and window functions take; beyond it Spark silently answers wrongly (LEFT with
+position 2**31 gives an empty text)."""
+
+
+def _int32(value: int) -> int:
+    if not INTEGER_MIN <= value <= INTEGER_MAX:
+        size = f"{value:,}" if abs(value) < 10**30 else f"an integer of {len(str(abs(value)))} digits"
+        msg = f"{size} is outside the range of integer parameters, {INTEGER_MIN:,} to {INTEGER_MAX:,}"
+        raise ValueError(msg)
+    return value
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        msg = f"must be a finite number, not {value}"
+        raise ValueError(msg)
+    return value
+
+
+def _not_nan(values: list[float]) -> list[float]:
+    for n, value in enumerate(values):
+        if math.isnan(value):
+            msg = f"item {n + 1} is NaN; write a number"
+            raise ValueError(msg)
+    return values
+
+
 def _number_text(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
@@ -110,13 +154,15 @@ Columns = Annotated[list[str], BeforeValidator(_json_text), _kind(ParamKind.COLU
 NewColumn = Annotated[str, BeforeValidator(_new_column), _kind(ParamKind.NEW_COLUMN)]
 Text = Annotated[str, _kind(ParamKind.TEXT)]
 Regex = Annotated[str, BeforeValidator(_regex), _kind(ParamKind.REGEX)]
-Integer = Annotated[int, BeforeValidator(_number_text), _kind(ParamKind.INTEGER)]
-Number = Annotated[float, BeforeValidator(_number_text), _kind(ParamKind.NUMBER)]
+Integer = Annotated[int, BeforeValidator(_number_text), AfterValidator(_int32), _kind(ParamKind.INTEGER)]
+Number = Annotated[float, BeforeValidator(_number_text), AfterValidator(_finite), _kind(ParamKind.NUMBER)]
 Boolean = Annotated[bool, BeforeValidator(_boolean_text), _kind(ParamKind.BOOLEAN)]
 DateFormat = Annotated[str, _kind(ParamKind.DATE_FORMAT)]
 DatasetName = Annotated[str, _kind(ParamKind.DATASET)]
 TextList = Annotated[list[str], BeforeValidator(_json_text), _kind(ParamKind.TEXT_LIST)]
-NumberList = Annotated[list[float], BeforeValidator(_json_text), _kind(ParamKind.NUMBER_LIST)]
+NumberList = Annotated[
+    list[float], BeforeValidator(_json_text), AfterValidator(_not_nan), _kind(ParamKind.NUMBER_LIST)
+]
 KeyValueMap = Annotated[dict[str, Any], BeforeValidator(_json_text), _kind(ParamKind.KEY_VALUE_MAP)]
 ColumnLists = Annotated[list[list[str]], BeforeValidator(_json_text), _kind(ParamKind.COLUMN_LISTS)]
 DatasetNames = Annotated[list[str], BeforeValidator(_json_text), _kind(ParamKind.DATASETS)]

@@ -4,8 +4,9 @@ Rules carry Spark SQL. Before anything runs, on either engine, the text is parse
 checked: a CustomSql statement must be one read-only SELECT (a UNION of SELECTs and WITH are fine) over
 ``primary`` and the bound reference datasets; a ``where`` predicate must be a plain expression without
 subqueries. Statements (DDL, DML, SET, PRAGMA, ATTACH, COPY, INSTALL, LOAD...), several statements,
-table functions and file readers, qualified or unknown tables and functions outside :data:`FUNCTIONS`
-are refused with :class:`UnsafeSqlError`. What runs is then generated from the checked tree (never the
+table functions and file readers, qualified or unknown tables, functions outside :data:`FUNCTIONS`,
+TABLESAMPLE and text that does not parse are refused with :class:`UnsafeSqlError`; inline ``VALUES``
+lists are data and allowed. What runs is then generated from the checked tree (never the
 original text): Spark SQL for Spark, DuckDB SQL for pandas (on a locked, in-memory DuckDB connection
 without file or network access).
 """
@@ -213,8 +214,11 @@ def _one_statement(text: str, what: str) -> exp.Expression:
     try:
         statements = [s for s in _quiet_parse(text) if s is not None]
     except SqlglotError as exc:
+        # What cannot be parsed cannot be checked: refused like unsafe SQL, not left to the engine.
         first = str(exc).splitlines()[0]
-        raise InvalidSqlError(f"cannot read the {what} {text!r}: {first}") from None
+        raise UnsafeSqlError(
+            f"cannot read the {what} {text!r} as Spark SQL ({first}); it is refused unchecked"
+        ) from None
     if len(statements) != 1:
         raise UnsafeSqlError(
             f"the {what} {text!r} holds {len(statements)} statements; exactly one is allowed"
@@ -251,6 +255,8 @@ def _walk_problems(tree: exp.Expression, tables: Collection[str], *, predicate: 
             if name not in allowed and name not in ctes:
                 known = ", ".join(sorted(allowed))
                 return f"the table {node.name!r} (allowed: {known})"
+        if isinstance(node, exp.TableSample):
+            return "TABLESAMPLE (a random sample differs between runs and engines; use a where filter)"
         if predicate and isinstance(node, (exp.Query, exp.Subquery)):
             return "a subquery inside a where predicate"
     return None

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from pyspark.sql import Column
 
 
+CONDITION_KEYS = ("Condition", "Value", "TargetColumn")
+"""The keys of a DataBrew condition expression."""
+
+
 @dataclasses.dataclass
 class Condition:
     """One condition of a step: ``{"Condition", "Value", "TargetColumn"}``."""
@@ -38,19 +42,28 @@ class Condition:
     value: Any = None
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Condition:
-        if not isinstance(data, dict) or "Condition" not in data or "TargetColumn" not in data:
-            msg = "a condition needs 'Condition' and 'TargetColumn'"
+    def from_json(cls, data: Any, index: int = 0) -> Condition:
+        """Read condition ``index`` of a step, refusing wrong shapes and unknown keys."""
+        where = f"condition {index + 1}"
+        if not isinstance(data, dict):
+            msg = f"{where} must be an object with 'Condition' and 'TargetColumn', not {type(data).__name__}"
             raise ParameterError(msg, parameter="ConditionExpressions")
-        unknown = set(data) - {"Condition", "Value", "TargetColumn"}
+        unknown = sorted(str(k) for k in data if k not in CONDITION_KEYS)
         if unknown:
-            msg = f"unknown condition key {sorted(unknown)[0]!r}"
-            raise ParameterError(msg, parameter="ConditionExpressions")
+            hint = nearest(unknown[0], CONDITION_KEYS)
+            listed = "" if hint else f"; a condition takes {', '.join(CONDITION_KEYS)}"
+            msg = f"{where}: unknown key {unknown[0]!r}{listed}"
+            raise ParameterError(msg, parameter="ConditionExpressions", suggestion=hint)
+        for key in ("Condition", "TargetColumn"):
+            if not isinstance(data.get(key), str):
+                got = "missing" if key not in data else f"not {type(data[key]).__name__}"
+                msg = f"{where} needs {key!r} as a text ({got})"
+                raise ParameterError(msg, parameter="ConditionExpressions")
         value = data.get("Value")
         if isinstance(value, str) and value.strip()[:1] in "[{":
-            with contextlib.suppress(json.JSONDecodeError):
+            with contextlib.suppress(json.JSONDecodeError, RecursionError):
                 value = json.loads(value)
-        return cls(str(data["Condition"]), str(data["TargetColumn"]), value)
+        return cls(data["Condition"], data["TargetColumn"], value)
 
     def to_json(self, *, strict: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"Condition": self.condition}

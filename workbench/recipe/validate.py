@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.errors import ColumnNotFoundError, RecipeError
+from workbench.core.errors import ColumnNotFoundError, DatasetNotBoundError, RecipeError
 from workbench.core.secrets import Secrets, aes_key, as_secrets
 from workbench.core.types import Schema
 from workbench.recipe.conditions import check_condition
@@ -19,12 +19,15 @@ def validate(
     datasets: dict[str, Schema] | None = None,
     *,
     secrets: Any = None,
+    bound_only: bool = False,
 ) -> Schema | None:
     """Check every enabled step; returns the schema after the last step (None when unknown).
 
     With ``schema`` (the input's), each step's column references are checked against the
     schema as the earlier steps changed it, and the nearest existing name is suggested.
     With ``secrets``, every secret a step references must resolve to a usable key.
+    With ``bound_only``, ``datasets`` are all the secondary datasets there are: a step naming
+    another one is refused (:class:`DatasetNotBoundError`) instead of being checked without it.
     """
     datasets = datasets or {}
     store = None if secrets is None else as_secrets(secrets)
@@ -34,7 +37,7 @@ def validate(
         if step.disabled:
             continue
         try:
-            after = _validate_step(step, current, datasets, store)
+            after = _validate_step(step, current, datasets, store, bound_only)
         except ColumnNotFoundError as exc:
             raise history.explain(exc).at_step(index, step.id, step.operation) from None
         except RecipeError as exc:
@@ -76,7 +79,11 @@ class _ColumnHistory:
 
 
 def _validate_step(
-    step: Any, schema: Schema | None, datasets: dict[str, Schema], secrets: Secrets | None
+    step: Any,
+    schema: Schema | None,
+    datasets: dict[str, Schema],
+    secrets: Secrets | None,
+    bound_only: bool,
 ) -> Schema | None:
     transform = step.transform()
     transform.check_conditions(len(step.conditions))
@@ -84,14 +91,24 @@ def _validate_step(
         _check_secrets(transform, secrets)
     for condition in step.conditions:
         check_condition(condition, schema)
+    missing = [name for name in transform.secondary_datasets() if name not in datasets]
+    if missing and bound_only:
+        raise _not_bound(missing[0], datasets)
     if schema is None:
         return None
-    missing = [name for name in transform.secondary_datasets() if name not in datasets]
     if missing:
         transform.check(schema)
         return None
     transform.check_with(schema, datasets)
     return transform.output_schema_with(schema, datasets)
+
+
+def _not_bound(name: str, datasets: dict[str, Schema]) -> DatasetNotBoundError:
+    known = ", ".join(sorted(datasets)) or "none"
+    return DatasetNotBoundError(
+        f"dataset {name!r} is not bound (bound: {known}); pass --dataset {name}=PATH "
+        "(a dataset name is only a name: no file is read unless you bind it)"
+    )
 
 
 def _check_secrets(transform: Any, secrets: Secrets) -> None:
