@@ -351,7 +351,7 @@ def _big_directory(folder: Path) -> Path:
 
 
 def _run_and_kill(recipe: Path, source: Path, output: Path, *extra: str) -> None:
-    cmd = [sys.executable, "-m", "workbench.cli", "run", str(recipe), "--input", str(source)]
+    cmd = [sys.executable, "-m", "workbench", "run", str(recipe), "--input", str(source)]
     process = subprocess.Popen(
         [*cmd, "--output", str(output), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -400,8 +400,31 @@ class ScanRequest:
 def scan_csv(
     files: list[Path], request: ScanRequest, *, keep: bool = False
 ) -> tuple[CsvLayout, list[list[pa.RecordBatch]]]:
-    """The layout of a CSV input (and its rows when ``keep``), after one pass over every file."""
+    """The layout of a CSV input (and its rows when ``keep``), after one pass over every file.
+
+    A layout is remembered for files whose size and modification time have not changed, so
+    checking a recipe against an input and then reading it costs one pass, not two.
+    """
     files = _non_empty(files)
+    key = (tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files), request)
+    known = _LAYOUTS.get(key)
+    if known is not None:
+        batches = [list(f.batches(request.header, request.delimiter)) if keep else [] for f in known.files]
+        return known, batches
+    layout, batches = _scan_all(files, request, keep)
+    if len(_LAYOUTS) >= _REMEMBERED:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)))
+    _LAYOUTS[key] = layout
+    return layout, batches
+
+
+_LAYOUTS: dict[Any, CsvLayout] = {}
+_REMEMBERED = 32
+
+
+def _scan_all(
+    files: list[Path], request: ScanRequest, keep: bool
+) -> tuple[CsvLayout, list[list[pa.RecordBatch]]]:
     specs = [ReadSpec(request.header, request.delimiter, file_encoding(f, request.encoding)) for f in files]
     check: Check | None = None
     if request.fail_on_mismatch:
