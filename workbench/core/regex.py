@@ -2,7 +2,8 @@
 
 The pandas engine evaluates patterns with RE2 through pyarrow, Spark with java.util.regex.
 RE2 already refuses look-around, back-references, possessive and atomic groups; on top of
-that we refuse the constructs both accept but read differently.
+that we refuse the constructs both accept but read differently, and the patterns whose matching
+can blow up in Java's backtracking engine (:mod:`workbench.core.backtracking`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from workbench.core.backtracking import backtracking_problem, class_opening_end
 
 _DIFFERENT_MEANING = (
     (re.compile(r"&&"), "class intersection '&&' (Java only)"),
@@ -47,7 +50,7 @@ def regex_problem(pattern: str) -> str | None:
             return "back-references are not in the supported regex subset"
         detail = str(exc).split(":", 1)[-1].strip()
         return f"invalid regular expression: {detail}"
-    return None
+    return backtracking_problem(pattern)
 
 
 def _rewrite(pattern: str, *, groups: bool = False, dollar: bool = False) -> str:
@@ -76,14 +79,9 @@ def _rewrite(pattern: str, *, groups: bool = False, dollar: bool = False) -> str
                 in_class = False
         elif ch == "[":
             in_class = True
-            out.append(ch)
-            i += 1
-            if pattern.startswith("^", i):
-                out.append("^")
-                i += 1
-            if pattern.startswith("]", i):  # a leading ']' is a literal member
-                out.append("]")
-                i += 1
+            end = class_opening_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
             continue
         elif groups and ch == "(" and not pattern.startswith("?", i + 1):
             out.append("(?:")

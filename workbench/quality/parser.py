@@ -20,6 +20,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from workbench.core.errors import WorkbenchError, nearest
+from workbench.core.regex import regex_problem
 from workbench.quality.ast import (
     DURATION_UNITS,
     Analyzer,
@@ -973,6 +974,8 @@ class _Builder:
                 self.fail(
                     f"matches needs a quoted pattern, found {operand}", tree, 'a pattern such as "[A-Z]+"'
                 )
+            if op in ("matches", "not matches") and isinstance(operand, String):
+                self._check_pattern(operand.value, tree)
             seen.add("string" if found == "date" else found)
         if len(seen) > 1:
             self.fail(
@@ -980,6 +983,12 @@ class _Builder:
                 tree,
                 "values of one kind",
             )
+
+    def _check_pattern(self, pattern: str, tree: Tree) -> None:
+        """Refuse a matches pattern outside the regex subset, or one that can backtrack for ever."""
+        problem = regex_problem(pattern)
+        if problem:
+            self.fail(f"pattern {pattern!r}: {problem}", tree, "a pattern in the supported regex subset")
 
     def condition(self, tree: Tree) -> Condition:
         kind = tree.data
