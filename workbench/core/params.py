@@ -114,6 +114,9 @@ def _not_nan(values: list[float]) -> list[float]:
 
 
 def _number_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        msg = f"must be a number, not the boolean {str(value).lower()}"
+        raise ValueError(msg)
     if isinstance(value, str):
         text = value.strip()
         try:

@@ -274,7 +274,7 @@ class Recipe:
             raise RecipeError(
                 f"{source}: a recipe is a list of steps or an object with 'steps', not {_kind_of(data)}"
             )
-        if "Steps" in data and "steps" not in data:
+        if "steps" not in data and ("Steps" in data or any(k in DATABREW_RECIPE_FIELDS for k in data)):
             return cls._from_databrew(data, source)
         problem = unknown_key_error(data, RECIPE_KEYS, "a recipe", f"{source}: ")
         if problem:
