@@ -235,11 +235,29 @@ class _Straddle(Exception):
 
 def _encoding_error(path: Path, spec: ReadSpec) -> DataIOError:
     where = _undecodable(path, spec.encoding)
-    at = f" at line {where[0]} (byte {where[1]})" if where else ""
+    at = f" at line {where[0]}{_column_at(path, spec, where[1])} (byte {where[1]})" if where else ""
     return DataIOError(
         f"{str(path)!r} is not valid {spec.encoding}{at}; "
         "give the file's encoding with --encoding (e.g. --encoding latin-1)"
     )
+
+
+def _column_at(path: Path, spec: ReadSpec, offset: int) -> str:
+    """ ", column 'name'" for the field holding a byte offset, when the header can be read."""
+    with path.open("rb") as fh:
+        start = max(0, offset - (1 << 20))
+        fh.seek(start)
+        before = fh.read(offset - start)
+    line = before[before.rfind(b"\n") + 1 :]
+    delimiter, quote, fields, quoted = spec.delimiter.encode(), b'"'[0], 0, False
+    for byte in line:
+        quoted ^= byte == quote
+        fields += not quoted and byte == delimiter[0]
+    try:
+        names = column_names(path, _raw_names(path, spec, _BLOCK), spec.header)
+    except (pa.ArrowInvalid, UnicodeDecodeError, DataIOError):
+        return ""
+    return f", column {names[fields]!r}" if fields < len(names) else ""
 
 
 def _ragged_error(path: Path, spec: ReadSpec, text: str) -> DataIOError:
