@@ -65,17 +65,30 @@ def publishing(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     existing output is replaced only once the new one is complete, so a failed run leaves it as
     it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(path)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(path), dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(path)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(path), dir=path.parent))
+    except OSError as exc:
+        raise DataIOError(f"could not write {str(path)!r}: {_reason(exc)}; nothing was written") from exc
     target = staging / path.name
     try:
         yield target
         if not target.exists() and not target.is_symlink():
             raise DataIOError(f"nothing was written for {str(path)!r}")
         _publish(target, path, overwrite)
+    except OSError as exc:
+        raise DataIOError(f"could not write {str(path)!r}: {_reason(exc)}; nothing was written") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _reason(exc: OSError) -> str:
+    """The operating system's reason (no space left on device…), without the error's other text."""
+    if exc.strerror:
+        return exc.strerror.lower()
+    found = re.search(r"\[errno \d+\] ([^\n]+)", str(exc), re.IGNORECASE)
+    return found.group(1).lower() if found else type(exc).__name__
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -252,4 +265,4 @@ def _alive(pid: int) -> bool:
 def _size(path: Path) -> int:
     if not path.is_dir():
         return path.lstat().st_size
-    return sum(p.lstat().st_size for p in path.rglob("*"))
+    return sum(p.lstat().st_size for p in path.rglob("*") if not p.is_dir() or p.is_symlink())

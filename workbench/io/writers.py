@@ -108,6 +108,8 @@ def _spark_write(frame: Any, fmt: Format, target: Path) -> None:
     writer = frame.write.mode("error")
     if fmt is Format.CSV:
         writer = writer.option("header", "true").option("escape", '"')
+        # Spark trims text cells when writing CSV unless told not to; pandas writes them as they are.
+        writer = writer.option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false")
         writer.option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(str(target))
     elif fmt is Format.PARQUET:
         writer.parquet(str(target))
