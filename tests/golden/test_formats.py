@@ -71,3 +71,36 @@ def test_repeated_header_names_are_refused(tmp_path: Path) -> None:
     path.write_text("a,b,a\n1,2,3\n")
     with pytest.raises(DataIOError, match="repeats the column names"):
         read_pandas(path, CsvOptions())
+
+
+def test_read_options_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli.main import cli
+
+    data = tmp_path / "late.csv"
+    data.write_text("id\n" + "1\n" * 12_000 + "twelve\n")
+    recipe = tmp_path / "r.json"
+    recipe.write_text("[]")
+    runner = CliRunner()
+    widened = runner.invoke(cli, ["validate", str(recipe), "--input", str(data)])
+    assert widened.exit_code == 0, widened.output
+    failed = runner.invoke(cli, ["validate", str(recipe), "--input", str(data), "--on-type-mismatch", "fail"])
+    assert failed.exit_code == 1
+    assert "row 12001, column 'id': value 'twelve' is not integer" in failed.output
+    assert "Traceback" not in failed.output
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("name\ncafé\n".encode("latin-1"))
+    refused = runner.invoke(cli, ["profile", str(latin)])
+    assert refused.exit_code == 1
+    assert "not valid utf-8 at line 2, column 'name'" in refused.output
+    assert runner.invoke(cli, ["profile", str(latin), "--encoding", "latin-1"]).exit_code == 0
+
+
+def test_read_options_are_checked() -> None:
+    from workbench.core.errors import RecipeError
+
+    with pytest.raises(RecipeError, match="on_type_mismatch must be one of"):
+        CsvOptions(on_type_mismatch="guess")
+    with pytest.raises(RecipeError, match="one character"):
+        CsvOptions(delimiter=";;")
