@@ -382,15 +382,8 @@ def test_a_spark_write_onto_a_full_disk_is_one_clear_line(
 ) -> None:
     data = big_csv(tmp_path / "data.csv", 200_000)
     out = full_disk / "out.csv"
-    result = run_cli(
-        "run",
-        str(recipe),
-        "--input",
-        str(data),
-        "--output",
-        str(out),
-        *engine_args(spark_engine_name, request),
-    )
+    args = ["run", str(recipe), "--input", str(data), "--output", str(out)]
+    result = run_cli(*args, *engine_args(spark_engine_name, request))
     assert result.returncode == 1, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) < 5, result.stderr
