@@ -560,3 +560,18 @@ def test_disallowed_dqdl_sql_exits_2_on_quality_and_run(
     assert result.exit_code == 2, result.output
     assert named in result.stderr
     assert not output.exists()
+
+
+def test_paths_and_rules_in_square_brackets_are_printed_as_is(tmp_path: Path, people: Path) -> None:
+    recipe = tmp_path / "r.json"
+    recipe.write_text(json.dumps([_action("UPPER_CASE", sourceColumn="city")]))
+    output = tmp_path / "out[abd].csv"
+    result = _run("run", str(recipe), "--input", str(people), "--output", str(output))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().endswith("-> " + str(output))
+    rules = tmp_path / "rules.dqdl"
+    rules.write_text('Rules = [ ColumnValues "city" matches "[A-Za-z]+" ]\n')
+    result = _run("quality", str(people), "--ruleset", str(rules), "--json", str(tmp_path / "q[abd].json"))
+    assert result.exit_code == 0, result.output
+    assert 'matches "[A-Za-z]+"' in result.stdout
+    assert "q[abd].json" in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workbench.cli.gate import publish
@@ -194,7 +195,7 @@ def _run_spark(
 
 def _writing(output_path: Path, gate: Any) -> str:
     checking = "checking quality, " if gate is not None else ""
-    return f"{checking}writing {output_path.name}"
+    return f"{checking}writing {escape(output_path.name)}"
 
 
 def _observed(observation: Any) -> int | None:

@@ -188,7 +188,7 @@ def run(
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
     _stderr.print(
         f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
-        f"{rows_out} rows out, {result.seconds:.2f} s -> {result.output}"
+        f"{rows_out} rows out, {result.seconds:.2f} s -> {escape(str(result.output))}"
     )
 
 

@@ -144,4 +144,4 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             stderr.print(f"[yellow]alert[/yellow] {alert.kind}: {escape(alert.message)}")
         written = [str(p) for p in (json_path, html_path) if p is not None]
         if written:
-            stderr.print("[green]done[/green]: wrote " + ", ".join(written))
+            stderr.print("[green]done[/green]: wrote " + escape(", ".join(written)))

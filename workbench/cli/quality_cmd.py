@@ -170,6 +170,6 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
         Console(soft_wrap=False).print(result_table(result))
         written = [str(p) for p in (json_path, rows_path) if p is not None]
         if written:
-            stderr.print("[green]done[/green]: wrote " + ", ".join(written))
+            stderr.print("[green]done[/green]: wrote " + escape(", ".join(written)))
         if not result.passed:
             sys.exit(1)
