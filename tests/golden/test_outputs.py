@@ -478,3 +478,36 @@ def test_run_csv_formula_guard_from_the_cli(tmp_path: Path, recipe: Path) -> Non
     )
     assert refused.returncode == 2
     assert "--csv-formula-guard applies to CSV outputs" in refused.stderr
+
+
+def test_run_on_full_data_refuses_an_output_inside_the_source_folder(tmp_path: Path) -> None:
+    import workbench as wb
+    from workbench.core.errors import RecipeError
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "people.csv").write_text("name,age\nada,36\n")
+    workbench = wb.open(source, recipe=tmp_path / "r.json")
+    with pytest.raises(RecipeError, match="is inside the input folder"):
+        workbench.run(source / "out.csv")
+    assert sorted(p.name for p in source.iterdir()) == ["people.csv"]
+
+
+def test_a_read_only_output_folder_is_one_clear_line(tmp_path: Path, recipe: Path) -> None:
+    """As root no permission is denied, so a read-only file system stands in for a locked folder."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(locked)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        data = tmp_path / "people.csv"
+        data.write_text("name,age\nada,36\n")
+        result = run_cli("run", str(recipe), "--input", str(data), "--output", str(locked / "out.csv"))
+    finally:
+        subprocess.run(["umount", str(locked)], check=False)
+    assert result.returncode == 1, result.stderr
+    assert "read-only file system; nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
