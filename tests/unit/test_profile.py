@@ -46,14 +46,44 @@ def test_integer_column_statistics(small: dict[str, Any]) -> None:
     assert (qty["count"], qty["missing"], qty["nulls"], qty["distinct"], qty["unique"]) == (7, 1, 1, 5, 4)
     assert (qty["min"], qty["max"], qty["sum"], qty["mode"]) == (-3, 5, 9, 2)
     assert qty["mean"] == pytest.approx(mean)
-    # sorted: -3 0 1 2 2 2 5; quantile = smallest value with at least p of the values at or below it
-    assert (qty["q1"], qty["median"], qty["q3"]) == (0, 2, 2)
+    # sorted: -3 0 1 2 2 2 5; a quantile is the mean of the lower and upper quantile
+    assert (qty["q1"], qty["median"], qty["q3"]) == (0.0, 2.0, 2.0)
     assert qty["stddev"] == pytest.approx(math.sqrt(sum((x - mean) ** 2 for x in present) / 6))
     assert (qty["zeros"], qty["negatives"]) == (1, 1)
     assert qty["top_values"][:2] == [{"value": 2, "count": 3}, {"value": -3, "count": 1}]
     assert sum(qty["histogram"]["counts"]) == 7
     assert (qty["histogram"]["counts"][0], qty["histogram"]["counts"][-1]) == (1, 1)
     assert (qty["histogram"]["edges"][0], qty["histogram"]["edges"][-1]) == (-3, 5)
+
+
+def test_one_median_in_the_profile_fill_with_median_and_group_by(engine_name: str, session_for: Any) -> None:
+    engine = make_engine(engine_name, session_for)
+    columns = {"k": ["a"] * 5, "fare": [2815.0, 2900.0, None, 2800.0, 2830.0]}
+    frame = engine.from_records(columns, {"k": LType.STRING, "fare": LType.DOUBLE})
+    fare = wb.profile(frame).to_dict()["columns"]["fare"]
+    # The lower median would be 2815, a value of the column; the median is 2822.5. With four
+    # values each quartile falls between two of them and is their mean.
+    assert (fare["q1"], fare["median"], fare["q3"]) == (2807.5, 2822.5, 2865.0)
+    filled = wb.Recipe.from_data(
+        [{"Action": {"Operation": "FILL_WITH_MEDIAN", "Parameters": {"sourceColumn": "fare"}}}]
+    ).apply(frame)
+    assert engine.to_records(filled)["fare"][2] == 2822.5
+    grouped = wb.Recipe.from_data(
+        [
+            {
+                "Action": {
+                    "Operation": "GROUP_BY",
+                    "Parameters": {
+                        "sourceColumns": ["k"],
+                        "groupByAggFunctionOptions": [
+                            {"sourceColumnName": "fare", "targetColumnName": "m", "functionName": "MEDIAN"}
+                        ],
+                    },
+                }
+            }
+        ]
+    ).apply(frame)
+    assert set(engine.to_records(grouped)["m"]) == {2822.5}
 
 
 def test_double_column_counts_nan_as_missing(small: dict[str, Any]) -> None:
@@ -66,7 +96,8 @@ def test_double_column_counts_nan_as_missing(small: dict[str, Any]) -> None:
     assert (price["count"], price["nulls"], price["nan"], price["missing"]) == (6, 1, 1, 2)
     assert price["skewness"] == pytest.approx(math.sqrt(n) * m3 / m2**1.5)
     assert price["kurtosis"] == pytest.approx(n * m4 / m2**2 - 3)
-    assert (price["q1"], price["median"], price["q3"]) == (0.0, 1.5, 3.0)
+    # sorted: -2 0 1.5 3 3 10; the median is the mean of the two middle values
+    assert (price["q1"], price["median"], price["q3"]) == (0.0, 2.25, 3.0)
     assert price["outliers"] == {"zscore": 0, "iqr": 1}  # 10.0 lies above 3.0 + 1.5 * 3.0
     assert price["mode"] == 3.0
 

@@ -271,9 +271,8 @@ def _numeric(column: RawColumn, present: np.ndarray, ordered: np.ndarray) -> Non
     _moments(column, values)
     column.zeros = int(np.count_nonzero(values == 0))
     column.negatives = int(np.count_nonzero(values < 0))
-    q1, median, q3 = (
-        _back(column.ltype, ordered[raw.quantile_position(p, len(ordered))]) for p in raw.QUARTILES
-    )
+    positions = [raw.quantile_positions(p, len(ordered)) for p in raw.QUARTILES]
+    q1, median, q3 = (raw.quantile(ordered[low], ordered[high]) for low, high in positions)
     column.quartiles = (q1, median, q3)
     _spread(column, values)
 

@@ -18,7 +18,8 @@ TOP_VALUES = 10
 ZSCORE_LIMIT = 3.0
 IQR_FACTOR = 1.5
 QUANTILE_ACCURACY = 10_000
-"""Spark's percentile_approx accuracy: a quantile's rank is off by at most rows / accuracy."""
+"""Spark's percentile_approx accuracy: each value a quartile averages has its rank off by at most
+rows / accuracy."""
 
 CORRELATION_SAMPLE = 50_000
 """Spark computes correlations on a seeded sample of at most this many rows (all rows when fewer)."""
@@ -88,10 +89,22 @@ def finite_or_none(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def quantile_position(p: float, n: int) -> int:
-    """0-based position of the p-quantile among n sorted values (the smallest value with at least p of
-    the values at or below it), the definition Spark's percentile_approx approximates."""
-    return max(0, math.ceil(p * n) - 1)
+def quantile_positions(p: float, n: int) -> tuple[int, int]:
+    """0-based positions among n sorted values of the two values whose mean is the p-quantile.
+
+    They are the lower p-quantile (the smallest value with at least p of the values at or below it,
+    what Spark's percentile_approx approximates) and the upper one (the largest value with at least
+    1 - p of the values at or above it): the same value unless p * n is a whole number, and then
+    the two values either side of the cut. For p = 0.5 their mean is the conventional median
+    (the middle value, or the mean of the two middle values); for the quartiles it is the
+    empirical distribution's inverse averaged at its jumps (Hyndman and Fan's definition 2).
+    """
+    return max(0, math.ceil(p * n) - 1), min(n - 1, math.floor(p * n))
+
+
+def quantile(lower: float, upper: float) -> float:
+    """The p-quantile from the lower and upper p-quantile."""
+    return (float(lower) + float(upper)) / 2
 
 
 def histogram_edges(low: float, high: float, bins: int = HISTOGRAM_BINS) -> list[float]:

@@ -1,6 +1,7 @@
 """Raw statistics of a Spark frame in three aggregation passes, whatever the number of columns.
 
-1. exact statistics and approximate quartiles of every column;
+1. exact statistics and approximate quartiles of every column (each the mean of a lower and an
+   upper quantile, see raw.quantile_positions);
 2. histograms and outlier counts, which need pass 1's minimum, maximum, mean and quartiles;
 3. value counts of every column at once (again in long form), giving distinct and unique counts,
    top values, text lengths and shapes, and whole-row counts for duplicate rows.
@@ -125,6 +126,8 @@ def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
         "zeros": F.count_if(number == F.lit(0.0)),
         "negatives": F.count_if(number < F.lit(0.0)),
         "quartiles": F.percentile_approx(number, list(raw.QUARTILES), raw.QUANTILE_ACCURACY),
+        # The upper quantiles, as the lower quantiles of the negated values at 1 - p.
+        "upper": F.percentile_approx(-number, [1 - p for p in raw.QUARTILES], raw.QUANTILE_ACCURACY),
         "instant_min": F.min("instant"),
         "instant_max": F.max("instant"),
     }
@@ -155,14 +158,15 @@ def _read_numeric(c: RawColumn, got: dict[str, Any]) -> None:
     for key in ("mean", "stddev", "variance", "skewness", "kurtosis"):
         setattr(c, key, got[key])
     c.zeros, c.negatives = int(got["zeros"]), int(got["negatives"])
-    q1, median, q3 = got["quartiles"]
+    q1, median, q3 = (
+        raw.quantile(low, -high) for low, high in zip(got["quartiles"], got["upper"], strict=True)
+    )
+    c.quartiles = (q1, median, q3)
     if c.ltype is LType.INTEGER:
         c.min, c.max, c.sum = int(got["int_min"]), int(got["int_max"]), int(got["int_sum"])
         c.mean = c.sum / c.count
-        c.quartiles = (int(q1), int(median), int(q3))
     else:
         c.min, c.max, c.sum = float(got["min"]), float(got["max"]), float(got["sum"])
-        c.quartiles = (q1, median, q3)
 
 
 def _instant(ltype: LType, value: int) -> Any:
