@@ -575,3 +575,43 @@ def test_paths_and_rules_in_square_brackets_are_printed_as_is(tmp_path: Path, pe
     assert result.exit_code == 0, result.output
     assert 'matches "[A-Za-z]+"' in result.stdout
     assert "q[abd].json" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (
+            'Rules = [ ColumnValues "city" = "\xff" ]\n'.encode("latin-1"),
+            "is not UTF-8 text: byte 0xff at offset 33",
+        ),
+        (
+            ("Rules = [ " + "(" * 1000 + "RowCount > 0" + ")" * 1000 + " ]").encode(),
+            "nested more than 100 levels",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["quality", "run"])
+def test_rulesets_that_are_not_utf8_or_nest_too_deep_exit_2(
+    tmp_path: Path, people: Path, content: bytes, named: str, command: str
+) -> None:
+    rules = tmp_path / "rules.dqdl"
+    rules.write_bytes(content)
+    recipe = tmp_path / "r.json"
+    recipe.write_text(json.dumps([_action("UPPER_CASE", sourceColumn="city")]))
+    output = tmp_path / "out.csv"
+    args = (
+        [str(people)]
+        if command == "quality"
+        else [str(recipe), "--input", str(people), "--output", str(output)]
+    )
+    result = _run(command, *args, "--ruleset", str(rules))
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr
+    assert not output.exists()
+
+
+def test_a_ruleset_with_a_bom_and_99_levels_of_parentheses_runs(tmp_path: Path, people: Path) -> None:
+    rules = tmp_path / "rules.dqdl"
+    rules.write_bytes(b"\xef\xbb\xbfRules = [ " + b"(" * 99 + b"RowCount = 2" + b")" * 99 + b" ]\n")
+    result = _run("quality", str(people), "--ruleset", str(rules))
+    assert result.exit_code == 0, result.output

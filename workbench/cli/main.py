@@ -38,7 +38,8 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except WorkbenchError as exc:
             if debug:
                 raise
-            _stderr.print(f"[red]error:[/red] {escape(_one_line(str(exc)))}")
+            text = _one_line(str(exc)) if isinstance(exc, RecipeError) else str(exc)
+            _stderr.print(f"[red]error:[/red] {escape(text)}")
             sys.exit(exc.exit_code)
         except Exception as exc:
             if debug:
@@ -51,7 +52,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _one_line(text: str) -> str:
-    """An error message on one line: the line breaks a quoted value holds are shown as ``\\n``."""
+    """A recipe error on one line: the line breaks a quoted value holds are shown as ``\\n``."""
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
@@ -209,10 +210,11 @@ def _quality_gate(
         return None
     from workbench.cli.gate import QualityGate, default_quarantine
     from workbench.quality import parse_ruleset
+    from workbench.quality.parser import read_ruleset
 
     if not ruleset.is_file():
         raise RecipeError(f"ruleset {str(ruleset)!r} does not exist")
-    parsed = parse_ruleset(ruleset.read_text(encoding="utf-8"))
+    parsed = parse_ruleset(read_ruleset(ruleset))
     return QualityGate(parsed, quarantine or default_quarantine(output), min_score, row_level)
 
 

@@ -94,10 +94,11 @@ def quality_command(
     from workbench.io.publish import check_output, publishing
     from workbench.quality import parse_ruleset
     from workbench.quality.evaluate import evaluate
+    from workbench.quality.parser import read_ruleset
 
     if not ruleset_path.is_file():
         raise QualityCommandError(f"ruleset {str(ruleset_path)!r} does not exist")
-    parsed = parse_ruleset(ruleset_path.read_text(encoding="utf-8"))
+    parsed = parse_ruleset(read_ruleset(ruleset_path))
     for target in (json_path, rows_path):
         if target is not None:
             check_output(target, overwrite)

@@ -433,10 +433,44 @@ def _lark() -> Lark:
     )
 
 
+MAX_NESTING = 100
+"""Deepest nesting of parentheses and lists in a DQDL document."""
+
+_NESTING_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*|[\[\]()]')
+
+
+def read_ruleset(path: Path) -> str:
+    """The text of a DQDL file: UTF-8 (a BOM is accepted), else a clear error (exit 2)."""
+    from workbench.recipe.loading import decode
+
+    return decode(path.read_bytes(), str(path), what="ruleset")
+
+
+def _check_nesting(text: str) -> None:
+    depth = 0
+    for match in _NESTING_TOKENS.finditer(text):
+        token = match.group()
+        if token in "([":
+            depth += 1
+        elif token in ")]":
+            depth -= 1
+        if depth > MAX_NESTING:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            raise DqdlSyntaxError(
+                f"parentheses and lists are nested more than {MAX_NESTING} levels deep",
+                line=line,
+                column=column,
+                expected="fewer nested levels",
+                source=text,
+            )
+
+
 def parse_ruleset(text: str) -> Ruleset:
     """Parse a whole DQDL document; raise :class:`DqdlSyntaxError` if any part of it is invalid."""
     if not isinstance(text, str):
         raise TypeError(f"parse_ruleset needs the DQDL text as a str, got {type(text).__name__}")
+    _check_nesting(text)
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:

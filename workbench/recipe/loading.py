@@ -39,15 +39,15 @@ _BOM = "\ufeff"
 _HUGE = 10**MAX_DIGITS
 
 
-def decode(raw: bytes, source: str) -> str:
-    """The text of a recipe file: UTF-8, with or without a BOM."""
+def decode(raw: bytes, source: str, what: str = "recipe") -> str:
+    """The text of a recipe (or ruleset, ``what``) file: UTF-8, with or without a BOM."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         msg = (
             f"{source} is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
-            f"(line {line}) cannot be decoded; save the recipe as UTF-8"
+            f"(line {line}) cannot be decoded; save the {what} as UTF-8"
         )
         raise RecipeError(msg) from None
     return text.removeprefix(_BOM)
