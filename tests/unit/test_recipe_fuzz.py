@@ -234,6 +234,14 @@ def _value_mutants(name: str, seed: Any) -> Iterator[Mutant]:
             text = json.dumps(data).replace('"@@VALUE@@"', value)
             names = (step_label, parameter) if slot == "parameter" and what != "150-deep lists" else ()
             yield Mutant(f"{name}:{slot} {what}", text, True, names or ("nested", "step", "digits"))
+    for value, what in [
+        ("[" * 30_000, "JSON text 30,000 deep"),
+        ("[" + "9" * 5000 + "]", "JSON text of a huge number"),
+    ]:
+        # DataBrew's JSON-in-a-string: an error where the parameter is a list, a valid text elsewhere.
+        data = copy.deepcopy(seed)
+        _steps_of(data)[index]["Action"].setdefault("Parameters", {})[parameter] = value
+        yield Mutant(f"{name}:parameter {what}", json.dumps(data), False, (step_label, parameter))
 
 
 def _document_mutants() -> Iterator[Mutant]:
@@ -468,6 +476,11 @@ def test_real_subprocesses_exit_2_without_a_traceback(tmp_path: Path) -> None:
     for mutant, (message, code) in zip(chosen, zip(lines[::2], lines[1::2], strict=True), strict=True):
         assert code == "EXIT 2", (mutant.label, message)
         _check_error(mutant, message.removeprefix("error: "))
+
+
+def test_a_recipe_that_never_ends_is_refused() -> None:
+    with pytest.raises(RecipeError, match="larger than 16 MB"):
+        Recipe.load("/dev/zero")
 
 
 def test_one_real_workbench_process_exits_2(tmp_path: Path) -> None:

@@ -183,3 +183,9 @@ def test_an_unbound_dataset_is_refused_when_the_bound_ones_are_all_there_are(nam
     assert f"step 2 (id 'j'), JOIN: dataset {name!r} is not bound (bound: other)" in str(err.value)
     with pytest.raises(DatasetNotBoundError):
         recipe.validate(None, {}, bound_only=True)
+
+
+def test_json_text_nested_too_deeply_is_a_parameter_error_not_a_recursion_error() -> None:
+    recipe = one("DELETE", sourceColumns="[" * 30_000)
+    with pytest.raises(ParameterError, match=r"parameter 'sourceColumns': is JSON text nested too deeply"):
+        recipe.validate(SCHEMA)

@@ -61,6 +61,9 @@ def _json_text(value: Any) -> Any:
             except json.JSONDecodeError as exc:
                 msg = f"is not valid JSON text: {exc.msg} at character {exc.pos}"
                 raise ValueError(msg) from None
+            except RecursionError:
+                msg = "is JSON text nested too deeply to read"
+                raise ValueError(msg) from None
     return value
 
 

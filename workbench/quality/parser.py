@@ -441,9 +441,9 @@ _NESTING_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*|[\[\]()]')
 
 def read_ruleset(path: Path) -> str:
     """The text of a DQDL file: UTF-8 (a BOM is accepted), else a clear error (exit 2)."""
-    from workbench.recipe.loading import decode
+    from workbench.recipe.loading import decode, read_bounded
 
-    return decode(path.read_bytes(), str(path), what="ruleset")
+    return decode(read_bounded(path, "ruleset"), str(path), what="ruleset")
 
 
 def _check_nesting(text: str) -> None:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -35,8 +36,24 @@ MAX_ALIASES = 100
 MAX_ALIAS_NODES = 10_000
 """Most nodes YAML aliases may add to a document once expanded."""
 
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Largest recipe file: DataBrew's 100 steps of 32,768-character values fit several times over."""
+
 _BOM = "\ufeff"
 _HUGE = 10**MAX_DIGITS
+
+
+def read_bounded(path: Path, what: str = "recipe") -> bytes:
+    """The bytes of a recipe (or ruleset) file, refusing files larger than :data:`MAX_FILE_BYTES`."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RecipeError(f"cannot read {what} {str(path)!r}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise RecipeError(f"{what} {str(path)!r} is larger than {limit} MB; that is not a {what}")
+    return raw
 
 
 def decode(raw: bytes, source: str, what: str = "recipe") -> str:

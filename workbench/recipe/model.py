@@ -238,10 +238,7 @@ class Recipe:
     def load(cls, path: str | os.PathLike[str]) -> Recipe:
         """Read a recipe file: native JSON, a DataBrew JSON export, or a DataBrew YAML export."""
         p = Path(path)
-        try:
-            raw = p.read_bytes()
-        except OSError as exc:
-            raise RecipeError(f"cannot read recipe {str(p)!r}: {exc.strerror or exc}") from None
+        raw = loading.read_bounded(p)
         suffix = p.suffix.lower()
         yaml_text = True if suffix in {".yml", ".yaml"} else False if suffix == ".json" else None
         recipe = cls.loads(loading.decode(raw, str(p)), yaml_text=yaml_text, source=str(p))
