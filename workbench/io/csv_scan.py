@@ -67,45 +67,75 @@ class CsvLayout:
     types: dict[str, LType]
 
 
+_WIDER = {
+    LType.BOOLEAN: (),
+    LType.INTEGER: (LType.DOUBLE,),
+    LType.DOUBLE: (),
+    LType.DATE: (LType.TIMESTAMP,),
+    LType.TIMESTAMP: (),
+}
+"""The types a column may widen to once some of its values fit one: every integer is a double
+and every date a timestamp, while a value that fits one chain fits no other."""
+
+
 @dataclasses.dataclass
 class ColumnState:
-    """What the values seen so far allow a column to be."""
+    """The narrowest type the values seen so far fit (None before any value)."""
 
-    candidates: set[LType] = dataclasses.field(default_factory=lambda: set(TYPE_ORDER))
-    present: bool = False
+    fits: LType | None = None
     finite: bool = False
+    """Some value is a real number, not only ``NaN`` or ``inf``."""
+    padded: bool = False
+    """Some value has a leading zero (a code such as a zip code): never a number."""
 
     def merge(self, other: ColumnState) -> None:
-        self.candidates &= other.candidates
-        self.present |= other.present
+        self.fits = _join(self.fits, other.fits)
         self.finite |= other.finite
+        self.padded |= other.padded
 
     def ltype(self) -> LType:
-        if not self.present:
+        if self.fits is None or (self.padded and self.fits in _NUMERIC):
             return LType.STRING
-        allowed = self.candidates - ({LType.DOUBLE} if not self.finite else set())
-        return next((t for t in TYPE_ORDER if t in allowed), LType.STRING)
+        if self.fits is LType.DOUBLE and not self.finite:
+            return LType.STRING
+        return self.fits
+
+
+def _join(a: LType | None, b: LType | None) -> LType | None:
+    if a is None or b is None or a is b:
+        return b if a is None else a
+    if b in _WIDER.get(a, ()):
+        return b
+    return a if a in _WIDER.get(b, ()) else LType.STRING
 
 
 def observe(state: ColumnState, values: pa.Array) -> None:
-    """Narrow a column's possible types by a batch of its text values."""
-    present = pc.filter(values, pc.and_(pc.is_valid(values), pc.not_equal(values, "")))
-    if len(present) == 0 or not state.candidates:
-        state.present |= len(present) > 0
+    """Narrow a column's type by a batch of its text values."""
+    if state.fits is LType.STRING:
         return
-    state.present = True
-    # Codes with leading zeros (zip codes, ids) stay text: a number would lose the zeros.
-    if _any(present, r"^\s*[+-]?0[0-9]"):
-        state.candidates -= set(_NUMERIC)
-    for ltype in [t for t in TYPE_ORDER if t in state.candidates]:
-        if not _fits(present, ltype):
-            state.candidates.discard(ltype)
-    if LType.DOUBLE in state.candidates and not state.finite:
+    present = pc.filter(values, pc.and_(pc.is_valid(values), pc.not_equal(values, "")))
+    if len(present) == 0:
+        return
+    if not state.padded and state.fits in (None, *_NUMERIC):
+        state.padded = _any(present, r"^\s*[+-]?0[0-9]")
+    options = TYPE_ORDER if state.fits is None else (state.fits, *_WIDER[state.fits])
+    allowed = [t for t in options if not (state.padded and t in _NUMERIC)]
+    state.fits = next((t for t in allowed if _fits(present, t)), LType.STRING)
+    if state.fits is LType.INTEGER:
+        state.finite = True
+    elif state.fits is LType.DOUBLE and not state.finite:
         state.finite = _any(present, FINITE_NUMBER)
 
 
 def _any(values: pa.Array, pattern: str) -> bool:
     return bool(pc.any(pc.match_substring_regex(values, pattern)).as_py())
+
+
+_SURE_DATE = (
+    r"^\s*[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    r"([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?\s*$"
+)
+"""Dates and times that exist in every month: only the others need the calendar check."""
 
 
 def _fits(present: pa.Array, ltype: LType) -> bool:
@@ -115,7 +145,8 @@ def _fits(present: pa.Array, ltype: LType) -> bool:
     if ltype is LType.DOUBLE:
         return not _any(present, LONG_WHOLE)
     if ltype in (LType.DATE, LType.TIMESTAMP):
-        return bool(text_valid_pandas(wrap(present, pd.RangeIndex(len(present))), ltype).all())
+        unsure = pc.filter(present, pc.invert(pc.match_substring_regex(present, _SURE_DATE)))
+        return bool(text_valid_pandas(wrap(unsure, pd.RangeIndex(len(unsure))), ltype).all())
     return True
 
 
@@ -292,6 +323,8 @@ class _FileScan:
     multiline: bool = False
     last: str | None = None
     block: int = _BLOCK
+    quoted: bool = True
+    """The file holds a quote character (else no value can hold a line break)."""
     tables: list[pa.RecordBatch] = dataclasses.field(default_factory=list)
 
 
@@ -334,6 +367,7 @@ def _scan_once(
         if scan is None:
             scan = _FileScan(column_names(path, batch.schema.names, spec.header), {}, block=block)
             scan.states = {n: ColumnState() for n in scan.names}
+            scan.quoted = _holds_quote(path)
         if limit is not None:
             batch = batch.slice(0, limit - scan.rows)
         if check is not None:
@@ -346,7 +380,7 @@ def _scan_once(
     if scan is None:
         names = column_names(path, _raw_names(path, spec, block), spec.header)
         scan = _FileScan(names, {n: ColumnState() for n in names}, block=block)
-    if scan.last is not None:
+    if scan.last is not None and scan.quoted:
         _check_closed_quote(path, spec, scan.last)
     return scan
 
@@ -355,10 +389,16 @@ def _observe_batch(scan: _FileScan, batch: pa.RecordBatch) -> None:
     scan.rows += batch.num_rows
     for name, column in zip(scan.names, batch.columns, strict=True):
         observe(scan.states[name], column)
-        if not scan.multiline and pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+        if scan.quoted and not scan.multiline and _any(column, "[\r\n]"):
             scan.multiline = True
     if batch.num_rows and batch.num_columns:
         scan.last = batch.column(batch.num_columns - 1)[batch.num_rows - 1].as_py()
+
+
+def _holds_quote(path: Path) -> bool:
+    # A byte search runs at memory speed; UTF-16 quotes hold the same byte.
+    with path.open("rb") as fh:
+        return any(b'"' in chunk for chunk in iter(lambda: fh.read(1 << 24), b""))
 
 
 def _check_closed_quote(path: Path, spec: ReadSpec, last: str) -> None:
