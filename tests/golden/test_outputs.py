@@ -170,6 +170,13 @@ def _overlapping_cases(tmp: Path) -> dict[str, tuple[list[str], str]]:
             ],
             "quarantine folder",
         ),
+        "quarantine holding the output": (
+            [
+                *["--input", str(data), "--output", str(tmp / "q" / "o.csv")],
+                *["--ruleset", str(tmp / "rules.dqdl"), "--quarantine", str(tmp / "q")],
+            ],
+            "contains the output",
+        ),
     }
 
 
@@ -182,6 +189,7 @@ def _overlapping_cases(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "through a symlink",
         "inside a dataset folder",
         "quarantine inside the input",
+        "quarantine holding the output",
     ],
 )
 def test_an_output_overlapping_an_input_is_refused_before_running(

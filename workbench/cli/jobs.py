@@ -98,7 +98,8 @@ def check_outputs(output: Path, inputs: list[Path], overwrite: bool, gate: Any =
     check_output(output, overwrite, inputs)
     if gate is None:
         return
-    check_output(gate.quarantine, True, [*inputs, output], role="quarantine folder")
+    check_output(gate.quarantine, True, inputs, role="quarantine folder")
+    check_output(gate.quarantine, True, [output], role="quarantine folder", against="output")
     for target in gate.targets(output):
         check_output(target, overwrite, inputs)
 

@@ -31,28 +31,30 @@ _AT_FDCWD = -100
 _STAGING_NAME = re.compile(r"^\.(?P<name>.+)\.wb-staging-(?P<pid>\d+)-(?P<host>[A-Za-z0-9-]*)-[a-z0-9_]+$")
 
 
-def check_output(path: Path, overwrite: bool, inputs: Iterable[Path] = (), *, role: str = "output") -> None:
+def check_output(
+    path: Path, overwrite: bool, inputs: Iterable[Path] = (), *, role: str = "output", against: str = "input"
+) -> None:
     """Refuse to replace an existing output unless asked to; refuse an output that overlaps an input.
 
     The output may not be an input, lie inside an input folder (the next run would read it
     back in), or contain an input. Paths are compared with symlinks resolved.
     """
     for source in inputs:
-        overlap = _overlap(path, source)
+        overlap = _overlap(path, source, against)
         if overlap:
             raise RecipeError(f"{role} {str(path)!r} {overlap} {str(source)!r}; choose another {role} path")
     if path.exists() and not overwrite:
         raise RecipeError(f"{role} {str(path)!r} already exists; pass --overwrite to replace it")
 
 
-def _overlap(output: Path, source: Path) -> str | None:
+def _overlap(output: Path, source: Path, against: str) -> str | None:
     out, src = output.resolve(), source.resolve()
     if out == src:
-        return "is the input"
+        return f"is the {against}"
     if out.is_relative_to(src):
-        return "is inside the input folder"
+        return f"is inside the {against} folder"
     if src.is_relative_to(out):
-        return "contains the input"
+        return f"contains the {against}"
     return None
 
 
