@@ -153,3 +153,17 @@ def test_a_dqdl_matches_rule_is_refused_when_the_ruleset_is_read(pattern: str, n
 def test_a_dqdl_matches_rule_with_an_ordinary_pattern_is_read() -> None:
     ruleset = parse_ruleset('Rules = [ ColumnValues "zip" matches "^[0-9]{5}$" ]')
     assert len(ruleset.rules) == 1
+
+
+def test_a_pattern_nested_too_deeply_to_check_is_refused() -> None:
+    problem = regex_problem("(" * 300 + "a" + ")*" * 300)
+    assert problem is not None
+    assert "nested too deeply" in problem or "time" in problem
+
+
+def test_a_long_ordinary_pattern_is_checked_quickly() -> None:
+    import time
+
+    started = time.perf_counter()
+    assert regex_problem("[a-z]{1,5}-" * 500) is None
+    assert time.perf_counter() - started < 5

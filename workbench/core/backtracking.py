@@ -64,6 +64,8 @@ def backtracking_problem(pattern: str) -> str | None:
         walker.sequence(list(tree.data), _NONE, None)
     except _Refused as refused:
         return str(refused)
+    except RecursionError:
+        return "the pattern is nested too deeply to be checked for catastrophic backtracking"
     return None
 
 
@@ -164,9 +166,13 @@ class _Walker:
     def sequence(self, items: list[Any], follow: frozenset[str], loop: _Loop | None) -> None:
         """Check ``items``, which are followed by text starting with a character of ``follow``."""
         self._adjacent(items)
-        for k, (op, av) in enumerate(items):
-            rest = items[k + 1 :]
-            after = self.first(rest) | (follow if all(_min_width(o, a) == 0 for o, a in rest) else _NONE)
+        afters: list[frozenset[str]] = []
+        after = follow
+        for op, av in reversed(items):
+            afters.append(after)
+            starts = self.first_of(op, av)
+            after = starts | after if _min_width(op, av) == 0 else starts
+        for (op, av), after in zip(items, reversed(afters), strict=True):
             self.item(op, av, after, loop)
 
     def item(self, op: Any, av: Any, follow: frozenset[str], loop: _Loop | None) -> None:
