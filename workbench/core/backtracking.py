@@ -33,6 +33,8 @@ _PROBES = "".join(chr(i) for i in range(128)) + "éßĀжİ中٣\u00a0\u2028\u21
 _ALL = frozenset(_PROBES)
 _NONE: frozenset[str] = frozenset()
 _UNBOUNDED = sre.MAXREPEAT
+_NARROW = "use a character class that excludes what follows (such as [^,]*, instead of .*)"
+_DISTINCT = "make the alternatives start differently, or use one character class"
 _BOUNDED_CHOICES = 1000
 """A counted loop over a bounded ambiguous body is refused when it has more ways than this."""
 
@@ -80,12 +82,12 @@ class _Loop:
     low: int
     high: int
 
-    def why(self, what: str) -> str:
+    def why(self, what: str, hint: str) -> str:
         if self.high == _UNBOUNDED:
-            return f"{what} inside an unbounded repetition can take exponential time"
+            return f"{what} inside an unbounded repetition; matching can take exponential time; {hint}"
         return (
-            f"{what} inside a repetition of up to {self.high} times can take time growing like"
-            " the text length to that power"
+            f"{what} inside a group repeated up to {self.high} times; matching can take time"
+            f" growing like the text length to the power {self.high}; {hint}"
         )
 
 
@@ -189,7 +191,9 @@ class _Walker:
         low, high, body = av[0], av[1], list(av[2])
         if loop is not None and low != high and self.chars(body) & follow:
             choices = _UNBOUNDED if high == _UNBOUNDED else high - low
-            self._ambiguous(loop, choices, "a variable-length part that can also match what follows it")
+            what = "an unbounded part" if high == _UNBOUNDED else "a variable-length part"
+            what = f"nested repetition ({what} that can also match what follows it)"
+            self._ambiguous(loop, choices, what, _NARROW)
         if high >= 2 and _max_width(body) != 0:
             inner = _Loop(low, high)
             self.sequence(body, self.first(body) | follow, inner)
@@ -204,23 +208,24 @@ class _Walker:
             for i, one in enumerate(starts):
                 if any(one & other for other in starts[i + 1 :]):
                     why = "alternatives that start with the same character"
-                    self._ambiguous(loop, len(alternatives), why)
+                    self._ambiguous(loop, len(alternatives), why, _DISTINCT)
         for alt in alternatives:
             self.sequence(alt, follow, loop)
 
-    def _ambiguous(self, loop: _Loop, choices: int, what: str) -> None:
+    def _ambiguous(self, loop: _Loop, choices: int, what: str, hint: str) -> None:
         bounded = loop.high != _UNBOUNDED and choices != _UNBOUNDED
         if bounded and (choices + 1) ** loop.high <= _BOUNDED_CHOICES:
             return
-        raise _Refused(loop.why(what))
+        raise _Refused(loop.why(what, hint))
 
     def _adjacent(self, items: list[Any]) -> None:
         for (op1, av1), (op2, av2) in itertools.pairwise(items):
             tail, head = self._unbounded_edge(op1, av1, -1), self._unbounded_edge(op2, av2, 0)
             if tail and head and tail & head:
                 msg = (
-                    "two unbounded repetitions side by side over overlapping characters (such as .*.*)"
-                    " can take polynomial time in the text length"
+                    "two unbounded repetitions side by side over overlapping characters (such as .*.*"
+                    " or \\d+\\d+): matching can take time growing with a power of the text length;"
+                    " merge them into one"
                 )
                 raise _Refused(msg)
 
