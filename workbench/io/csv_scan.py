@@ -308,7 +308,8 @@ def _ragged_error(path: Path, spec: ReadSpec, text: str) -> DataIOError:
     line = f"line {row.number}" if row.number is not None else "a row"
     return DataIOError(
         f"{str(path)!r}, {line}: {row.actual_columns} fields where the header has "
-        f"{row.expected_columns} columns ({_HINT}; quote values that hold the delimiter)"
+        f"{row.expected_columns} columns ({_HINT}; quote values that hold the delimiter, "
+        "and close every quote)"
     )
 
 
