@@ -224,6 +224,7 @@ def test_disabled_refuses_anything_but_a_boolean(value: object) -> None:
 
 def test_integer_ids_become_text_and_other_ids_are_refused() -> None:
     assert Recipe.from_data([{**STEP, "id": 7}]).steps[0].id == "7"
+    assert Recipe.from_data([{**STEP, "id": None, "note": None}]).steps[0].id == "s1"
     with pytest.raises(RecipeError, match="'id' must be"):
         Recipe.from_data([{**STEP, "id": True}])
     with pytest.raises(RecipeError, match="'id' must be"):

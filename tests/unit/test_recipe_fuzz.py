@@ -152,7 +152,9 @@ def _in_parameters(path: tuple[Any, ...]) -> bool:
 
 
 def _still_valid(key: Any, value: Any) -> bool:
-    """Retypes that keep a Workbench key valid (an id may be a text or an integer)."""
+    """Retypes that keep a Workbench key valid (an id may be a text or an integer, null is unset)."""
+    if value is None and key in {"id", "note", "name", "description", "Name", "Description"}:
+        return True
     if key == "id":
         return isinstance(value, (str, int)) and not isinstance(value, bool)
     return key == "disabled" and isinstance(value, bool)

@@ -82,7 +82,7 @@ def unknown_key_error(
 
 def _text_field(data: dict[str, Any], key: str, where: str, **location: Any) -> str | None:
     value = data.get(key)
-    if value is None and key not in data:
+    if value is None:  # absent, or null as JSON writers put it for an unset optional key
         return None
     if not isinstance(value, str):
         raise RecipeError(f"{where} {key!r} must be a text, not {_kind_of(value)}", **location)
@@ -90,7 +90,9 @@ def _text_field(data: dict[str, Any], key: str, where: str, **location: Any) -> 
 
 
 def _step_id(data: dict[str, Any], index: int) -> str:
-    value = data.get("id", f"s{index + 1}")
+    value = data.get("id")
+    if value is None:
+        return f"s{index + 1}"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str) or not value.strip():
