@@ -207,3 +207,14 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = workbench("--debug", "validate", str(recipe))
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+
+
+def test_clean_needs_a_path_and_reports_nothing_to_do(tmp_path: Path) -> None:
+    missing = workbench("clean")
+    assert missing.returncode == 2
+    (tmp_path / "out.csv").write_text("a\n1\n")
+    (tmp_path / ".out.csv.notes").write_text("not staging")
+    result = workbench("clean", str(tmp_path / "out.csv"), str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 stale staging entries, freed 0 bytes" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.csv.notes", "out.csv"]
