@@ -167,3 +167,24 @@ def test_a_long_ordinary_pattern_is_checked_quickly() -> None:
     started = time.perf_counter()
     assert regex_problem("[a-z]{1,5}-" * 500) is None
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    ["name rlike '(a+)+$'", "regexp_like(name, '(.*a){12}')", "regexp_extract(name, '.*.*x', 0) = 'x'"],
+)
+def test_a_dqdl_sql_regex_that_can_backtrack_is_refused_before_running(predicate: str) -> None:
+    from workbench.quality.sql import UnsafeSqlError, check_predicate, check_query
+
+    with pytest.raises(UnsafeSqlError, match="time"):
+        check_predicate(predicate)
+    with pytest.raises(UnsafeSqlError, match="time"):
+        check_query(f"select count(*) from primary where {predicate}", ["primary"])
+
+
+def test_a_dqdl_sql_regex_must_be_quoted_text_to_be_checked() -> None:
+    from workbench.quality.sql import UnsafeSqlError, check_predicate
+
+    with pytest.raises(UnsafeSqlError, match="not quoted text"):
+        check_predicate("name rlike pattern_column")
+    check_predicate("name rlike '^[A-Z][a-z]+$'")

@@ -23,6 +23,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.regex import regex_problem
 
 __all__ = [
     "FUNCTIONS",
@@ -235,6 +236,21 @@ def _function_problem(node: Any) -> str | None:
     return None
 
 
+_REGEX_FUNCTIONS = (exp.RegexpLike, exp.RegexpILike, exp.RegexpExtract, exp.RegexpReplace)
+
+
+def _sql_regex_problem(node: Any) -> str | None:
+    """Why a regex function's pattern cannot run on both engines, or can backtrack for ever."""
+    if not isinstance(node, _REGEX_FUNCTIONS):
+        return None
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        name = node.sql_name()
+        return f"{name}() with a pattern that is not quoted text (only a quoted pattern can be checked)"
+    problem = regex_problem(pattern.this)
+    return f"the pattern {pattern.this!r}: {problem}" if problem else None
+
+
 def _walk_problems(tree: exp.Expression, tables: Collection[str], *, predicate: bool) -> str | None:
     allowed = {t.lower() for t in tables}
     ctes = {str(c.alias_or_name).lower() for c in tree.find_all(exp.CTE)}
@@ -244,6 +260,9 @@ def _walk_problems(tree: exp.Expression, tables: Collection[str], *, predicate: 
         problem = _function_problem(node)
         if problem:
             return f"{problem} (not in the allowed functions)"
+        problem = _sql_regex_problem(node)
+        if problem:
+            return problem
         if isinstance(node, exp.Table):
             if predicate:
                 return "a table reference inside a where predicate"
