@@ -630,3 +630,12 @@ def test_a_ruleset_with_a_bom_and_99_levels_of_parentheses_runs(tmp_path: Path, 
     rules.write_bytes(b"\xef\xbb\xbfRules = [ " + b"(" * 99 + b"RowCount = 2" + b")" * 99 + b" ]\n")
     result = _run("quality", str(people), "--ruleset", str(rules))
     assert result.exit_code == 0, result.output
+
+
+def test_a_dataset_bound_twice_is_refused(tmp_path: Path, people: Path) -> None:
+    recipe = tmp_path / "r.json"
+    recipe.write_text(json.dumps([_action("UPPER_CASE", sourceColumn="city")]))
+    bind = f"lookup={people}"
+    result = _run("validate", str(recipe), "--input", str(people), "--dataset", bind, "--dataset", bind)
+    assert result.exit_code == 2
+    assert "--dataset 'lookup' is given twice" in result.stderr

@@ -21,6 +21,8 @@ def parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
         name, sep, path = item.partition("=")
         if not sep or not name or not path:
             raise RecipeError(f"--dataset takes NAME=PATH, got {item!r}")
+        if name in bound:
+            raise RecipeError(f"--dataset {name!r} is given twice; bind each name once")
         bound[name] = Path(path)
     return bound
 
