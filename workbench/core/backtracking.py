@@ -19,6 +19,7 @@ their characters (``([\\w-]+\\.)+``, ``(\\d{1,3}\\.){3}``) are fine.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import warnings
@@ -45,6 +46,9 @@ _CATEGORIES = {
     "CATEGORY_NOT_SPACE": r"\S",
     "CATEGORY_WORD": r"\w",
     "CATEGORY_NOT_WORD": r"\W",
+}
+_CATEGORY_CHARS = {
+    name: frozenset(p for p in _PROBES if re.match(finder, p)) for name, finder in _CATEGORIES.items()
 }
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 
@@ -112,10 +116,7 @@ class _Walker:
         return _ALL
 
     def _fold(self, chars: set[str]) -> frozenset[str]:
-        if not self.ignore_case:
-            return frozenset(chars)
-        cased = {c for x in chars for c in (x, x.lower(), x.upper())}
-        return frozenset(p for p in _PROBES if {p, p.lower(), p.upper()} & cased)
+        return _case_folded(frozenset(chars)) if self.ignore_case else frozenset(chars)
 
     def _in(self, items: list[Any]) -> frozenset[str]:
         chars: set[str] = set()
@@ -128,8 +129,7 @@ class _Walker:
             elif op is sre.RANGE:
                 chars.update(p for p in _PROBES if av[0] <= ord(p) <= av[1])
             elif op is sre.CATEGORY:
-                finder = _CATEGORIES.get(str(av))
-                chars.update(_PROBES if finder is None else (p for p in _PROBES if re.match(finder, p)))
+                chars.update(_CATEGORY_CHARS.get(str(av), _ALL))
         folded = self._fold(chars)
         return _ALL - folded if negate else folded
 
@@ -248,6 +248,13 @@ def _single_atom(items: list[Any]) -> tuple[Any, Any] | None:
     if len(items) == 1 and not _children(*items[0]) and items[0][0] is not sre.AT:
         return items[0][0], items[0][1]
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _case_folded(chars: frozenset[str]) -> frozenset[str]:
+    """The probes equal to one of ``chars`` when case is ignored."""
+    cased = {c for x in chars for c in (x, x.lower(), x.upper())}
+    return frozenset(p for p in _PROBES if {p, p.lower(), p.upper()} & cased)
 
 
 def _children(op: Any, av: Any) -> list[list[Any]]:
