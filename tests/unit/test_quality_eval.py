@@ -149,7 +149,6 @@ ERRORS: list[tuple[str, str]] = [
     ('Mean "name" > 1', "numeric"),
     ('ColumnValues "nope" > 1', "does not exist"),
     ('RowCount > 0 where "nope > 1"', "where"),
-    ('Completeness "qty" > 0.5 where "qty +"', "where"),
     ('CustomSql "select qty, qty from primary" = 1', "one row with one number"),
 ]
 

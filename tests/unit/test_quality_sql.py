@@ -90,6 +90,13 @@ def test_sql_that_does_not_parse_is_refused_as_a_bad_ruleset(
     assert "line 1" in str(info.value)
 
 
+def test_a_where_predicate_that_does_not_parse_is_refused(engine_name: str, session_for: Any) -> None:
+    frame = _frame(engine_name, session_for)
+    with pytest.raises(UnsafeSqlError, match=r"line 1\): cannot read the where predicate 'qty \+'") as info:
+        evaluate(frame, 'Rules = [ Completeness "qty" > 0.5 where "qty +" ]')
+    assert info.value.exit_code == 2
+
+
 @pytest.mark.parametrize(
     "sql",
     [
