@@ -7,12 +7,15 @@ the next run or ``workbench clean``, and a Spark write onto a full disk is one c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -371,18 +374,26 @@ def test_a_reader_never_sees_a_replaced_output_missing(tmp_path: Path, kind: str
 # --- Spark writes that fail ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Any:
-    """A real 2 MB file system (tmpfs) that a bigger output cannot fit on."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+@contextlib.contextmanager
+def small_tmpfs(options: str) -> Iterator[Path]:
+    """A real tmpfs mounted for one test, outside pytest's folders (which other runs may rotate away)."""
+    mount = Path(tempfile.mkdtemp(prefix="wb-tmpfs-"))
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+        mount.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     try:
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()
+
+
+@pytest.fixture
+def full_disk() -> Iterator[Path]:
+    """A real 2 MB file system that a bigger output cannot fit on."""
+    with small_tmpfs("size=2m") as mount:
+        yield mount
 
 
 def test_a_spark_write_onto_a_full_disk_is_one_clear_line(
@@ -503,19 +514,10 @@ def test_run_on_full_data_refuses_an_output_inside_the_source_folder(tmp_path: P
 
 def test_a_read_only_output_folder_is_one_clear_line(tmp_path: Path, recipe: Path) -> None:
     """As root no permission is denied, so a read-only file system stands in for a locked folder."""
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(locked)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        data = tmp_path / "people.csv"
-        data.write_text("name,age\nada,36\n")
+    data = tmp_path / "people.csv"
+    data.write_text("name,age\nada,36\n")
+    with small_tmpfs("ro,size=1m") as locked:
         result = run_cli("run", str(recipe), "--input", str(data), "--output", str(locked / "out.csv"))
-    finally:
-        subprocess.run(["umount", str(locked)], check=False)
     assert result.returncode == 1, result.stderr
     assert "read-only file system; nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
