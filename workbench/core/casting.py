@@ -43,8 +43,6 @@ LONG_WHOLE = r"^\s*[+-]?[0-9]{19,}\s*$"
 FINITE_NUMBER = r"[0-9]"
 """A double-looking value with a digit is a real number (not only ``NaN`` or ``inf``)."""
 
-_SPECIAL_DOUBLES = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
-
 
 # --- validity ----------------------------------------------------------------------------
 
@@ -160,16 +158,8 @@ def _from_text_pandas(arr: Any, target: LType) -> pa.Array:
         return _parse_temporal_pandas(text, target)
     if target is LType.INTEGER:
         text = pc.replace_substring_regex(text, r"^\+|\.0*$", "")
-    if target is LType.DOUBLE:
-        text = _special_doubles_pandas(text)
+    # Arrow's cast reads "inf", "+Infinity", "NaN" in any case, as Spark's does.
     return pc.cast(text, arrow_type(target))
-
-
-def _special_doubles_pandas(text: Any) -> Any:
-    # Spelled one way for Arrow's parser ("Infinity", "+INF" -> "inf"), as on Spark below.
-    lowered = pc.utf8_lower(text)
-    special = pc.match_substring_regex(lowered, r"^[+-]?(inf|infinity)$|^nan$")
-    return pc.if_else(special, pc.replace_substring_regex(lowered, r"^\+|inity$", ""), text)
 
 
 def _from_text_spark(c: Column, target: LType) -> Column:
@@ -185,17 +175,8 @@ def _from_text_spark(c: Column, target: LType) -> Column:
         return text.cast("long")
     if target is LType.BOOLEAN:
         return F.lower(text) == F.lit("true")
-    if target is LType.DOUBLE:
-        return _special_doubles_spark(text)
+    # Spark's cast reads "inf", "+Infinity", "NaN" in any case itself, as the pattern admits them.
     return text.cast(spark_type(target))
-
-
-def _special_doubles_spark(text: Column) -> Column:
-    spelled = F.regexp_replace(F.lower(text), r"^\+|inity$", "")
-    out = F.when(text.isNull(), F.lit(None).cast("double"))
-    for word, value in _SPECIAL_DOUBLES.items():
-        out = out.when(spelled == F.lit(word), F.lit(value))
-    return out.otherwise(text.cast("double"))
 
 
 def _to_text_pandas(arr: Any, source: LType) -> pa.Array:
