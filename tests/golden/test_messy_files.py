@@ -382,3 +382,12 @@ def test_a_kill_while_reading_a_directory_leaves_no_output(tmp_path: Path) -> No
     _run_and_kill(recipe, source, out / "clean.parquet", "--overwrite")
     assert _visible(out) == ["clean.parquet"]
     assert (out / "clean.parquet").read_bytes() == before
+
+
+@pytest.mark.parametrize("bom", ["utf-8 bom", "utf-16 le"])
+def test_a_byte_order_mark_without_a_header_is_not_part_of_the_first_value(
+    spark_engine_name: str, spark_session_for: Any, tmp_path: Path, bom: str
+) -> None:
+    path = write(tmp_path, "bom.csv", BOMS[bom]("zoë,1\n名前,2\n"))
+    rows = rows_of(both(spark_engine_name, spark_session_for, path, CsvOptions(header=False)))
+    assert rows == {"Column_1": ["zoë", "名前"], "Column_2": [1, 2]}
