@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from enum import Enum
 from pathlib import Path
 
@@ -125,7 +126,13 @@ def file_schemas(path: Path, fmt: Format) -> list[tuple[Path, pa.Schema]]:
     files = data_files(path)
     if fmt is Format.PARQUET:
         return [(f, _parquet_schema(f)) for f in files]
-    return [(f, jsonl_table(f).schema) for f in files]
+    return [(f, _jsonl_schema(str(f), f.stat().st_size, f.stat().st_mtime_ns)) for f in files]
+
+
+@functools.lru_cache(maxsize=64)
+def _jsonl_schema(path: str, size: int, mtime_ns: int) -> pa.Schema:
+    # Keyed by size and modification time: checking a recipe and then reading reads a file once.
+    return jsonl_table(Path(path)).schema
 
 
 def _parquet_schema(path: Path) -> pa.Schema:
