@@ -12,8 +12,8 @@ from rich.table import Table
 
 from workbench.cli.jobs import _progress
 from workbench.cli.options import read_input
-
 from workbench.cli.read_options import read_options
+
 
 def profile_command(
     input_path: Path,
@@ -107,9 +107,9 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
     @click.option("--overwrite", is_flag=True, help="Replace existing --json/--html outputs.")
     @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
+    @read_options
     @guard
     def profile_cli(
-    @read_options
         input_path: Path,
         engine: str,
         spark_remote: str | None,

@@ -16,8 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.options import parse_datasets, read_input
-from workbench.core.errors import WorkbenchError
 from workbench.cli.read_options import read_options
+from workbench.core.errors import WorkbenchError
 
 
 class QualityCommandError(WorkbenchError):
@@ -141,8 +141,8 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
     @click.option("--overwrite", is_flag=True, help="Replace existing --json/--rows outputs.")
     @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
-    @guard
     @read_options
+    @guard
     def quality_cli(
         input_path: Path,
         ruleset_path: Path,
