@@ -82,3 +82,11 @@ def test_profile_on_spark_matches_pandas(orders: Path, tmp_path: Path, spark_ses
     on_pandas = wb.profile(read_pandas(orders)).to_dict()
     on_spark["dataset"]["engine"] = "pandas"
     assert on_spark == on_pandas
+
+
+def test_profile_output_over_its_input_is_refused(orders: Path) -> None:
+    before = orders.read_text()
+    done = workbench("profile", str(orders), "--json", str(orders), "--overwrite")
+    assert done.returncode == 2, done.stderr
+    assert "is the input" in done.stderr
+    assert orders.read_text() == before

@@ -164,3 +164,21 @@ def test_spark_engine(cli: click.Group, files: dict[str, Path]) -> None:
     assert result.exit_code == 1, result.output
     assert [r["outcome"] for r in json.loads(out.read_text())["rules"]] == ["Passed", "Passed", "Failed"]
     assert rows.is_dir()
+
+
+def test_outputs_that_overlap_an_input_are_refused_before_evaluating(
+    cli: click.Group, files: dict[str, Path]
+) -> None:
+    folder = files["dir"] / "orders"
+    folder.mkdir()
+    (folder / "part-1.csv").write_text(DATA)
+    rules = _rules(files["dir"], "Rules = [ RowCount = 4 ]")
+    rows = folder / "rows.parquet"
+    result = _run(cli, "quality", folder, "--ruleset", rules, "--rows", rows)
+    assert result.exit_code == 2, result.output
+    assert "inside the input folder" in result.output
+    assert not rows.exists()
+    result = _run(cli, "quality", files["data"], "--ruleset", rules, "--json", rules, "--overwrite")
+    assert result.exit_code == 2, result.output
+    assert "is the input" in result.output
+    assert rules.read_text() == "Rules = [ RowCount = 4 ]"

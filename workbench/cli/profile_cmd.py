@@ -35,7 +35,7 @@ def profile_command(
 
     for target in (json_path, html_path):
         if target is not None:
-            check_output(target, overwrite)
+            check_output(target, overwrite, [input_path])
     with _progress(console) as progress:
         task = progress.add_task(f"reading {input_path.name}", total=None)
         frame = read_input(input_path, engine, spark_remote, csv)

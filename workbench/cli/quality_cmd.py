@@ -46,8 +46,11 @@ def result_table(result: Any) -> Table:
     return table
 
 
-def write_rows(frame: Any, path: Path) -> None:
-    """Write the row-level frame; CSV gets the rule arrays as JSON text."""
+def write_rows(frame: Any, path: Path, *, overwrite: bool = True) -> None:
+    """Write the row-level frame; CSV gets the rule arrays as JSON text.
+
+    Without ``overwrite`` the file is created exclusively (see ``workbench.io.publish``).
+    """
     from workbench.io.formats import Format, format_of_name
     from workbench.quality.evaluate import ROW_COLUMNS, is_spark_frame
 
@@ -59,7 +62,7 @@ def write_rows(frame: Any, path: Path) -> None:
 
         if csv:
             frame = frame.withColumns({c: F.to_json(F.col(c)) for c in arrays})
-        write_spark(frame, path)
+        write_spark(frame, path, overwrite=overwrite)
         return
     import pandas as pd
     import pyarrow as pa
@@ -73,7 +76,7 @@ def write_rows(frame: Any, path: Path) -> None:
             frame[c] = pd.Series(
                 pa.array(text, pa.large_string()), index=frame.index, dtype=pd.ArrowDtype(pa.large_string())
             )
-    write_pandas(frame, path)
+    write_pandas(frame, path, overwrite=overwrite)
 
 
 def quality_command(
@@ -99,9 +102,10 @@ def quality_command(
     if not ruleset_path.is_file():
         raise QualityCommandError(f"ruleset {str(ruleset_path)!r} does not exist")
     parsed = parse_ruleset(read_ruleset(ruleset_path))
+    inputs = [input_path, ruleset_path, *datasets.values()]
     for target in (json_path, rows_path):
         if target is not None:
-            check_output(target, overwrite)
+            check_output(target, overwrite, inputs)
     if rows_path is not None:
         format_of_name(rows_path)
     frame = read_input(input_path, engine, spark_remote, csv)
@@ -109,10 +113,10 @@ def quality_command(
     with console.status("evaluating rules"):
         result = evaluate(frame, parsed, bound)
         if json_path is not None:
-            with publishing(json_path) as target:
+            with publishing(json_path, overwrite=overwrite) as target:
                 target.write_text(result.to_json() + "\n", encoding="utf-8")
         if rows_path is not None:
-            write_rows(result.rows(), rows_path)
+            write_rows(result.rows(), rows_path, overwrite=overwrite)
     return result
 
 
