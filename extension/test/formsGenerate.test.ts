@@ -98,7 +98,7 @@ describe("DataBrew's string-encoded parameters load as typed values", () => {
       limit: "2",
       patternOptions: '[{"pattern":",","includeInSplit":"false"},{"pattern":" ","includeInSplit":true}]',
     });
-    expect(split).toEqual({ sourceColumn: "d", limit: 2, patternOptions: [{ pattern: ",", includeInSplit: false }, { pattern: " " }] });
+    expect(split).toEqual({ sourceColumn: "d", limit: 2, patternOptions: [{ pattern: "," }, { pattern: " ", includeInSplit: true }] });
     expect(
       throughForm("CATEGORICAL_MAPPING", { sourceColumn: "a", targetColumn: "b", categoryMap: '{"x":"1","y":"2"}' }).categoryMap,
     ).toEqual({ x: "1", y: "2" });
@@ -150,7 +150,7 @@ describe("DataBrew's string-encoded parameters load as typed values", () => {
     expect(throughForm("GROUP_BY", group)).toEqual(group);
     const fixture = {
       sourceColumn: "s",
-      patternOption1: { pattern: "<", includeInSplit: false },
+      patternOption1: { pattern: "<", includeInSplit: true },
       window: { unit: "DAYS", size: 7, bounds: { lower: 1 } },
     };
     expect(throughForm("FIXTURE_STRUCTURED_KINDS", fixture)).toEqual(fixture);

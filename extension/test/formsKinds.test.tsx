@@ -259,13 +259,13 @@ const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
     type(form.input("limit"), "2");
     const first = rows(form, "patternOptions")[0];
     type(cell(first, "pattern"), ",");
-    check(cell(first, "includeInSplit"), false);
+    check(cell(first, "includeInSplit"), true);
     fireEvent.click(within(form.field("patternOptions")).getByTestId("wb-row-add"));
     type(cell(rows(form, "patternOptions")[1], "pattern"), " ");
     expect(form.parameters()).toEqual({
       sourceColumn: "city",
       limit: 2,
-      patternOptions: [{ pattern: ",", includeInSplit: false }, { pattern: " " }],
+      patternOptions: [{ pattern: ",", includeInSplit: true }, { pattern: " " }],
     });
   },
 
