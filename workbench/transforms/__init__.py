@@ -19,6 +19,7 @@ from workbench.transforms import (  # noqa: F401
     extract,
     filter,
     flags,
+    invalid,
     math,
     missing,
     outliers,
