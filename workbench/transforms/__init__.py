@@ -28,6 +28,7 @@ from workbench.transforms import (  # noqa: F401
     structure,
     text,
     text_case,
+    web,
     window,
 )
 
