@@ -27,9 +27,9 @@ from pydantic import model_validator
 from workbench.core.casting import cast_pandas, cast_spark, text_valid_pandas, text_valid_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, InPlace, RowFilter
-from workbench.core.lazy import F, scol
+from workbench.core.lazy import F, W, scol
 from workbench.core.missing import missing_pandas, missing_spark
-from workbench.core.params import Column, Columns, Text, enum_param
+from workbench.core.params import Column, Columns, Integer, Text, enum_param
 from workbench.core.registry import Category, Example
 from workbench.core.types import CAST_TARGETS, LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
@@ -379,6 +379,12 @@ def _stats_pandas(s: pd.Series, mode: bool) -> dict[str, Any]:
     return out
 
 
+def _tied_spark(values: SparkFrame) -> SparkFrame:
+    """The most frequent values of column ``v`` (non-null), all of them when they tie."""
+    counts = values.groupBy("v").agg(F.count(F.lit(1)).alias("n"))
+    return counts.crossJoin(counts.agg(F.max("n").alias("top"))).where(F.col("n") == F.col("top"))
+
+
 def _stats_spark(df: SparkFrame, ctx: Any, column: str, mode: bool) -> dict[str, Any]:
     """All statistics of the valid numbers in one ``ctx.aggregate`` (the mode as a cross join)."""
     number = _numbers_spark(scol(column))
@@ -387,8 +393,7 @@ def _stats_spark(df: SparkFrame, ctx: Any, column: str, mode: bool) -> dict[str,
     names = list(main)
     if mode:
         values = df.select((number + F.lit(0.0)).alias("v")).where(F.col("v").isNotNull())
-        counts = values.groupBy("v").agg(F.count(F.lit(1)).alias("n"))
-        tied = counts.crossJoin(counts.agg(F.max("n").alias("top"))).where(F.col("n") == F.col("top"))
+        tied = _tied_spark(values)
         aggs = {
             "mode_min": F.min("v"),
             "mode_max": F.max("v"),
@@ -506,3 +511,252 @@ class ReplaceWithMedian(_Statistic):
 
     def statistic(self, stats: dict[str, Any]) -> float | None:
         return stats["median"]  # type: ignore[no-any-return]
+
+
+class ReplaceWithMode(_Statistic):
+    """Replace the values that are not valid numbers with the most frequent valid number.
+
+    Values compare as numbers ("2" and "2.0" are one value). modeType picks among equally
+    frequent numbers: MINIMUM the smallest, MAXIMUM the largest, AVERAGE their mean; NONE, the
+    default, takes the smallest, so the result never depends on the engine.
+    """
+
+    operation = "REPLACE_WITH_MODE"
+    category = Category.INVALID
+    wants_mode: ClassVar[bool] = True
+    mode_type: enum_param(ModeType) = ModeType.NONE  # type: ignore[valid-type]
+    examples: ClassVar = (
+        Example(
+            given={"x": ["2", "1", "?", None, "2.0", "1", "", "٣", "3"]},
+            params={"sourceColumn": "x", "columnDataType": "number"},
+            expect={"x": ["2", "1", "1", None, "2.0", "1", "", "1", "3"]},
+        ),
+        Example(
+            given={"x": ["2", "1", "?", None, "2.0", "1"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "modeType": "MAXIMUM"},
+            expect={"x": ["2", "1", "2", None, "2.0", "1"]},
+        ),
+        Example(
+            given={"x": ["2", "1", "?", None, "-0", "0"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "modeType": "MINIMUM"},
+            expect={"x": ["2", "1", "0", None, "-0", "0"]},
+        ),
+        Example(
+            given={"x": ["0.5", "1", "n/a", None, "1", "0.5", "NaN", "NaN", "NaN"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "modeType": "AVERAGE"},
+            expect={"x": ["0.5", "1", "0.75", None, "1", "0.5", "NaN", "NaN", "NaN"]},
+        ),
+    )
+
+    def statistic(self, stats: dict[str, Any]) -> float | None:
+        if self.mode_type is ModeType.MAXIMUM:
+            return stats["mode_max"]  # type: ignore[no-any-return]
+        if self.mode_type is ModeType.AVERAGE:
+            return float(stats["mode_total"]) / stats["mode_count"]
+        return stats["mode_min"]  # type: ignore[no-any-return]
+
+
+class ReplaceWithMostFrequent(_Invalid):
+    """Replace the values that are not valid for the given data type with the most frequent valid value.
+
+    Values compare as written (" 1" and "1" differ; case matters); between equally frequent
+    values the smallest by code point wins. Without columnDataType nothing is invalid in a text
+    column, so the column is left as it is.
+    """
+
+    operation = "REPLACE_WITH_MOST_FREQUENT"
+    category = Category.INVALID
+    uses_statistics: ClassVar[bool] = True
+    column_data_type: enum_param(DataType) | None = None  # type: ignore[valid-type]
+    examples: ClassVar = (
+        Example(
+            given={"z": ["02139", "02139", "x", None, "", "10001", "10001", "ü", " 7 "]},
+            params={"sourceColumn": "z", "columnDataType": "int"},
+            expect={"z": ["02139", "02139", "02139", None, "", "10001", "10001", "02139", " 7 "]},
+        ),
+        Example(
+            given={"b": ["TRUE", "no", "true", "TRUE", None, "true"]},
+            params={"sourceColumn": "b", "columnDataType": "boolean"},
+            expect={"b": ["TRUE", "TRUE", "true", "TRUE", None, "true"]},
+        ),
+        Example(
+            given={"s": ["é", "x", None]},
+            params={"sourceColumn": "s"},
+            expect={"s": ["é", "x", None]},
+        ),
+    )
+
+    def _valid(self, invalid: Any, missing: Any) -> Any:
+        return pc.invert(pc.or_(invalid, missing))
+
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+        a = arr(s)
+        if self.target() is LType.STRING:
+            return a
+        values = pc.filter(a, self._valid(invalid, missing_pandas(a, LType.STRING)))
+        if not len(values):
+            return a
+        counted = pc.value_counts(values)
+        counts = counted.field("counts")
+        top = pc.min(pc.filter(counted.field("values"), pc.equal(counts, pc.max(counts))))
+        return pc.if_else(invalid, top.cast(a.type), a)
+
+    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+        if self.target() is LType.STRING:
+            return c
+        valid = ~invalid & ~missing_spark(c, LType.STRING)
+        values = df.select(F.when(valid, c).alias("v")).where(F.col("v").isNotNull())
+        tied = _tied_spark(values)
+        top = ctx.aggregate(tied, {"top": F.min("v")})["top"]
+        return c if top is None else F.when(invalid, F.lit(top)).otherwise(c)
+
+
+# --- order-dependent ------------------------------------------------------------------------------
+
+
+class _Ordered(_Invalid):
+    """Reads the rows above each row, in the table's current order."""
+
+    abstract: ClassVar[bool] = True
+    order_sensitive: ClassVar[bool] = True
+
+    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+        from workbench.engines.spark import ROW_POSITION
+
+        return super().apply_spark(ctx.with_row_position(df), ctx, where).drop(ROW_POSITION)
+
+
+def _above(rows: int | None) -> Any:
+    from workbench.engines.spark import ROW_POSITION
+
+    start = W.Window.unboundedPreceding if rows is None else -rows
+    return W.Window.orderBy(F.col(ROW_POSITION)).rowsBetween(start, -1)
+
+
+class ReplaceWithLastValid(_Ordered):
+    """Replace each value that is not valid for the given data type with the nearest valid value above.
+
+    Only original valid values are used (not replaced ones); an invalid value with no valid
+    value above it stays as it is. Missing values stay as they are. Rows are taken in their
+    current order.
+    """
+
+    operation = "REPLACE_WITH_LAST_VALID"
+    category = Category.INVALID
+    column_data_type: enum_param(DataType)  # type: ignore[valid-type]
+    advanced_data_type: Text | None = None
+    examples: ClassVar = (
+        Example(
+            given={"x": ["bad", "1", "x", None, "", "y", "2.5", "Ω"]},
+            params={"sourceColumn": "x", "columnDataType": "number"},
+            expect={"x": ["bad", "1", "1", None, "", "1", "2.5", "2.5"]},
+        ),
+        Example(
+            given={"d": ["2024-01-01", "later", "2024-02-30"], "k": ["a", "b", "a"]},
+            params={"sourceColumn": "d", "columnDataType": "date"},
+            conditions=({"Condition": "IS", "Value": '["a"]', "TargetColumn": "k"},),
+            expect={"d": ["2024-01-01", "later", "2024-01-01"], "k": ["a", "b", "a"]},
+        ),
+    )
+
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+        a = arr(s)
+        valid = pc.invert(pc.or_(invalid, missing_pandas(a, LType.STRING)))
+        above = pc.fill_null_forward(pc.if_else(valid, a, pa.scalar(None, a.type)))
+        return pc.if_else(invalid, pc.coalesce(above, a), a)
+
+    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+        valid = ~invalid & ~missing_spark(c, LType.STRING)
+        above = F.last(F.when(valid, c), ignorenulls=True).over(_above(None))
+        return F.when(invalid, F.coalesce(above, c)).otherwise(c)
+
+
+class _RollingReplace(_Ordered):
+    """Replace invalid values by a statistic of the valid numbers in the ``period`` rows above."""
+
+    abstract: ClassVar[bool] = True
+    column_data_type: enum_param(NumberType)  # type: ignore[valid-type]
+    period: Integer
+    average: ClassVar[bool] = False
+
+    @model_validator(mode="after")
+    def _positive(self) -> _RollingReplace:
+        if self.period < 1:
+            raise ParameterError(
+                f"must be 1 or more (got {self.period})", operation=self.operation, parameter="period"
+            )
+        return self
+
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+        a = arr(s)
+        numbers = _numbers_pandas(s)
+        if isinstance(numbers, pa.ChunkedArray):
+            numbers = numbers.combine_chunks()
+        n = len(numbers)
+        total = pa.nulls(n, pa.float64())
+        count = pa.array([0] * n, pa.int64())
+        # Farthest row first: the same order of addition as Spark's sliding window frame.
+        for offset in range(min(self.period, n), 0, -1):
+            shifted = pa.concat_arrays([pa.nulls(offset, pa.float64()), numbers.slice(0, n - offset)])
+            total = pc.coalesce(pc.add(total, shifted), total, shifted)
+            count = pc.add(count, pc.cast(pc.is_valid(shifted), pa.int64()))
+        found = pc.divide(total, pc.cast(count, pa.float64())) if self.average else total
+        text = arr(
+            cast_pandas(pd.Series(found, dtype=pd.ArrowDtype(pa.float64())), LType.DOUBLE, LType.STRING)
+        )
+        return pc.if_else(pc.and_(invalid, pc.greater(count, 0)), pc.cast(text, a.type), a)
+
+    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+        number = _numbers_spark(c)
+        total = F.sum(number).over(_above(self.period))
+        count = F.count(number).over(_above(self.period))
+        found = total / count if self.average else total
+        return F.when(invalid & (count > 0), cast_spark(found, LType.DOUBLE, LType.STRING)).otherwise(c)
+
+
+class ReplaceWithRollingAverage(_RollingReplace):
+    """Replace the values that are not valid numbers with the mean of the valid numbers in the rows above.
+
+    The window is the ``period`` rows above each invalid value, in the table's current order
+    (the value's own row is invalid, so it never counts). Only original valid numbers count;
+    with none in the window the value stays as it is. The mean is written as text.
+    """
+
+    operation = "REPLACE_WITH_ROLLING_AVERAGE"
+    category = Category.INVALID
+    average: ClassVar[bool] = True
+    examples: ClassVar = (
+        Example(
+            given={"x": ["x", "1", "2", "?", None, "6", "", "NaN", "ß"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "period": "2"},
+            expect={"x": ["x", "1", "2", "1.5", None, "6", "", "NaN", "ß"]},
+        ),
+        Example(
+            given={"x": ["1", "2", "4", "a", "b", "8"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "period": 3},
+            expect={"x": ["1", "2", "4", "2.333333", "3", "8"]},
+        ),
+    )
+
+
+class ReplaceWithRollingSum(_RollingReplace):
+    """Replace the values that are not valid numbers with the sum of the valid numbers in the rows above.
+
+    The window and the rows used are those of REPLACE_WITH_ROLLING_AVERAGE.
+    """
+
+    operation = "REPLACE_WITH_ROLLING_SUM"
+    category = Category.INVALID
+    examples: ClassVar = (
+        Example(
+            given={"x": ["?", "1", "2.5", "x", None, "-4", "", "y", "日"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "period": "3"},
+            expect={"x": ["?", "1", "2.5", "3.5", None, "-4", "", "-4", "-4"]},
+        ),
+        Example(
+            given={"x": ["1", "2", "a", "3", "b"], "k": ["y", "n", "y", "y", "n"]},
+            params={"sourceColumn": "x", "columnDataType": "number", "period": 10},
+            conditions=({"Condition": "IS", "Value": '["y"]', "TargetColumn": "k"},),
+            expect={"x": ["1", "2", "3", "3", "b"], "k": ["y", "n", "y", "y", "n"]},
+        ),
+    )
