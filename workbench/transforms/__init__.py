@@ -14,6 +14,7 @@ from workbench.transforms import (  # noqa: F401
     clock,
     columns,
     data_science,
+    date_parts,
     dates,
     duplicates,
     extract,

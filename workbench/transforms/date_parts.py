@@ -1,0 +1,441 @@
+"""Functions: date and time from parts (DATE, TIME, DATE_TIME) and MILLISECOND.
+
+- DATE, TIME and DATE_TIME assemble ``dateTimeParameters`` components, each ``{"sourceColumn"}``
+  (an integer column, or text holding whole numbers) or ``{"value"}`` (a whole number), and write
+  the result as text in ``dateTimeFormat`` (the date format rules of ``dates.py``). Without a
+  format DATE writes ``yyyy-mm-dd``, TIME ``HH:MM:SS`` and DATE_TIME ``yyyy-mm-dd HH:MM:SS``.
+  Seconds, and the hour and minute of DATE_TIME, are 0 when not given. A component out of range
+  (month 13, Feb 30, hour 24, a year outside 1-9999) or missing on a row gives null.
+- MILLISECOND reads text with a fraction of a second (``2024-01-01 10:00:00.123``, ``10:00:00.5``)
+  as well as the forms the other date steps read; no fraction is 0 milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import ValidationError, model_validator
+
+from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.errors import ParameterError
+from workbench.core.families import ColumnFunction, ColumnOrValue
+from workbench.core.lazy import F, scol
+from workbench.core.params import DateFormat, Integer, KeyValueMap, NewColumn, ParamModel
+from workbench.core.registry import Category, Example
+from workbench.core.types import LType, Schema
+from workbench.engines.pandas.arrow import arr, wrap
+from workbench.transforms.dates import DateFormatSpec, DateInputColumn, format_pandas, format_spark
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column as SparkColumn
+    from pyspark.sql import DataFrame as SparkFrame
+
+_SPACE = "[ \t\r\n]*"
+_FRACTION = f"[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}\\.([0-9]{{1,9}}){_SPACE}$"
+_DROP_FRACTION = f"(:[0-9]{{2}})\\.[0-9]{{1,9}}({_SPACE})$"
+_TIME_ONLY = f"^{_SPACE}([0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}){_SPACE}$"
+
+_TIMES = [
+    dt.datetime(2024, 1, 1, 10, 0, 0, 123456),
+    dt.datetime(1969, 12, 31, 23, 59, 59, 500000),
+    dt.datetime(2024, 1, 1),
+    None,
+]
+"""Timestamps of the examples (naive values are read as UTC)."""
+
+
+_MS_IN = [
+    "2024-01-01 10:00:00.123",
+    "2024-01-01T10:00:00.5 ",
+    "10:00:00.0429",
+    "2024-01-01 10:00:00",
+    "2024-01-01",
+    "2023-02-30 10:00:00.123",
+    "2024-01-01 10:00:00.",
+    "late",
+    "10:00:00.\u0661\u0662\u0663",
+    "",
+    None,
+]
+
+
+class Millisecond(ColumnOrValue):
+    """Write the milliseconds (0-999) of a date or timestamp to a new integer column.
+
+    Text may carry a fraction of a second (``.5`` is 500, digits past the third are dropped); a
+    date, or text without a fraction, is at millisecond 0. Text that is not a date gives null.
+    """
+
+    operation = "MILLISECOND"
+    category = Category.DATE
+    source_column: DateInputColumn | None = None
+    examples: ClassVar = (
+        Example(
+            given={"s": _MS_IN},
+            params={"sourceColumn": "s", "targetColumn": "ms"},
+            expect={
+                "s": _MS_IN,
+                "ms": [123, 500, 42, 0, 0, None, None, None, None, None, None],
+            },
+        ),
+        Example(
+            given={"t": _TIMES},
+            params={"sourceColumn": "t", "targetColumn": "ms"},
+            expect={"t": _TIMES, "ms": [123, 500, 0, None]},
+        ),
+        Example(
+            given={"d": [dt.date(2024, 2, 29), None]},
+            params={"sourceColumn": "d", "targetColumn": "ms"},
+            expect={"d": [dt.date(2024, 2, 29), None], "ms": [0, None]},
+        ),
+        Example(
+            given={"id": [1, 2]},
+            params={"value": "1999-12-31 23:59:59.999", "targetColumn": "ms"},
+            expect={"id": [1, 2], "ms": [999, 999]},
+            title="a literal value",
+        ),
+    )
+
+    def result_type(self, source: LType) -> LType:
+        return LType.INTEGER
+
+    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+        ltype = self.input_type(ctx.schema_of(df))
+        if self.source_column is not None:
+            source = df[self.source_column]
+        else:
+            source = ctx.constant(self.value, LType.STRING, df.index)
+        values = arr(source)
+        if ltype is LType.TIMESTAMP:
+            result = pc.cast(pc.millisecond(values), pa.int64())
+        elif ltype is LType.DATE:
+            result = pc.if_else(pc.is_valid(values), 0, pa.scalar(None, pa.int64()))
+        else:
+            text = pc.cast(values, pa.large_string())
+            digits = pc.struct_field(pc.extract_regex(text, _FRACTION.replace("(", "(?P<f>", 1)), "f")
+            base = pc.replace_substring_regex(text, _DROP_FRACTION, r"\1\2")
+            base = pc.replace_substring_regex(base, _TIME_ONLY, r"1970-01-01 \1")
+            valid = pc.is_valid(arr(cast_pandas(wrap(base, source), LType.STRING, LType.TIMESTAMP)))
+            millis = pc.cast(pc.utf8_rpad(pc.utf8_slice_codeunits(digits, 0, 3), 3, "0"), pa.int64())
+            result = pc.if_else(valid, pc.fill_null(millis, 0), pa.scalar(None, pa.int64()))
+        return {self.target_column: wrap(result, df.index)}
+
+    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+        ltype = self.input_type(ctx.schema_of(df))
+        source = scol(self.source_column) if self.source_column else F.lit(self.value)
+        if ltype is LType.TIMESTAMP:
+            result = F.floor(F.pmod(F.unix_micros(source), F.lit(1_000_000)) / F.lit(1000)).cast("long")
+        elif ltype is LType.DATE:
+            result = F.when(source.isNotNull(), F.lit(0).cast("long"))
+        else:
+            digits = F.regexp_extract(source, _FRACTION, 1)
+            base = F.regexp_replace(
+                F.regexp_replace(source, _DROP_FRACTION, "$1$2"), _TIME_ONLY, "1970-01-01 $1"
+            )
+            valid = cast_spark(base, LType.STRING, LType.TIMESTAMP).isNotNull()
+            millis = F.when(digits != F.lit(""), F.rpad(F.substring(digits, 1, 3), 3, "0").cast("long"))
+            result = F.when(valid, F.coalesce(millis, F.lit(0).cast("long")))
+        return {self.target_column: result}
+
+
+# --- DATE, TIME, DATE_TIME -------------------------------------------------------------------
+
+_RANGES = {
+    "year": (1, 9999),
+    "month": (1, 12),
+    "day": (1, 31),
+    "hour": (0, 23),
+    "minute": (0, 59),
+    "second": (0, 59),
+}
+_WIDTH = {"year": 4}
+
+
+class Part(ParamModel):
+    """One component: a column of whole numbers, or a whole number."""
+
+    source_column: str | None = None
+    value: Integer | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Part:
+        if (self.source_column is None) == (self.value is None):
+            msg = "give either sourceColumn or value, not both or neither"
+            raise ValueError(msg)
+        return self
+
+
+class DateTimeParts(ParamModel):
+    """The components of DATE, TIME and DATE_TIME."""
+
+    year: Part | None = None
+    month: Part | None = None
+    day: Part | None = None
+    hour: Part | None = None
+    minute: Part | None = None
+    second: Part | None = None
+
+
+class _Assemble(ColumnFunction):
+    """Text in ``dateTimeFormat`` built from date and time components."""
+
+    abstract: ClassVar[bool] = True
+    takes: ClassVar[tuple[str, ...]] = ()
+    required: ClassVar[tuple[str, ...]] = ()
+    default_format: ClassVar[str] = ""
+    date_time_parameters: KeyValueMap
+    """Component name to ``{"sourceColumn": ...}`` or ``{"value": ...}``."""
+    date_time_format: DateFormat | None = None
+    target_column: NewColumn
+
+    @model_validator(mode="after")
+    def _check_parts(self) -> _Assemble:
+        try:
+            parts = DateTimeParts.model_validate(self.date_time_parameters)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(at) for at in error["loc"])
+            raise ParameterError(
+                f"{where + ': ' if where else ''}{error['msg']}",
+                operation=self.operation,
+                parameter="dateTimeParameters",
+            ) from None
+        given = [name for name in _RANGES if getattr(parts, name) is not None]
+        for name in given:
+            if name not in self.takes:
+                raise ParameterError(
+                    f"{self.operation} takes the components {', '.join(self.takes)}, not {name}",
+                    operation=self.operation,
+                    parameter="dateTimeParameters",
+                )
+        missing = [name for name in self.required if name not in given]
+        if missing:
+            raise ParameterError(
+                f"dateTimeParameters needs {', '.join(missing)}",
+                operation=self.operation,
+                parameter="dateTimeParameters",
+            )
+        self.spec()
+        return self
+
+    def spec(self) -> DateFormatSpec:
+        return DateFormatSpec.parse(
+            self.date_time_format or self.default_format, operation=self.operation, parameter="dateTimeFormat"
+        )
+
+    def _parts(self) -> dict[str, Part | None]:
+        parts = DateTimeParts.model_validate(self.date_time_parameters)
+        return {name: getattr(parts, name) for name in _RANGES}
+
+    def extra_reads(self) -> list[str]:
+        return [p.source_column for p in self._parts().values() if p is not None and p.source_column]
+
+    def rename_columns(self, mapping: dict[str, str]) -> _Assemble:
+        renamed = {
+            name: {**part, "sourceColumn": mapping.get(part["sourceColumn"], part["sourceColumn"])}
+            if isinstance(part, dict) and isinstance(part.get("sourceColumn"), str)
+            else part
+            for name, part in self.date_time_parameters.items()
+        }
+        return self.model_copy(update={"date_time_parameters": renamed})
+
+    def check(self, schema: Schema) -> None:
+        super().check(schema)
+        for name, p in self._parts().items():
+            if (
+                p is not None
+                and p.source_column
+                and schema[p.source_column] not in (LType.INTEGER, LType.STRING)
+            ):
+                raise ParameterError(
+                    f"column {p.source_column!r} is {schema[p.source_column].value}; the {name} needs "
+                    "integer or string",
+                    operation=self.operation,
+                    parameter="dateTimeParameters",
+                    column=p.source_column,
+                )
+
+    def produced(self, schema: Schema) -> dict[str, LType]:
+        return {self.target_column: LType.STRING}
+
+    def _value(self, name: str) -> int | None:
+        p = self._parts()[name]
+        if p is None:
+            return 1970 if name == "year" else 1 if name in ("month", "day") else 0
+        return p.value
+
+    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+        schema = ctx.schema_of(df)
+        texts = []
+        for name, (low, high) in _RANGES.items():
+            p = self._parts()[name]
+            if p is not None and p.source_column:
+                column = df[p.source_column]
+                n = arr(cast_pandas(column, schema[p.source_column], LType.INTEGER))
+            else:
+                n = pa.array([self._value(name)] * len(df), pa.int64())
+            n = pc.cast(n, pa.int64())
+            n = pc.if_else(
+                pc.and_(pc.greater_equal(n, low), pc.less_equal(n, high)), n, pa.scalar(None, pa.int64())
+            )
+            texts.append(pc.utf8_lpad(pc.cast(n, pa.large_string()), _WIDTH.get(name, 2), "0"))
+        text = pc.binary_join_element_wise(
+            pc.binary_join_element_wise(*texts[:3], pa.scalar("-", pa.large_string())),
+            pc.binary_join_element_wise(*texts[3:], pa.scalar(":", pa.large_string())),
+            pa.scalar(" ", pa.large_string()),
+        )
+        ts = arr(cast_pandas(wrap(text, df.index), LType.STRING, LType.TIMESTAMP))
+        return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
+
+    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+        schema = ctx.schema_of(df)
+        numbers = []
+        for name, (low, high) in _RANGES.items():
+            p = self._parts()[name]
+            if p is not None and p.source_column:
+                n = cast_spark(scol(p.source_column), schema[p.source_column], LType.INTEGER)
+            else:
+                n = F.lit(self._value(name)).cast("long")
+            numbers.append(F.when((n >= F.lit(low)) & (n <= F.lit(high)), n))
+        text = F.format_string("%04d-%02d-%02d %02d:%02d:%02d", *numbers)
+        ts = cast_spark(text, LType.STRING, LType.TIMESTAMP)
+        return {self.target_column: format_spark(ts, self.spec())}
+
+
+_DATE_PARTS = {"year": {"sourceColumn": "y"}, "month": {"sourceColumn": "m"}, "day": {"sourceColumn": "d"}}
+
+
+class Date(_Assemble):
+    """Write a date assembled from year, month and day to a new text column.
+
+    Each component is a column of whole numbers or a number; an impossible date (Feb 30,
+    month 13) gives null. The text is in ``dateTimeFormat``, yyyy-mm-dd by default.
+    """
+
+    operation = "DATE"
+    category = Category.DATE
+    takes = ("year", "month", "day")
+    required = takes
+    default_format = "yyyy-mm-dd"
+    examples: ClassVar = (
+        Example(
+            given={
+                "y": [2024, 2023, 2024, 2024, None, 2024],
+                "m": [2, 2, 13, 0, 1, 12],
+                "d": [29, 29, 1, 1, 1, 31],
+            },
+            params={"dateTimeParameters": _DATE_PARTS, "targetColumn": "date"},
+            expect={
+                "y": [2024, 2023, 2024, 2024, None, 2024],
+                "date": ["2024-02-29", None, None, None, None, "2024-12-31"],
+                "m": [2, 2, 13, 0, 1, 12],
+                "d": [29, 29, 1, 1, 1, 31],
+            },
+        ),
+        Example(
+            given={"y": ["2024", " 7 ", "x", "", "\uff12\uff10\uff12\uff14", None]},
+            params={
+                "dateTimeParameters": {
+                    "year": {"sourceColumn": "y"},
+                    "month": {"value": 3},
+                    "day": {"value": "5"},
+                },
+                "dateTimeFormat": "dd/mm/yyyy",
+                "targetColumn": "date",
+            },
+            expect={
+                "y": ["2024", " 7 ", "x", "", "\uff12\uff10\uff12\uff14", None],
+                "date": ["05/03/2024", "05/03/0007", None, None, None, None],
+            },
+            title="text components, literals and a format",
+        ),
+    )
+
+
+class Time(_Assemble):
+    """Write a time of day assembled from hour, minute and second to a new text column.
+
+    Seconds are 0 when not given; an hour above 23 or a minute or second above 59 gives null.
+    The text is in ``dateTimeFormat``, HH:MM:SS by default.
+    """
+
+    operation = "TIME"
+    category = Category.DATE
+    takes = ("hour", "minute", "second")
+    required = ("hour", "minute")
+    default_format = "HH:MM:SS"
+    examples: ClassVar = (
+        Example(
+            given={"h": [0, 23, 24, 12, None, -1], "mi": [0, 59, 0, 60, 1, 0]},
+            params={
+                "dateTimeParameters": {
+                    "hour": {"sourceColumn": "h"},
+                    "minute": {"sourceColumn": "mi"},
+                    "second": {"value": 30},
+                },
+                "targetColumn": "t",
+            },
+            expect={
+                "h": [0, 23, 24, 12, None, -1],
+                "t": ["00:00:30", "23:59:30", None, None, None, None],
+                "mi": [0, 59, 0, 60, 1, 0],
+            },
+        ),
+        Example(
+            given={"h": ["0", "13", "12"]},
+            params={
+                "dateTimeParameters": {"hour": {"sourceColumn": "h"}, "minute": {"value": 5}},
+                "dateTimeFormat": "hh:MM a",
+                "targetColumn": "t",
+            },
+            expect={"h": ["0", "13", "12"], "t": ["12:05 AM", "01:05 PM", "12:05 PM"]},
+            title="a 12-hour format",
+        ),
+    )
+
+
+class DateTime(_Assemble):
+    """Write a timestamp assembled from year, month, day, hour, minute and second to a new text column.
+
+    Hour, minute and second are 0 when not given; any component out of range gives null. The
+    text is in ``dateTimeFormat``, yyyy-mm-dd HH:MM:SS by default.
+    """
+
+    operation = "DATE_TIME"
+    category = Category.DATE
+    takes = tuple(_RANGES)
+    required = ("year", "month", "day")
+    default_format = "yyyy-mm-dd HH:MM:SS"
+    examples: ClassVar = (
+        Example(
+            given={"y": [2024, 2023, 1999, None], "m": [2, 2, 12, 1], "d": [29, 30, 31, 1]},
+            params={"dateTimeParameters": {**_DATE_PARTS, "hour": {"value": 10}}, "targetColumn": "ts"},
+            expect={
+                "y": [2024, 2023, 1999, None],
+                "ts": ["2024-02-29 10:00:00", None, "1999-12-31 10:00:00", None],
+                "m": [2, 2, 12, 1],
+                "d": [29, 30, 31, 1],
+            },
+        ),
+        Example(
+            given={"s": [59, 60, None]},
+            params={
+                "dateTimeParameters": {
+                    "year": {"value": 2024},
+                    "month": {"value": 1},
+                    "day": {"value": 2},
+                    "hour": {"value": 3},
+                    "minute": {"value": 4},
+                    "second": {"sourceColumn": "s"},
+                },
+                "dateTimeFormat": "yyyy-MM-dd'T'HH:mm:ss",
+                "targetColumn": "ts",
+            },
+            expect={"s": [59, 60, None], "ts": ["2024-01-02T03:04:59", None, None]},
+            title="literals and a Java-style format",
+        ),
+    )
