@@ -78,7 +78,10 @@ class Example:
     datasets: dict[str, dict[str, list[Any]]] | None = None
     dataset_schemas: dict[str, dict[str, str]] | None = None
     xfail: dict[str, str] | None = None
-    """Engines on which this example is a declared, reasoned difference (a strict xfail)."""
+    """Engines on which this example's values are a declared, reasoned difference.
+
+    The conformance suite runs it as a strict xfail that expects the comparison's AssertionError:
+    an example that starts to pass, or fails any other way, fails the suite."""
     secrets: dict[str, bytes] | None = None
     """Test-only keys bound by name for this example (steps that reference secrets)."""
 
