@@ -24,6 +24,7 @@ from workbench.transforms import (  # noqa: F401
     math,
     missing,
     outliers,
+    random,
     sensitive,
     split,
     structure,
