@@ -25,6 +25,7 @@ from workbench.transforms import (  # noqa: F401
     missing,
     outliers,
     random,
+    scaling,
     sensitive,
     split,
     structure,
