@@ -23,6 +23,7 @@ from workbench.transforms import (  # noqa: F401
     invalid,
     math,
     missing,
+    number_format,
     outliers,
     random,
     scaling,
