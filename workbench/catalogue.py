@@ -19,6 +19,7 @@ def _entry(cls: type[Transform]) -> dict[str, Any]:
         "summary": cls.summary(),
         "description": (cls.__doc__ or "").strip(),
         "extension": cls.extension,
+        "version": cls.version,
         "orderSensitive": cls.order_sensitive,
         "usesStatistics": cls.uses_statistics,
         "conditions": cls.supports_conditions,

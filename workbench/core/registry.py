@@ -120,6 +120,8 @@ class Transform(BaseModel):
     steps, SORT); other steps get their input in row order first."""
     uses_statistics: ClassVar[bool] = False
     """True when the Spark implementation runs one aggregation to learn from the data."""
+    version: ClassVar[int] = 1
+    """The version of the parameters; raised by one with an upgrader in workbench/recipe/migrations."""
     abstract: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

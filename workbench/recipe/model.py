@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import ParameterError, RecipeError, nearest
 from workbench.core.params import parse_boolean
-from workbench.core.registry import Transform, build
+from workbench.core.registry import REGISTRY, Transform, build
 from workbench.io.publish import write_text_atomic
-from workbench.recipe import loading
+from workbench.recipe import loading, migrations
 from workbench.recipe.conditions import Condition
 
 if TYPE_CHECKING:
@@ -47,8 +47,8 @@ DATABREW_RECIPE_FIELDS = (
 ``Steps``, ``Name`` and ``Description`` are read; the others describe DataBrew's copy of the
 recipe (who published it, when) and are accepted and ignored."""
 
-STEP_KEYS = ("Action", "ConditionExpressions", "id", "disabled", "note")
-"""DataBrew's step keys and Workbench's own (``id``, ``disabled``, ``note``)."""
+STEP_KEYS = ("Action", "ConditionExpressions", "id", "disabled", "note", "version")
+"""DataBrew's step keys and Workbench's own (``id``, ``disabled``, ``note``, ``version``)."""
 
 ACTION_KEYS = ("Operation", "Parameters")
 
@@ -133,6 +133,7 @@ class Step:
             raise problem
         operation, params = _action(data.get("Action"), at)
         at["operation"] = operation
+        params = _upgraded(operation, _saved_version(data, at), params, at)
         try:
             conditions = [Condition.from_json(c, n) for n, c in enumerate(_conditions(data, at))]
         except ParameterError as exc:
@@ -168,6 +169,9 @@ class Step:
             out["disabled"] = True
         if self.note:
             out["note"] = self.note
+        version = _current_version(self.operation)
+        if version > 1:
+            out["version"] = version
         return out
 
     def to_databrew(self) -> dict[str, Any]:
@@ -216,6 +220,40 @@ def _conditions(data: dict[str, Any], at: dict[str, Any]) -> list[Any]:
             f"'ConditionExpressions' must be a list of conditions, not {_kind_of(conditions)}", **at
         )
     return conditions
+
+
+def _saved_version(data: dict[str, Any], at: dict[str, Any]) -> int:
+    """The transform version a step was saved with (1 when the step does not say: DataBrew's form)."""
+    version = data.get("version", 1)
+    if isinstance(version, str) and version.isdigit():
+        version = int(version)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise RecipeError(f"the step key 'version' must be a whole number from 1, not {version!r}", **at)
+    return version
+
+
+def _current_version(operation: str) -> int:
+    cls = REGISTRY.get(operation)
+    return cls.version if cls is not None else 1
+
+
+def _upgraded(operation: str, saved: int, params: dict[str, Any], at: dict[str, Any]) -> dict[str, Any]:
+    """A step's parameters as the current version of its transform reads them."""
+    current = _current_version(operation)
+    if saved > current:
+        raise RecipeError(
+            f"this step was saved by a newer Workbench ({operation} version {saved}; this one reads "
+            f"up to version {current}): upgrade Workbench to run it",
+            **at,
+        )
+    if saved == current:
+        return params
+    try:
+        return migrations.upgrade(operation, saved, current, params)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RecipeError(
+            f"cannot upgrade this step from {operation} version {saved} to {current}: {exc}", **at
+        ) from None
 
 
 def _disabled(data: dict[str, Any], at: dict[str, Any]) -> bool:

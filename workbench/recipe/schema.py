@@ -64,6 +64,7 @@ def recipe_json_schema() -> dict[str, Any]:
             "ConditionExpressions": {"type": "array", "items": condition},
             "disabled": {"type": "boolean"},
             "note": {"type": "string"},
+            "version": {"type": "integer", "minimum": 1},
         },
         "required": ["Action"],
         "additionalProperties": False,
