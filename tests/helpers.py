@@ -7,7 +7,10 @@ import decimal
 import math
 from typing import Any
 
-from workbench.core.types import LType, Schema, infer_schema
+import pyarrow as pa
+
+from workbench.core.types import NESTED, LType, Schema, infer_schema, spark_ddl
+from workbench.engines.pandas.arrow import arr
 
 FLOAT_TOLERANCE = 1e-9
 
@@ -19,11 +22,67 @@ def example_schema(columns: dict[str, list[Any]], declared: dict[str, str] | Non
     return {name: schema[name] for name in columns}
 
 
+def frame_of(engine: Any, columns: dict[str, list[Any]], schema: Schema) -> Any:
+    """``engine.from_records``, also for nested columns (typed by their values, as Arrow infers them)."""
+    if not any(schema[name] in NESTED for name in schema) or engine.name == "pandas":
+        return engine.from_records(columns, schema)
+    from workbench.engines.pandas import PandasEngine
+
+    table = PandasEngine().to_arrow(PandasEngine().from_records(columns, schema))
+    ddl = ", ".join(f"`{f.name}` {spark_ddl(f.type)}" for f in table.schema)
+    rows = [tuple(row.values()) for row in table.to_pylist(maps_as_pydicts="strict")]
+    return engine.session.createDataFrame(rows, schema=ddl)
+
+
+class MapValue(dict):  # type: ignore[type-arg]
+    """A map's entries: compared without regard to key order (Spark hands maps over unordered)."""
+
+
+def plain_records(engine: Any, frame: Any) -> dict[str, list[Any]]:
+    """``engine.to_records`` with nested values as plain dicts and lists on every engine."""
+    records = engine.to_records(frame)
+    if engine.name == "pandas":
+        for name in records:
+            array = arr(frame[name])
+            if pa.types.is_nested(array.type):
+                values = array.to_pylist(maps_as_pydicts="strict")
+                records[name] = [_typed(v, array.type) for v in values]
+        return records
+    types = {f.name: f.dataType for f in frame.schema.fields}
+    return {name: [_typed(v, types[name]) for v in values] for name, values in records.items()}
+
+
+def _typed(value: Any, t: Any) -> Any:
+    """Spark rows as dicts and maps as ``MapValue``, for an Arrow or a Spark type."""
+    if value is None:
+        return None
+    if hasattr(value, "asDict"):
+        value = value.asDict()
+    kind = type(t).__name__
+    if isinstance(t, pa.DataType):
+        if pa.types.is_map(t):
+            return MapValue({k: _typed(v, t.item_type) for k, v in value.items()})
+        if pa.types.is_struct(t):
+            return {f.name: _typed(value[f.name], f.type) for f in t}
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return [_typed(v, t.value_type) for v in value]
+        return value
+    if kind == "MapType":
+        return MapValue({k: _typed(v, t.valueType) for k, v in value.items()})
+    if kind == "StructType":
+        return {f.name: _typed(value[f.name], f.dataType) for f in t.fields}
+    if kind == "ArrayType":
+        return [_typed(v, t.elementType) for v in value]
+    return value
+
+
 def canonical(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, MapValue):
+        return MapValue({k: canonical(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))})
     if isinstance(value, dict):
         return {k: canonical(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -41,8 +100,15 @@ def values_equal(a: Any, b: Any) -> bool:
         return math.isclose(a, b, rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, MapValue) or isinstance(b, MapValue):
+        return (
+            isinstance(a, dict)
+            and isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(values_equal(a[k], b[k]) for k in a)
+        )
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
+        return list(a) == list(b) and all(values_equal(a[k], b[k]) for k in a)
     return (type(a) is type(b) and a == b) or (a is None and b is None)
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_engine
-from tests.helpers import assert_same_records, example_schema
+from tests.helpers import assert_same_records, example_schema, plain_records
 from workbench.core.families import ColumnFunction, RowFilter
 from workbench.core.registry import Transform, transforms
 from workbench.core.secrets import Secrets
@@ -133,7 +133,7 @@ def test_pandas_and_spark_agree(cls: type[Transform], engines: tuple[Any, Any], 
         for engine in (pandas_engine, spark_engine):
             frame = engine.from_records(columns, schema)
             try:
-                outcomes.append(engine.to_records(replay(recipe, frame, engine=engine)))
+                outcomes.append(plain_records(engine, replay(recipe, frame, engine=engine)))
             except Exception as exc:
                 outcomes.append(type(exc).__name__)
         pandas_out, spark_out = outcomes

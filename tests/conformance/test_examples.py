@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import assert_same_records, example_schema
+from tests.helpers import assert_same_records, example_schema, frame_of, plain_records
 from workbench.core.errors import EngineNotSupportedError
 from workbench.core.registry import Transform, transforms
 from workbench.core.secrets import Secrets
@@ -24,7 +24,7 @@ CASES = [
 def run_example(cls: type[Transform], index: int, engine: Any) -> tuple[Any, Recipe, dict[str, Any]]:
     example = cls.examples[index]
     schema = example_schema(example.given, example.schema)
-    frame = engine.from_records(example.given, schema)
+    frame = frame_of(engine, example.given, schema)
     dataset_schemas = {
         name: example_schema(cols, (example.dataset_schemas or {}).get(name))
         for name, cols in (example.datasets or {}).items()
@@ -59,7 +59,7 @@ def test_example(
         # A declared difference is a difference of values: any other failure is a bug.
         request.applymarker(pytest.mark.xfail(reason=reason, strict=True, raises=AssertionError))
     out, recipe, schemas = run_example(cls, index, engine)
-    records = engine.to_records(out)
+    records = plain_records(engine, out)
     assert_same_records(records, example.expect, ordered=cls.order_sensitive)
     declared = recipe.validate(schemas["schema"], schemas["datasets"])
     if declared is not None:

@@ -148,3 +148,37 @@ def python_value(value: Any, ltype: LType) -> Any:
         if ltype is LType.TIMESTAMP:
             return dt.datetime.fromisoformat(value)
     return value
+
+
+NESTED = frozenset({LType.ARRAY, LType.STRUCT, LType.MAP})
+"""Logical types whose values hold other values; their element types live in the engine's type."""
+
+_DDL_OF = (
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_integer, "bigint"),
+    (pa.types.is_floating, "double"),
+    (pa.types.is_date, "date"),
+    (pa.types.is_timestamp, "timestamp"),
+    (pa.types.is_string, "string"),
+    (pa.types.is_large_string, "string"),
+    (pa.types.is_string_view, "string"),
+    (pa.types.is_null, "string"),
+)
+
+
+def spark_ddl(t: pa.DataType) -> str:
+    """The Spark SQL type text of an Arrow type, nested types included (``struct<`a`:bigint>``)."""
+    if pa.types.is_struct(t):
+        fields = ",".join(f"`{f.name.replace('`', '``')}`:{spark_ddl(f.type)}" for f in t)
+        return f"struct<{fields}>"
+    if pa.types.is_map(t):
+        return f"map<{spark_ddl(t.key_type)},{spark_ddl(t.item_type)}>"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"array<{spark_ddl(t.value_type)}>"
+    if pa.types.is_decimal(t):
+        return f"decimal({t.precision},{t.scale})"
+    for check, name in _DDL_OF:
+        if check(t):
+            return name
+    msg = f"unsupported Arrow type {t}"
+    raise TypeError(msg)

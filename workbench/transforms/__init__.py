@@ -23,6 +23,7 @@ from workbench.transforms import (  # noqa: F401
     invalid,
     math,
     missing,
+    nested,
     number_format,
     outliers,
     random,
