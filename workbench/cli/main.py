@@ -164,9 +164,11 @@ def run(
     """Replay RECIPE over --input and write --output (through a quality gate with --ruleset)."""
     from workbench.cli.jobs import run_job
     from workbench.recipe.model import Recipe
+    from workbench.recipe.replay import check_engine_support
 
     _check_formula_guard(csv_formula_guard, output_path)
     loaded = Recipe.load(recipe)
+    check_engine_support(loaded, ("spark" if spark_remote else engine,))
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
@@ -256,8 +258,10 @@ def validate(
 ) -> None:
     """Check RECIPE (alone, or against --input's schema) without running it."""
     from workbench.recipe.model import Recipe
+    from workbench.recipe.replay import check_engine_support
 
     loaded = Recipe.load(recipe)
+    check_engine_support(loaded)  # a step no engine can run (a DataBrew session request)
     secrets = _parse_secrets(secret_bindings)
     if input_path is None:
         loaded.validate(secrets=secrets)

@@ -64,8 +64,7 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
     transform = step.transform()
     reason = transform.not_supported.get(engine.name)
     if reason:
-        msg = f"step {index + 1}, {step.operation} cannot run on {engine.name}: {reason}"
-        raise EngineNotSupportedError(msg)
+        raise _not_supported(index, step.operation, engine.name, reason)
     if not transform.keeps_row_position:
         frame = engine.in_row_order(frame)
     try:
@@ -86,6 +85,31 @@ def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
         # Never let key material that an engine's message quotes (a plan literal) reach the user.
         message = _engine_secrets(engine).redact(_short(exc))
         raise StepRuntimeError(message, step_index=index, step_id=step.id, operation=step.operation) from exc
+
+
+def check_engine_support(recipe: Recipe, engines: tuple[str, ...] = ("pandas", "spark")) -> None:
+    """Refuse, before any data is read, an enabled step that none of ``engines`` can run.
+
+    The error is the one replay would raise at that step, naming the step, the operation and
+    the reason the transform declares.
+    """
+    for index, step in enumerate(recipe.steps):
+        if step.disabled:
+            continue
+        declared = step.transform().not_supported
+        reasons = [(e, declared[e]) for e in engines if e in declared]
+        if len(reasons) == len(engines):
+            names = " or ".join(engines)
+            raise _not_supported(index, step.operation, names, _joined(reasons))
+
+
+def _not_supported(index: int, operation: str, engines: str, reason: str) -> EngineNotSupportedError:
+    return EngineNotSupportedError(f"step {index + 1}, {operation} cannot run on {engines}: {reason}")
+
+
+def _joined(reasons: list[tuple[str, str]]) -> str:
+    texts = list(dict.fromkeys(r for _, r in reasons))
+    return texts[0] if len(texts) == 1 else "; ".join(f"{e}: {r}" for e, r in reasons)
 
 
 def _engine_secrets(engine: Any) -> Secrets:

@@ -20,6 +20,7 @@ from workbench.transforms import (  # noqa: F401
     extract,
     filter,
     flags,
+    interactive,
     invalid,
     math,
     missing,

@@ -122,6 +122,23 @@ class Session:
         """The live frame: the sample with the recipe applied (up to a failing step)."""
         return self._live
 
+    def step_frame(self, index: int) -> pd.DataFrame:
+        """The sample as step ``index`` (from 0) left it: what DataBrew's GET_STEP_DATAFRAME asks for.
+
+        A disabled step leaves the frame as the step before it did; a step that failed, or comes
+        after one that failed, raises the error that stopped the recipe there.
+        """
+        if not self._runs:
+            raise RecipeError("the recipe has no steps; the sample is session.source_sample")
+        run = self._runs[_position(index, len(self._runs) - 1, "index")]
+        if run.after is None:
+            failed = self._first_error()
+            error = self._runs[failed].error if failed >= 0 else None
+            if isinstance(error, WorkbenchError):
+                raise error
+            raise RecipeError(f"step {index + 1} did not run")
+        return run.after
+
     @property
     def sample_info(self) -> dict[str, Any]:
         """The SampleInfo dict (protocol.ts) of the current sample."""
