@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.datetimes import DateFormatSpec, DateInputColumn, format_pandas, format_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, ColumnOrValue
 from workbench.core.lazy import F, scol
@@ -28,7 +29,6 @@ from workbench.core.params import DateFormat, Integer, KeyValueMap, NewColumn, P
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.dates import DateFormatSpec, DateInputColumn, format_pandas, format_spark
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn

@@ -21,27 +21,35 @@ Shared rules of every transform here (docs/semantics.md):
 
 from __future__ import annotations
 
-import dataclasses
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
-from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
+from workbench.core.datetimes import (
+    DEFAULT_FORMAT,
+    MICROS_PER_DAY,
+    MICROS_PER_SECOND,
+    UTC,
+    DateFormatSpec,
+    DateInputColumn,
+    format_pandas,
+    format_spark,
+    instant_pandas,
+    instant_spark,
+)
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, ColumnOrValue
 from workbench.core.lazy import F, scol
 from workbench.core.params import (
-    KIND,
     DateFormat,
     Integer,
     NewColumn,
     Number,
     NumericColumn,
-    ParamKind,
     Text,
     enum_param,
 )
@@ -53,224 +61,9 @@ if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
     from pyspark.sql import DataFrame as SparkFrame
 
-DateInputColumn = Annotated[
-    str,
-    Field(json_schema_extra={KIND: ParamKind.COLUMN.value, "x-wb-types": ["string", "date", "timestamp"]}),
-]
-"""An existing column holding dates: text, date or timestamp."""
-
-DEFAULT_FORMAT = "yyyy-mm-dd HH:MM:SS"
-"""DataBrew's documented default ``dateTimeFormat``."""
-
-_UTC = pa.timestamp("us", tz="UTC")
-_MICROS_PER_DAY = 86_400_000_000
-_MICROS_PER_SECOND = 1_000_000
-
-
-# --- the date format tokenizer -------------------------------------------------------------
-
-_SPELLINGS: tuple[tuple[str, str], ...] = (
-    ("month", "month_name"),
-    ("MMMM", "month_name"),
-    ("yyyy", "year"),
-    ("MMM", "month_abbr"),
-    ("mon", "month_abbr"),
-    ("yy", "year2"),
-    ("MM", "month_or_minute"),
-    ("mm", "month_or_minute"),
-    ("dd", "day"),
-    ("HH", "hour"),
-    ("hh", "hour12"),
-    ("SS", "second"),
-    ("ss", "second"),
-    ("a", "ampm"),
-)
-"""Letters of a format, longest spelling first where spellings share a prefix."""
-
-_RENDER = {
-    "year": ("%Y", "yyyy"),
-    "year2": ("%y", "yy"),
-    "month_name": ("%B", "MMMM"),
-    "month_abbr": ("%b", "MMM"),
-    "month": ("%m", "MM"),
-    "minute": ("%M", "mm"),
-    "day": ("%d", "dd"),
-    "hour": ("%H", "HH"),
-    "hour12": ("%I", "hh"),
-    "second": ("%S", "ss"),
-    "ampm": ("%p", "a"),
-}
-"""Each field as a pyarrow strftime directive (locale C) and a Spark date_format letter run."""
-
-_KNOWN = "yyyy, yy, month/MMMM, mon/MMM, MM/mm, dd, HH, hh, a, SS/ss"
-
-
-@dataclasses.dataclass(frozen=True)
-class DateFormatSpec:
-    """A DataBrew date format translated for both engines."""
-
-    source: str
-    strftime: str
-    spark: str
-
-    @classmethod
-    def parse(cls, text: str, *, operation: str, parameter: str) -> DateFormatSpec:
-        """Tokenize ``text``; unknown letters raise a ParameterError naming ``parameter``."""
-
-        def fail(detail: str) -> ParameterError:
-            return ParameterError(detail, operation=operation, parameter=parameter)
-
-        tokens = _tokenize(text, fail)
-        if not any(kind != "literal" for kind, _ in tokens):
-            raise fail(f"date format {text!r} has no date or time field; use {_KNOWN}")
-        kinds = [_resolve(tokens, i) for i in range(len(tokens))]
-        strftime, spark = [], []
-        for kind, (_, value) in zip(kinds, tokens, strict=True):
-            if kind == "literal":
-                strftime.append(value.replace("%", "%%"))
-                spark.append("'" + value.replace("'", "''") + "'")
-            else:
-                strftime.append(_RENDER[kind][0])
-                spark.append(_RENDER[kind][1])
-        return cls(text, "".join(strftime), "".join(spark))
-
-
-def _tokenize(text: str, fail: Any) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-
-    def literal(value: str) -> None:
-        if tokens and tokens[-1][0] == "literal":
-            tokens[-1] = ("literal", tokens[-1][1] + value)
-        else:
-            tokens.append(("literal", value))
-
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "'":
-            end = i + 1
-            quoted: list[str] = []
-            while True:
-                if end >= len(text):
-                    raise fail(f"date format {text!r} has an unclosed quote")
-                if text[end] == "'":
-                    if end + 1 < len(text) and text[end + 1] == "'" and quoted:
-                        quoted.append("'")
-                        end += 2
-                        continue
-                    break
-                quoted.append(text[end])
-                end += 1
-            literal("".join(quoted) or "'")
-            i = end + 1
-        elif ch.isascii() and ch.isalpha():
-            for spelling, kind in _SPELLINGS:
-                if text.startswith(spelling, i):
-                    tokens.append((kind, spelling))
-                    i += len(spelling)
-                    break
-            else:
-                run = ch
-                while i + len(run) < len(text) and text[i + len(run)] == ch:
-                    run += ch
-                raise fail(
-                    f"unknown letters {run!r} in date format {text!r}; use {_KNOWN} "
-                    "and quote other text ('T')"
-                )
-        else:
-            literal(ch)
-            i += 1
-    return tokens
-
-
-def _resolve(tokens: list[tuple[str, str]], index: int) -> str:
-    """The field of token ``index``: ``MM``/``mm`` next to a time field are minutes."""
-    kind = tokens[index][0]
-    if kind != "month_or_minute":
-        return kind
-    before = _neighbour(tokens, index, -1)
-    after = _neighbour(tokens, index, 1)
-    return "minute" if before in ("hour", "hour12") or after == "second" else "month"
-
-
-def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str | None:
-    at = index + step
-    if 0 <= at < len(tokens) and tokens[at] == ("literal", ":"):
-        at += step
-    return tokens[at][0] if 0 <= at < len(tokens) else None
-
 
 def _format_spec(value: str, operation: str, parameter: str) -> DateFormatSpec:
     return DateFormatSpec.parse(value, operation=operation, parameter=parameter)
-
-
-# --- reading dates on each engine ------------------------------------------------------------
-
-_TIME_ONLY = r"^([0-9]{2}:[0-9]{2}:[0-9]{2})$"
-_TRIM = r"^\s+|\s+$"
-
-
-def instant_pandas(s: pd.Series, ltype: LType, *, us_dates: bool = False) -> pa.ChunkedArray:
-    """A string, date or timestamp column as UTC timestamps (microseconds)."""
-    if ltype is LType.TIMESTAMP:
-        values = arr(s)
-        return values if values.type == _UTC else pc.cast(values, _UTC)
-    if ltype is LType.DATE:
-        return arr(cast_pandas(s, LType.DATE, LType.TIMESTAMP))
-    text = pc.replace_substring_regex(arr(s), _TRIM, "")
-    text = pc.replace_substring_regex(text, _TIME_ONLY, r"1970-01-01 \1")
-    if us_dates:
-        for sep in "/-":
-            text = pc.replace_substring_regex(text, rf"^([0-9]){sep}", rf"0\1{sep}")
-            text = pc.replace_substring_regex(text, rf"^([0-9]{{2}}){sep}([0-9]){sep}", rf"\1{sep}0\2{sep}")
-            text = pc.replace_substring_regex(
-                text, rf"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", r"\3-\1-\2"
-            )
-    return _parse_iso_pandas(text)
-
-
-def _parse_iso_pandas(text: Any) -> Any:
-    """Text to UTC timestamps by the rules of ``casting.py`` (same pattern, impossible dates null).
-
-    casting's own pandas parser compares microsecond timestamps printed with ``%S``, which pyarrow
-    prints with a fraction, so it nulls every value with a time; this parses at whole seconds.
-    """
-    ok = pc.match_substring_regex(text, TEXT_PATTERNS[LType.TIMESTAMP])
-    text = pc.if_else(ok, pc.utf8_trim_whitespace(text), pa.scalar(None, text.type))
-    text = pc.cast(pc.replace_substring(text, "T", " "), pa.large_string())
-    found = []
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
-        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-        printed = pc.cast(pc.strftime(parsed, format=fmt, locale="C"), pa.large_string())
-        found.append(pc.if_else(pc.equal(printed, text), parsed, pa.scalar(None, parsed.type)))
-    return pc.assume_timezone(pc.cast(pc.coalesce(*found), pa.timestamp("us")), "UTC")
-
-
-def instant_spark(c: SparkColumn, ltype: LType, *, us_dates: bool = False) -> SparkColumn:
-    """A string, date or timestamp column as UTC timestamps."""
-    if ltype is LType.TIMESTAMP:
-        return c
-    if ltype is LType.DATE:
-        return c.cast("timestamp")
-    text = F.regexp_replace(c.cast("string"), _TRIM, "")
-    text = F.regexp_replace(text, _TIME_ONLY, "1970-01-01 $1")
-    if us_dates:
-        for sep in "/-":
-            text = F.regexp_replace(text, f"^([0-9]){sep}", f"0$1{sep}")
-            text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]){sep}", f"$1{sep}0$2{sep}")
-            text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", "$3-$1-$2")
-    return cast_spark(text, LType.STRING, LType.TIMESTAMP)
-
-
-def format_pandas(ts: Any, spec: DateFormatSpec) -> pa.ChunkedArray:
-    """UTC timestamps as text; fractions of a second are dropped."""
-    seconds = pc.cast(pc.floor_temporal(ts, unit="second"), pa.timestamp("s", tz="UTC"))
-    return pc.cast(pc.strftime(seconds, format=spec.strftime, locale="C"), pa.large_string())
-
-
-def format_spark(ts: SparkColumn, spec: DateFormatSpec) -> SparkColumn:
-    """UTC timestamps as text (the session time zone is UTC)."""
-    return F.date_format(ts, spec.spark)
 
 
 def _micros(ts: Any) -> Any:
@@ -278,7 +71,7 @@ def _micros(ts: Any) -> Any:
 
 
 def _from_micros(micros: Any) -> Any:
-    return pc.cast(micros, _UTC)
+    return pc.cast(micros, UTC)
 
 
 def _floordiv(a: Any, b: int) -> Any:
@@ -289,8 +82,8 @@ def _floordiv(a: Any, b: int) -> Any:
 
 
 def _days_and_time(micros: Any) -> tuple[Any, Any]:
-    days = _floordiv(micros, _MICROS_PER_DAY)
-    return days, pc.subtract(micros, pc.multiply(days, _MICROS_PER_DAY))
+    days = _floordiv(micros, MICROS_PER_DAY)
+    return days, pc.subtract(micros, pc.multiply(days, MICROS_PER_DAY))
 
 
 def _civil(days: Any) -> tuple[Any, Any, Any]:
@@ -328,7 +121,7 @@ def _add_months_pandas(ts: Any, months: int) -> Any:
     month_length = pc.subtract(_first_of_month(next_year, next_month), first)
     new_day = pc.min_element_wise(day, month_length)
     new_days = pc.add(first, pc.subtract(new_day, 1))
-    return _from_micros(pc.add(pc.multiply(new_days, _MICROS_PER_DAY), time))
+    return _from_micros(pc.add(pc.multiply(new_days, MICROS_PER_DAY), time))
 
 
 def _packed_month(days: Any) -> Any:
@@ -364,11 +157,11 @@ class Unit(str, Enum):
     @property
     def micros(self) -> int:
         return {
-            "WEEKS": 7 * _MICROS_PER_DAY,
-            "DAYS": _MICROS_PER_DAY,
-            "HOURS": 3600 * _MICROS_PER_SECOND,
-            "MINUTES": 60 * _MICROS_PER_SECOND,
-            "SECONDS": _MICROS_PER_SECOND,
+            "WEEKS": 7 * MICROS_PER_DAY,
+            "DAYS": MICROS_PER_DAY,
+            "HOURS": 3600 * MICROS_PER_SECOND,
+            "MINUTES": 60 * MICROS_PER_SECOND,
+            "SECONDS": MICROS_PER_SECOND,
             "MILLISECONDS": 1000,
             "MICROSECONDS": 1,
         }[self.value]
@@ -773,7 +566,7 @@ class UnixTime(_FromDate):
     )
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
-        return _floordiv(_micros(ts), _MICROS_PER_SECOND)
+        return _floordiv(_micros(ts), MICROS_PER_SECOND)
 
     def from_instant_spark(self, ts: SparkColumn, source: LType) -> SparkColumn:
         return F.unix_seconds(ts)
@@ -1016,7 +809,7 @@ class UnixTimeFormat(ColumnOrValue):
         in_range = pc.and_(pc.greater_equal(seconds, self._LOW), pc.less_equal(seconds, self._HIGH))
         seconds = pc.if_else(in_range, seconds, pa.scalar(None, pa.float64()))
         whole = pc.cast(pc.floor(seconds), pa.int64())
-        ts = _from_micros(pc.multiply(whole, _MICROS_PER_SECOND))
+        ts = _from_micros(pc.multiply(whole, MICROS_PER_SECOND))
         return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
@@ -1340,7 +1133,7 @@ class DateDiff(ColumnFunction):
             shift = pc.subtract(pc.cast(ahead, pa.int64()), pc.cast(back, pa.int64()))
             end_day = pc.add(end_day, shift)
             if self.units.months is None:
-                result = pc.divide(pc.subtract(end_day, start_day), self.units.micros // _MICROS_PER_DAY)
+                result = pc.divide(pc.subtract(end_day, start_day), self.units.micros // MICROS_PER_DAY)
             else:
                 months = pc.divide(pc.subtract(_packed_month(end_day), _packed_month(start_day)), 32)
                 result = pc.divide(months, self.units.months)

@@ -1,0 +1,246 @@
+"""Dates on both engines: DataBrew date formats, reading text, dates and timestamps as UTC
+instants, and writing instants as text.
+
+A date format (``dateTimeFormat``, ``targetDateFormat``) is read by one tokenizer,
+``DateFormatSpec``: ``yyyy`` year, ``yy`` two-digit year, ``month``/``MMMM`` English month name,
+``mon``/``MMM`` its three-letter abbreviation, ``MM``/``mm`` two-digit month or minutes, ``dd``
+day, ``HH`` hour 00-23, ``hh`` hour 01-12, ``a`` AM/PM, ``SS``/``ss`` seconds. ``MM`` and ``mm``
+(either case) mean the month, except next to a time field: right after ``HH``/``hh`` or right
+before ``SS``/``ss``, directly or across one ``:``, they mean minutes. Every other ASCII letter is
+refused (quote literal text as ``'T'``; ``''`` is a quote); anything else is copied as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Annotated, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import Field
+
+from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
+from workbench.core.errors import ParameterError
+from workbench.core.lazy import F
+from workbench.core.params import KIND, ParamKind
+from workbench.core.types import LType
+from workbench.engines.pandas.arrow import arr
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column as SparkColumn
+
+DateInputColumn = Annotated[
+    str,
+    Field(json_schema_extra={KIND: ParamKind.COLUMN.value, "x-wb-types": ["string", "date", "timestamp"]}),
+]
+"""An existing column holding dates: text, date or timestamp."""
+
+DEFAULT_FORMAT = "yyyy-mm-dd HH:MM:SS"
+"""DataBrew's documented default ``dateTimeFormat``."""
+
+UTC = pa.timestamp("us", tz="UTC")
+MICROS_PER_DAY = 86_400_000_000
+MICROS_PER_SECOND = 1_000_000
+
+
+# --- the date format tokenizer -------------------------------------------------------------
+
+_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("month", "month_name"),
+    ("MMMM", "month_name"),
+    ("yyyy", "year"),
+    ("MMM", "month_abbr"),
+    ("mon", "month_abbr"),
+    ("yy", "year2"),
+    ("MM", "month_or_minute"),
+    ("mm", "month_or_minute"),
+    ("dd", "day"),
+    ("HH", "hour"),
+    ("hh", "hour12"),
+    ("SS", "second"),
+    ("ss", "second"),
+    ("a", "ampm"),
+)
+"""Letters of a format, longest spelling first where spellings share a prefix."""
+
+_RENDER = {
+    "year": ("%Y", "yyyy"),
+    "year2": ("%y", "yy"),
+    "month_name": ("%B", "MMMM"),
+    "month_abbr": ("%b", "MMM"),
+    "month": ("%m", "MM"),
+    "minute": ("%M", "mm"),
+    "day": ("%d", "dd"),
+    "hour": ("%H", "HH"),
+    "hour12": ("%I", "hh"),
+    "second": ("%S", "ss"),
+    "ampm": ("%p", "a"),
+}
+"""Each field as a pyarrow strftime directive (locale C) and a Spark date_format letter run."""
+
+_KNOWN = "yyyy, yy, month/MMMM, mon/MMM, MM/mm, dd, HH, hh, a, SS/ss"
+
+
+@dataclasses.dataclass(frozen=True)
+class DateFormatSpec:
+    """A DataBrew date format translated for both engines."""
+
+    source: str
+    strftime: str
+    spark: str
+
+    @classmethod
+    def parse(cls, text: str, *, operation: str, parameter: str) -> DateFormatSpec:
+        """Tokenize ``text``; unknown letters raise a ParameterError naming ``parameter``."""
+
+        def fail(detail: str) -> ParameterError:
+            return ParameterError(detail, operation=operation, parameter=parameter)
+
+        tokens = _tokenize(text, fail)
+        if not any(kind != "literal" for kind, _ in tokens):
+            raise fail(f"date format {text!r} has no date or time field; use {_KNOWN}")
+        kinds = [_resolve(tokens, i) for i in range(len(tokens))]
+        strftime, spark = [], []
+        for kind, (_, value) in zip(kinds, tokens, strict=True):
+            if kind == "literal":
+                strftime.append(value.replace("%", "%%"))
+                spark.append("'" + value.replace("'", "''") + "'")
+            else:
+                strftime.append(_RENDER[kind][0])
+                spark.append(_RENDER[kind][1])
+        return cls(text, "".join(strftime), "".join(spark))
+
+
+def _tokenize(text: str, fail: Any) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+
+    def literal(value: str) -> None:
+        if tokens and tokens[-1][0] == "literal":
+            tokens[-1] = ("literal", tokens[-1][1] + value)
+        else:
+            tokens.append(("literal", value))
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "'":
+            end = i + 1
+            quoted: list[str] = []
+            while True:
+                if end >= len(text):
+                    raise fail(f"date format {text!r} has an unclosed quote")
+                if text[end] == "'":
+                    if end + 1 < len(text) and text[end + 1] == "'" and quoted:
+                        quoted.append("'")
+                        end += 2
+                        continue
+                    break
+                quoted.append(text[end])
+                end += 1
+            literal("".join(quoted) or "'")
+            i = end + 1
+        elif ch.isascii() and ch.isalpha():
+            for spelling, kind in _SPELLINGS:
+                if text.startswith(spelling, i):
+                    tokens.append((kind, spelling))
+                    i += len(spelling)
+                    break
+            else:
+                run = ch
+                while i + len(run) < len(text) and text[i + len(run)] == ch:
+                    run += ch
+                raise fail(
+                    f"unknown letters {run!r} in date format {text!r}; use {_KNOWN} "
+                    "and quote other text ('T')"
+                )
+        else:
+            literal(ch)
+            i += 1
+    return tokens
+
+
+def _resolve(tokens: list[tuple[str, str]], index: int) -> str:
+    """The field of token ``index``: ``MM``/``mm`` next to a time field are minutes."""
+    kind = tokens[index][0]
+    if kind != "month_or_minute":
+        return kind
+    before = _neighbour(tokens, index, -1)
+    after = _neighbour(tokens, index, 1)
+    return "minute" if before in ("hour", "hour12") or after == "second" else "month"
+
+
+def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str | None:
+    at = index + step
+    if 0 <= at < len(tokens) and tokens[at] == ("literal", ":"):
+        at += step
+    return tokens[at][0] if 0 <= at < len(tokens) else None
+
+
+# --- reading dates on each engine ------------------------------------------------------------
+
+_TIME_ONLY = r"^([0-9]{2}:[0-9]{2}:[0-9]{2})$"
+_TRIM = r"^\s+|\s+$"
+
+
+def instant_pandas(s: pd.Series, ltype: LType, *, us_dates: bool = False) -> pa.ChunkedArray:
+    """A string, date or timestamp column as UTC timestamps (microseconds)."""
+    if ltype is LType.TIMESTAMP:
+        values = arr(s)
+        return values if values.type == UTC else pc.cast(values, UTC)
+    if ltype is LType.DATE:
+        return arr(cast_pandas(s, LType.DATE, LType.TIMESTAMP))
+    text = pc.replace_substring_regex(arr(s), _TRIM, "")
+    text = pc.replace_substring_regex(text, _TIME_ONLY, r"1970-01-01 \1")
+    if us_dates:
+        for sep in "/-":
+            text = pc.replace_substring_regex(text, rf"^([0-9]){sep}", rf"0\1{sep}")
+            text = pc.replace_substring_regex(text, rf"^([0-9]{{2}}){sep}([0-9]){sep}", rf"\1{sep}0\2{sep}")
+            text = pc.replace_substring_regex(
+                text, rf"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", r"\3-\1-\2"
+            )
+    return _parse_iso_pandas(text)
+
+
+def _parse_iso_pandas(text: Any) -> Any:
+    """Text to UTC timestamps by the rules of ``casting.py`` (same pattern, impossible dates null).
+
+    casting's own pandas parser compares microsecond timestamps printed with ``%S``, which pyarrow
+    prints with a fraction, so it nulls every value with a time; this parses at whole seconds.
+    """
+    ok = pc.match_substring_regex(text, TEXT_PATTERNS[LType.TIMESTAMP])
+    text = pc.if_else(ok, pc.utf8_trim_whitespace(text), pa.scalar(None, text.type))
+    text = pc.cast(pc.replace_substring(text, "T", " "), pa.large_string())
+    found = []
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        printed = pc.cast(pc.strftime(parsed, format=fmt, locale="C"), pa.large_string())
+        found.append(pc.if_else(pc.equal(printed, text), parsed, pa.scalar(None, parsed.type)))
+    return pc.assume_timezone(pc.cast(pc.coalesce(*found), pa.timestamp("us")), "UTC")
+
+
+def instant_spark(c: SparkColumn, ltype: LType, *, us_dates: bool = False) -> SparkColumn:
+    """A string, date or timestamp column as UTC timestamps."""
+    if ltype is LType.TIMESTAMP:
+        return c
+    if ltype is LType.DATE:
+        return c.cast("timestamp")
+    text = F.regexp_replace(c.cast("string"), _TRIM, "")
+    text = F.regexp_replace(text, _TIME_ONLY, "1970-01-01 $1")
+    if us_dates:
+        for sep in "/-":
+            text = F.regexp_replace(text, f"^([0-9]){sep}", f"0$1{sep}")
+            text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]){sep}", f"$1{sep}0$2{sep}")
+            text = F.regexp_replace(text, f"^([0-9]{{2}}){sep}([0-9]{{2}}){sep}([0-9]{{4}})$", "$3-$1-$2")
+    return cast_spark(text, LType.STRING, LType.TIMESTAMP)
+
+
+def format_pandas(ts: Any, spec: DateFormatSpec) -> pa.ChunkedArray:
+    """UTC timestamps as text; fractions of a second are dropped."""
+    seconds = pc.cast(pc.floor_temporal(ts, unit="second"), pa.timestamp("s", tz="UTC"))
+    return pc.cast(pc.strftime(seconds, format=spec.strftime, locale="C"), pa.large_string())
+
+
+def format_spark(ts: SparkColumn, spec: DateFormatSpec) -> SparkColumn:
+    """UTC timestamps as text (the session time zone is UTC)."""
+    return F.date_format(ts, spec.spark)
