@@ -205,8 +205,9 @@ def instant_pandas(s: pd.Series, ltype: LType, *, us_dates: bool = False) -> pa.
 def _parse_iso_pandas(text: Any) -> Any:
     """Text to UTC timestamps by the rules of ``casting.py`` (same pattern, impossible dates null).
 
-    casting's own pandas parser compares microsecond timestamps printed with ``%S``, which pyarrow
-    prints with a fraction, so it nulls every value with a time; this parses at whole seconds.
+    It reads an arrow array that may hold rewritten text (a time alone, US dates), where
+    casting's parser takes a Series of a typed column; a roll-over (Feb 30 read as Mar 2) is
+    found by printing the parsed value at whole seconds and comparing it with the text.
     """
     ok = pc.match_substring_regex(text, TEXT_PATTERNS[LType.TIMESTAMP])
     text = pc.if_else(ok, pc.utf8_trim_whitespace(text), pa.scalar(None, text.type))
