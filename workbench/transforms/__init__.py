@@ -13,6 +13,7 @@ from workbench.transforms import (  # noqa: F401
     clean,
     clock,
     columns,
+    conditional,
     data_science,
     date_parts,
     dates,
