@@ -20,7 +20,7 @@ from pydantic import model_validator
 from workbench.core.errors import ParameterError
 from workbench.core.lazy import F, quoted, scol
 from workbench.core.params import KIND, Column, NewColumn, ParamKind, Text
-from workbench.core.registry import Transform, _field_extra
+from workbench.core.registry import Example, Transform, _field_extra
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import filter_rows
 
@@ -211,16 +211,40 @@ class ColumnOrValue(ColumnFunction):
     def spark_map(self, c: SparkColumn) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    @staticmethod
+    def column_example(column: str, given: list[Any], target: str, result: list[Any]) -> Example:
+        """The example of ``sourceColumn`` ``column`` holding ``given``: ``target`` gets ``result``."""
+        return Example(
+            given={column: given},
+            params={"sourceColumn": column, "targetColumn": target},
+            expect={column: given, target: result},
+        )
+
+    @staticmethod
+    def literal_example(value: str, target: str, result: Any) -> Example:
+        """The example of a literal ``value``: each row of a two-row table gets ``result``."""
+        return Example(
+            given={"id": [1, 2]},
+            params={"value": value, "targetColumn": target},
+            expect={"id": [1, 2], target: [result, result]},
+            title="a literal value",
+        )
+
+    def pandas_source(self, df: pd.DataFrame, ctx: Any, ltype: LType = LType.STRING) -> pd.Series:
+        """The operand: ``sourceColumn``, or ``value`` as a column of ``ltype`` as long as ``df``."""
         if self.source_column is not None:
-            source = df[self.source_column]
-        else:
-            source = ctx.constant(self.value, LType.STRING, df.index)
-        return {self.target_column: self.pandas_map(source)}
+            return df[self.source_column]
+        return ctx.constant(self.value, ltype, df.index)
+
+    def spark_source(self) -> SparkColumn:
+        """The operand: ``sourceColumn``, or ``value`` as a text literal."""
+        return scol(self.source_column) if self.source_column else F.lit(self.value)
+
+    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+        return {self.target_column: self.pandas_map(self.pandas_source(df, ctx))}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        source = scol(self.source_column) if self.source_column else F.lit(self.value)
-        return {self.target_column: self.spark_map(source)}
+        return {self.target_column: self.spark_map(self.spark_source())}
 
 
 def require_one_of(operation: str, column_param: str, value_param: str, column: Any, value: Any) -> None:

@@ -74,13 +74,8 @@ class Millisecond(ColumnOrValue):
     category = Category.DATE
     source_column: DateInputColumn | None = None
     examples: ClassVar = (
-        Example(
-            given={"s": _MS_IN},
-            params={"sourceColumn": "s", "targetColumn": "ms"},
-            expect={
-                "s": _MS_IN,
-                "ms": [123, 500, 42, 0, 0, None, None, None, None, None, None],
-            },
+        ColumnOrValue.column_example(
+            "s", _MS_IN, "ms", [123, 500, 42, 0, 0, None, None, None, None, None, None]
         ),
         Example(
             given={"t": _TIMES},
@@ -92,12 +87,7 @@ class Millisecond(ColumnOrValue):
             params={"sourceColumn": "d", "targetColumn": "ms"},
             expect={"d": [dt.date(2024, 2, 29), None], "ms": [0, None]},
         ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "1999-12-31 23:59:59.999", "targetColumn": "ms"},
-            expect={"id": [1, 2], "ms": [999, 999]},
-            title="a literal value",
-        ),
+        ColumnOrValue.literal_example("1999-12-31 23:59:59.999", "ms", 999),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -105,10 +95,7 @@ class Millisecond(ColumnOrValue):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         ltype = self.input_type(ctx.schema_of(df))
-        if self.source_column is not None:
-            source = df[self.source_column]
-        else:
-            source = ctx.constant(self.value, LType.STRING, df.index)
+        source = self.pandas_source(df, ctx)
         values = arr(source)
         if ltype is LType.TIMESTAMP:
             result = pc.cast(pc.millisecond(values), pa.int64())
@@ -126,7 +113,7 @@ class Millisecond(ColumnOrValue):
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
-        source = scol(self.source_column) if self.source_column else F.lit(self.value)
+        source = self.spark_source()
         if ltype is LType.TIMESTAMP:
             result = F.floor(F.pmod(F.unix_micros(source), F.lit(1_000_000)) / F.lit(1000)).cast("long")
         elif ltype is LType.DATE:

@@ -194,16 +194,13 @@ class _FromDate(ColumnOrValue):
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
         ltype = self.input_type(ctx.schema_of(df))
-        if self.source_column is not None:
-            source = df[self.source_column]
-        else:
-            source = ctx.constant(self.value, LType.STRING, df.index)
+        source = self.pandas_source(df, ctx)
         result = self.from_instant_pandas(instant_pandas(source, ltype), ltype)
         return {self.target_column: wrap(result, df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
-        source = scol(self.source_column) if self.source_column else F.lit(self.value)
+        source = self.spark_source()
         instant = source if ltype is LType.DATE and self.calendar_only else instant_spark(source, ltype)
         return {self.target_column: self.from_instant_spark(instant, ltype)}
 
@@ -801,10 +798,7 @@ class UnixTimeFormat(ColumnOrValue):
         return schema[self.source_column] if self.source_column else LType.DOUBLE
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
-        if self.source_column is not None:
-            values = arr(df[self.source_column])
-        else:
-            values = arr(ctx.constant(self.value, LType.DOUBLE, df.index))
+        values = arr(self.pandas_source(df, ctx, LType.DOUBLE))
         seconds = pc.cast(values, pa.float64())
         in_range = pc.and_(pc.greater_equal(seconds, self._LOW), pc.less_equal(seconds, self._HIGH))
         seconds = pc.if_else(in_range, seconds, pa.scalar(None, pa.float64()))
@@ -813,7 +807,7 @@ class UnixTimeFormat(ColumnOrValue):
         return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        source = scol(self.source_column) if self.source_column else F.lit(self.value)
+        source = self.spark_source()
         seconds = source.cast("double")
         in_range = (seconds >= F.lit(self._LOW)) & (seconds <= F.lit(self._HIGH))
         ts = F.timestamp_seconds(F.when(in_range, F.floor(seconds).cast("long")))

@@ -288,12 +288,7 @@ class Len(_TextFunction):
             params={"sourceColumn": "name", "targetColumn": "name_len"},
             expect={"name": ["Ann", "", None, "Zo\u00eb \U0001f600"], "name_len": [3, 0, None, 5]},
         ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "h\u00e9llo", "targetColumn": "n"},
-            expect={"id": [1, 2], "n": [5, 5]},
-            title="a literal value",
-        ),
+        ColumnOrValue.literal_example("h\u00e9llo", "n", 5),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -960,12 +955,7 @@ class Char(ColumnFunction):
             expect={"d": [97.0, 97.5, None], "c": ["a", None, None]},
             title="decimal numbers",
         ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "66", "targetColumn": "c"},
-            expect={"id": [1, 2], "c": ["B", "B"]},
-            title="a literal value",
-        ),
+        ColumnOrValue.literal_example("66", "c", "B"),
     )
 
     @model_validator(mode="after")

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from workbench.core.families import ColumnOrValue
-from workbench.core.lazy import F, scol
+from workbench.core.lazy import F
 from workbench.core.params import KIND, ParamKind, TextColumn
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType
@@ -75,20 +75,8 @@ class IpToInt(ColumnOrValue):
     category = Category.WEB
     source_column: TextColumn | None = None
     examples: ClassVar = (
-        Example(
-            given={"ip": _IP_IN},
-            params={"sourceColumn": "ip", "targetColumn": "n"},
-            expect={
-                "ip": _IP_IN,
-                "n": [3232235521, 0, 4294967295, 167772161, *[None] * 10],
-            },
-        ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "8.8.4.4", "targetColumn": "n"},
-            expect={"id": [1, 2], "n": [134743044, 134743044]},
-            title="a literal value",
-        ),
+        ColumnOrValue.column_example("ip", _IP_IN, "n", [3232235521, 0, 4294967295, 167772161, *[None] * 10]),
+        ColumnOrValue.literal_example("8.8.4.4", "n", 134743044),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -146,12 +134,7 @@ class IntToIp(ColumnOrValue):
             },
             title="numbers written as text",
         ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "134743044", "targetColumn": "ip"},
-            expect={"id": [1, 2], "ip": ["8.8.4.4", "8.8.4.4"]},
-            title="a literal value",
-        ),
+        ColumnOrValue.literal_example("134743044", "ip", "8.8.4.4"),
     )
 
     def result_type(self, source: LType) -> LType:
@@ -172,7 +155,7 @@ class IntToIp(ColumnOrValue):
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
-        source = scol(self.source_column) if self.source_column else F.lit(self.value)
+        source = self.spark_source()
         if ltype is LType.STRING:
             n = F.when(source.rlike(_WHOLE), F.regexp_replace(source, _SPACE, "")).cast("long")
         else:
@@ -225,33 +208,26 @@ class UrlParams(ColumnOrValue):
     category = Category.WEB
     source_column: TextColumn | None = None
     examples: ClassVar = (
-        Example(
-            given={"url": _URL_IN},
-            params={"sourceColumn": "url", "targetColumn": "params"},
-            expect={
-                "url": _URL_IN,
-                "params": [
-                    '{"a":["1","3"],"b":["2"]}',
-                    '{"q":["café au lait"],"empty":[""],"flag":[""]}',
-                    '{"b":["%zz"],"c":["%FF"],"d":["AB"],"e":["%+1"]}',
-                    '{"語":["日本","日"],"😀":["😀"]}',
-                    '{"k=1":["v&w"],"K":[""]}',
-                    '{"s":["\\"hi\\"\\\\\\n\\t\\u0001"]}',
-                    "{}",
-                    "{}",
-                    "{}",
-                    "{}",
-                    "{}",
-                    None,
-                ],
-            },
+        ColumnOrValue.column_example(
+            "url",
+            _URL_IN,
+            "params",
+            [
+                '{"a":["1","3"],"b":["2"]}',
+                '{"q":["café au lait"],"empty":[""],"flag":[""]}',
+                '{"b":["%zz"],"c":["%FF"],"d":["AB"],"e":["%+1"]}',
+                '{"語":["日本","日"],"😀":["😀"]}',
+                '{"k=1":["v&w"],"K":[""]}',
+                '{"s":["\\"hi\\"\\\\\\n\\t\\u0001"]}',
+                "{}",
+                "{}",
+                "{}",
+                "{}",
+                "{}",
+                None,
+            ],
         ),
-        Example(
-            given={"id": [1, 2]},
-            params={"value": "https://x.com/?id=7&id=8&id=7", "targetColumn": "p"},
-            expect={"id": [1, 2], "p": ['{"id":["7","8","7"]}', '{"id":["7","8","7"]}']},
-            title="a literal value",
-        ),
+        ColumnOrValue.literal_example("https://x.com/?id=7&id=8&id=7", "p", '{"id":["7","8","7"]}'),
     )
 
     def result_type(self, source: LType) -> LType:
