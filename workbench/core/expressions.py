@@ -73,7 +73,7 @@ TRUE.2: /true\b/i
 FALSE.2: /false\b/i
 NULL.2: /null\b/i
 DISTINCT.2: /distinct\b/i
-NAME: /[A-Za-z_][A-Za-z0-9_]*/
+NAME: /(?!(?i:and|or|not|case|when|then|else|end|true|false|null|distinct)\b)[A-Za-z_][A-Za-z0-9_]*/
 CMP: /<=|>=|!=|<>|==|=|<|>/
 BANG: "!"
 COLUMN: /`(?:[^`]|``)+`/
@@ -273,8 +273,10 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> ExpressionError:
             )
         expected = _describe(set(exc.allowed or ()))
         hint = " (arithmetic is not part of the language)" if char in "+*/%" else ""
+        word = re.match(r"[A-Za-z0-9_]+", text[exc.pos_in_stream :])
+        found = repr(word.group(0) if word else char)
         return ExpressionError(
-            f"expected {expected}, found {char!r}{hint}", line=exc.line, column=exc.column, expected=expected
+            f"expected {expected}, found {found}{hint}", line=exc.line, column=exc.column, expected=expected
         )
     if isinstance(exc, UnexpectedEOF):
         line, column = _end_position(text)
