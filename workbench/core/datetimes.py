@@ -13,7 +13,7 @@ refused (quote literal text as ``'T'``; ``''`` is a quote); anything else is cop
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import pandas as pd
 import pyarrow as pa
@@ -22,13 +22,15 @@ from pydantic import Field
 
 from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
+from workbench.core.families import ColumnOrValue
 from workbench.core.lazy import F
 from workbench.core.params import KIND, ParamKind
 from workbench.core.types import LType
-from workbench.engines.pandas.arrow import arr
+from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
+    from pyspark.sql import DataFrame as SparkFrame
 
 DateInputColumn = Annotated[
     str,
@@ -245,3 +247,123 @@ def format_pandas(ts: Any, spec: DateFormatSpec) -> pa.ChunkedArray:
 def format_spark(ts: SparkColumn, spec: DateFormatSpec) -> SparkColumn:
     """UTC timestamps as text (the session time zone is UTC)."""
     return F.date_format(ts, spec.spark)
+
+
+# --- calendar arithmetic on arrow arrays ----------------------------------------------------
+
+
+def format_spec(value: str, operation: str, parameter: str) -> DateFormatSpec:
+    return DateFormatSpec.parse(value, operation=operation, parameter=parameter)
+
+
+def micros(ts: Any) -> Any:
+    return pc.cast(ts, pa.int64())
+
+
+def from_micros(micros: Any) -> Any:
+    return pc.cast(micros, UTC)
+
+
+def floordiv(a: Any, b: int) -> Any:
+    """Integer division rounding down (pyarrow's integer divide truncates toward zero)."""
+    q = pc.divide(a, b)
+    inexact = pc.and_(pc.less(a, 0), pc.not_equal(pc.multiply(q, b), a))
+    return pc.if_else(inexact, pc.subtract(q, 1), q)
+
+
+def days_and_time(micros: Any) -> tuple[Any, Any]:
+    days = floordiv(micros, MICROS_PER_DAY)
+    return days, pc.subtract(micros, pc.multiply(days, MICROS_PER_DAY))
+
+
+def civil(days: Any) -> tuple[Any, Any, Any]:
+    date = pc.cast(pc.cast(days, pa.int32()), pa.date32())
+    return pc.year(date), pc.month(date), pc.day(date)
+
+
+def first_of_month(year: Any, month: Any) -> Any:
+    """Days since 1970-01-01 of the first day of each (year, month), proleptic Gregorian."""
+    y = pc.subtract(year, pc.cast(pc.less_equal(month, 2), pa.int64()))
+    era = floordiv(y, 400)
+    year_of_era = pc.subtract(y, pc.multiply(era, 400))
+    shifted_month = pc.if_else(pc.greater(month, 2), pc.subtract(month, 3), pc.add(month, 9))
+    day_of_year = pc.divide(pc.add(pc.multiply(shifted_month, 153), 2), 5)
+    day_of_era = pc.add(
+        pc.subtract(
+            pc.add(pc.multiply(year_of_era, 365), pc.divide(year_of_era, 4)), pc.divide(year_of_era, 100)
+        ),
+        day_of_year,
+    )
+    return pc.subtract(pc.add(pc.multiply(era, 146097), day_of_era), 719468)
+
+
+def add_months_pandas(ts: Any, months: int) -> Any:
+    """Add calendar months; a day past the end of the new month becomes its last day."""
+    days, time = days_and_time(micros(ts))
+    year, month, day = civil(days)
+    total = pc.add(pc.add(pc.multiply(year, 12), pc.subtract(month, 1)), months)
+    new_year = floordiv(total, 12)
+    new_month = pc.add(pc.subtract(total, pc.multiply(new_year, 12)), 1)
+    after = pc.add(total, 1)
+    next_year = floordiv(after, 12)
+    next_month = pc.add(pc.subtract(after, pc.multiply(next_year, 12)), 1)
+    first = first_of_month(new_year, new_month)
+    month_length = pc.subtract(first_of_month(next_year, next_month), first)
+    new_day = pc.min_element_wise(day, month_length)
+    new_days = pc.add(first, pc.subtract(new_day, 1))
+    return from_micros(pc.add(pc.multiply(new_days, MICROS_PER_DAY), time))
+
+
+def packed_month(days: Any) -> Any:
+    year, month, day = civil(days)
+    return pc.add(pc.multiply(pc.add(pc.multiply(year, 12), month), 32), day)
+
+
+# --- the family of steps reading one date --------------------------------------------------
+
+
+class DateFunction(ColumnOrValue):
+    """A new column computed from a date read from ``sourceColumn`` or ``value``."""
+
+    abstract: ClassVar[bool] = True
+    calendar_only: ClassVar[bool] = False
+    """The result depends on the calendar day alone: a date column is read as it is on Spark,
+    without the round trip through a timestamp (two time-zone conversions per row)."""
+    source_column: DateInputColumn | None = None
+
+    def result_type(self, source: LType) -> LType:
+        return LType.INTEGER
+
+    def from_instant_pandas(self, ts: Any, source: LType) -> Any:
+        raise NotImplementedError
+
+    def from_instant_spark(self, ts: SparkColumn, source: LType) -> SparkColumn:
+        raise NotImplementedError
+
+    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+        ltype = self.input_type(ctx.schema_of(df))
+        source = self.pandas_source(df, ctx)
+        result = self.from_instant_pandas(instant_pandas(source, ltype), ltype)
+        return {self.target_column: wrap(result, df.index)}
+
+    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+        ltype = self.input_type(ctx.schema_of(df))
+        source = self.spark_source()
+        instant = source if ltype is LType.DATE and self.calendar_only else instant_spark(source, ltype)
+        return {self.target_column: self.from_instant_spark(instant, ltype)}
+
+
+def stamp(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> Any:
+    import datetime as dt
+
+    return dt.datetime(
+        year, month, day, hour, minute, second, micro
+    )  # examples hold naive values, read as UTC
+
+
+def on_day(*args: int) -> Any:
+    import datetime as dt
+
+    return dt.date(*args)

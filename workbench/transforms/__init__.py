@@ -11,11 +11,9 @@ from typing import Any
 from workbench.transforms import (  # noqa: F401
     aggregate,
     clean,
-    clock,
     columns,
     conditional,
     data_science,
-    date_parts,
     dates,
     duplicates,
     extract,

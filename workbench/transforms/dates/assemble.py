@@ -1,18 +1,15 @@
-"""Functions: date and time from parts (DATE, TIME, DATE_TIME) and MILLISECOND.
+"""Functions: dates and times assembled from parts (DATE, TIME, DATE_TIME).
 
 - DATE, TIME and DATE_TIME assemble ``dateTimeParameters`` components, each ``{"sourceColumn"}``
   (an integer column, or text holding whole numbers) or ``{"value"}`` (a whole number), and write
-  the result as text in ``dateTimeFormat`` (the date format rules of ``dates.py``). Without a
-  format DATE writes ``yyyy-mm-dd``, TIME ``HH:MM:SS`` and DATE_TIME ``yyyy-mm-dd HH:MM:SS``.
+  the result as text in ``dateTimeFormat`` (the date format rules of ``workbench/core/datetimes.py``).
+  Without a format DATE writes ``yyyy-mm-dd``, TIME ``HH:MM:SS`` and DATE_TIME ``yyyy-mm-dd HH:MM:SS``.
   Seconds, and the hour and minute of DATE_TIME, are 0 when not given. A component out of range
   (month 13, Feb 30, hour 24, a year outside 1-9999) or missing on a row gives null.
-- MILLISECOND reads text with a fraction of a second (``2024-01-01 10:00:00.123``, ``10:00:00.5``)
-  as well as the forms the other date steps read; no fraction is 0 milliseconds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -21,11 +18,21 @@ import pyarrow.compute as pc
 from pydantic import ValidationError, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
-from workbench.core.datetimes import DateFormatSpec, DateInputColumn, format_pandas, format_spark
+from workbench.core.datetimes import (
+    DateFormatSpec,
+    format_pandas,
+    format_spark,
+)
 from workbench.core.errors import ParameterError
-from workbench.core.families import ColumnFunction, ColumnOrValue
+from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
-from workbench.core.params import DateFormat, Integer, KeyValueMap, NewColumn, ParamModel
+from workbench.core.params import (
+    DateFormat,
+    Integer,
+    KeyValueMap,
+    NewColumn,
+    ParamModel,
+)
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
@@ -33,100 +40,6 @@ from workbench.engines.pandas.arrow import arr, wrap
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
     from pyspark.sql import DataFrame as SparkFrame
-
-_SPACE = "[ \t\r\n]*"
-_FRACTION = f"[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}\\.([0-9]{{1,9}}){_SPACE}$"
-_DROP_FRACTION = f"(:[0-9]{{2}})\\.[0-9]{{1,9}}({_SPACE})$"
-_TIME_ONLY = f"^{_SPACE}([0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}){_SPACE}$"
-
-_TIMES = [
-    dt.datetime(2024, 1, 1, 10, 0, 0, 123456),
-    dt.datetime(1969, 12, 31, 23, 59, 59, 500000),
-    dt.datetime(2024, 1, 1),
-    None,
-]
-"""Timestamps of the examples (naive values are read as UTC)."""
-
-
-_MS_IN = [
-    "2024-01-01 10:00:00.123",
-    "2024-01-01T10:00:00.5 ",
-    "10:00:00.0429",
-    "2024-01-01 10:00:00",
-    "2024-01-01",
-    "2023-02-30 10:00:00.123",
-    "2024-01-01 10:00:00.",
-    "late",
-    "10:00:00.\u0661\u0662\u0663",
-    "",
-    None,
-]
-
-
-class Millisecond(ColumnOrValue):
-    """Write the milliseconds (0-999) of a date or timestamp to a new integer column.
-
-    Text may carry a fraction of a second (``.5`` is 500, digits past the third are dropped); a
-    date, or text without a fraction, is at millisecond 0. Text that is not a date gives null.
-    """
-
-    operation = "MILLISECOND"
-    category = Category.DATE
-    source_column: DateInputColumn | None = None
-    examples: ClassVar = (
-        ColumnOrValue.column_example(
-            "s", _MS_IN, "ms", [123, 500, 42, 0, 0, None, None, None, None, None, None]
-        ),
-        Example(
-            given={"t": _TIMES},
-            params={"sourceColumn": "t", "targetColumn": "ms"},
-            expect={"t": _TIMES, "ms": [123, 500, 0, None]},
-        ),
-        Example(
-            given={"d": [dt.date(2024, 2, 29), None]},
-            params={"sourceColumn": "d", "targetColumn": "ms"},
-            expect={"d": [dt.date(2024, 2, 29), None], "ms": [0, None]},
-        ),
-        ColumnOrValue.literal_example("1999-12-31 23:59:59.999", "ms", 999),
-    )
-
-    def result_type(self, source: LType) -> LType:
-        return LType.INTEGER
-
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
-        ltype = self.input_type(ctx.schema_of(df))
-        source = self.pandas_source(df, ctx)
-        values = arr(source)
-        if ltype is LType.TIMESTAMP:
-            result = pc.cast(pc.millisecond(values), pa.int64())
-        elif ltype is LType.DATE:
-            result = pc.if_else(pc.is_valid(values), 0, pa.scalar(None, pa.int64()))
-        else:
-            text = pc.cast(values, pa.large_string())
-            digits = pc.struct_field(pc.extract_regex(text, _FRACTION.replace("(", "(?P<f>", 1)), "f")
-            base = pc.replace_substring_regex(text, _DROP_FRACTION, r"\1\2")
-            base = pc.replace_substring_regex(base, _TIME_ONLY, r"1970-01-01 \1")
-            valid = pc.is_valid(arr(cast_pandas(wrap(base, source), LType.STRING, LType.TIMESTAMP)))
-            millis = pc.cast(pc.utf8_rpad(pc.utf8_slice_codeunits(digits, 0, 3), 3, "0"), pa.int64())
-            result = pc.if_else(valid, pc.fill_null(millis, 0), pa.scalar(None, pa.int64()))
-        return {self.target_column: wrap(result, df.index)}
-
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        ltype = self.input_type(ctx.schema_of(df))
-        source = self.spark_source()
-        if ltype is LType.TIMESTAMP:
-            result = F.floor(F.pmod(F.unix_micros(source), F.lit(1_000_000)) / F.lit(1000)).cast("long")
-        elif ltype is LType.DATE:
-            result = F.when(source.isNotNull(), F.lit(0).cast("long"))
-        else:
-            digits = F.regexp_extract(source, _FRACTION, 1)
-            base = F.regexp_replace(
-                F.regexp_replace(source, _DROP_FRACTION, "$1$2"), _TIME_ONLY, "1970-01-01 $1"
-            )
-            valid = cast_spark(base, LType.STRING, LType.TIMESTAMP).isNotNull()
-            millis = F.when(digits != F.lit(""), F.rpad(F.substring(digits, 1, 3), 3, "0").cast("long"))
-            result = F.when(valid, F.coalesce(millis, F.lit(0).cast("long")))
-        return {self.target_column: result}
 
 
 # --- DATE, TIME, DATE_TIME -------------------------------------------------------------------
