@@ -7,6 +7,7 @@ import decimal
 import math
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 
 from workbench.core.types import NESTED, LType, Schema, infer_schema, spark_ddl
@@ -23,15 +24,38 @@ def example_schema(columns: dict[str, list[Any]], declared: dict[str, str] | Non
 
 
 def frame_of(engine: Any, columns: dict[str, list[Any]], schema: Schema) -> Any:
-    """``engine.from_records``, also for nested columns (typed by their values, as Arrow infers them)."""
-    if not any(schema[name] in NESTED for name in schema) or engine.name == "pandas":
+    """``engine.from_records``, also for nested columns (typed by their values, as Arrow infers them).
+
+    A column declared ``map`` holds dicts; Arrow would read them as structs, so its key and value
+    types are inferred from all the entries.
+    """
+    if not any(schema[name] in NESTED for name in schema):
         return engine.from_records(columns, schema)
     from workbench.engines.pandas import PandasEngine
 
-    table = PandasEngine().to_arrow(PandasEngine().from_records(columns, schema))
+    flat = {name: t for name, t in schema.items() if t not in NESTED}
+    base = PandasEngine().to_arrow(PandasEngine().from_records({n: columns[n] for n in flat}, flat))
+    arrays = {}
+    for name, ltype in schema.items():
+        if ltype is LType.MAP:
+            arrays[name] = _map_array(columns[name])
+        elif ltype in NESTED:
+            arrays[name] = pa.array(columns[name])
+        else:
+            arrays[name] = base[name]
+    table = pa.table(arrays)
+    if engine.name == "pandas":
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
     ddl = ", ".join(f"`{f.name}` {spark_ddl(f.type)}" for f in table.schema)
     rows = [tuple(row.values()) for row in table.to_pylist(maps_as_pydicts="strict")]
     return engine.session.createDataFrame(rows, schema=ddl)
+
+
+def _map_array(values: list[Any]) -> pa.Array:
+    keys = pa.array([k for v in values if v for k in v])
+    items = pa.array([x for v in values if v for x in v.values()])
+    atype = pa.map_(keys.type, items.type)
+    return pa.array([None if v is None else list(v.items()) for v in values], atype)
 
 
 class MapValue(dict):  # type: ignore[type-arg]
