@@ -13,18 +13,19 @@ refused (quote literal text as ``'T'``; ``''`` is a quote); anything else is cop
 from __future__ import annotations
 
 import dataclasses
+import zoneinfo
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnOrValue
 from workbench.core.lazy import F
-from workbench.core.params import KIND, ParamKind
+from workbench.core.params import KIND, ParamKind, Text
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import arr, wrap
 
@@ -37,6 +38,19 @@ DateInputColumn = Annotated[
     Field(json_schema_extra={KIND: ParamKind.COLUMN.value, "x-wb-types": ["string", "date", "timestamp"]}),
 ]
 """An existing column holding dates: text, date or timestamp."""
+
+
+def _known_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        msg = f"unknown time zone {value!r}; use a tz database name such as 'America/New_York'"
+        raise ValueError(msg) from None
+    return value
+
+
+TimeZone = Annotated[Text, AfterValidator(_known_zone)]
+"""A tz database time zone name (``UTC``, ``America/New_York``, ``US/Pacific``)."""
 
 DEFAULT_FORMAT = "yyyy-mm-dd HH:MM:SS"
 """DataBrew's documented default ``dateTimeFormat``."""

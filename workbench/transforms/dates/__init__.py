@@ -20,7 +20,7 @@ Shared rules of every transform here (docs/semantics.md):
   anything else is copied as it is.
 """
 
-from workbench.transforms.dates import arithmetic, assemble, clock, formats, parts  # noqa: F401
+from workbench.transforms.dates import arithmetic, assemble, clock, formats, parts, zones  # noqa: F401
 from workbench.transforms.dates.arithmetic import Unit
 
 __all__ = ["Unit"]

@@ -11,11 +11,11 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
-from pydantic import field_validator
 
+from workbench.core.datetimes import TimeZone
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import slit
-from workbench.core.params import NewColumn, Text
+from workbench.core.params import NewColumn
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 
@@ -27,18 +27,8 @@ if TYPE_CHECKING:
 class _Clock(ColumnFunction):
     abstract: ClassVar[bool] = True
     result: ClassVar[LType]
-    time_zone: Text = "UTC"
+    time_zone: TimeZone = "UTC"
     target_column: NewColumn
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            msg = f"unknown time zone {value!r}; use a tz database name such as 'America/New_York'"
-            raise ValueError(msg) from None
-        return value
 
     def anchor(self) -> str | None:
         return None
