@@ -42,7 +42,11 @@ export interface ParamSchema {
   "x-wb-kind"?: ParamKind;
   /** Logical types a column parameter accepts (e.g. ["string"]); absent means any. */
   "x-wb-types"?: string[];
+  /** An expression parameter's role (BOOLEAN_OPERATION, CASE_OPERATION): checked live by the kernel. */
+  "x-wb-expression"?: ExpressionRole;
 }
+
+export type ExpressionRole = "condition" | "value" | "case" | "aggregate";
 
 export type ParamKind =
   | "column"
@@ -232,6 +236,11 @@ export interface Requests {
   validate: { params: { step: StepJson; at?: number }; result: { errors: StepError[] } };
   /** Whether a pattern is inside the supported regex subset. */
   check_regex: { params: { pattern: string }; result: { problem: string | null } };
+  /** Whether an expression parses (and, given the step's columns, names only existing ones). */
+  check_expression: {
+    params: { expression: string; role: ExpressionRole; columns?: string[] };
+    result: { problem: string | null; line: number | null; column: number | null };
+  };
   /** Insert a step (at the end by default). */
   apply: { params: { step: StepJson; at?: number }; result: RecipeState };
   edit: { params: { index: number; step: StepJson }; result: RecipeState };

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from workbench.core.errors import WorkbenchError
+from workbench.core.errors import WorkbenchError, nearest
+from workbench.core.expressions import ExpressionError, columns_of, parse, parse_aggregate, parse_value
 from workbench.core.regex import regex_problem
 from workbench.core.registry import Category
 from workbench.core.types import CAST_TARGETS
@@ -121,6 +122,39 @@ def _clear(session: Session, params: dict[str, Any]) -> Result:
     return {}, []
 
 
+_EXPRESSION_READERS = {"condition": parse, "case": parse, "value": parse_value, "aggregate": parse_aggregate}
+
+
+def check_expression(text: str, role: str, columns: list[str] | None = None) -> dict[str, Any]:
+    """The live verdict on an expression parameter: the problem with its line and column, or none.
+
+    With ``columns`` (the schema at the step), a reference to a missing column is a problem too,
+    naming the nearest column.
+    """
+    reader = _EXPRESSION_READERS.get(role, parse)
+    try:
+        tree = reader(text)
+    except ExpressionError as exc:
+        return {"problem": str(exc), "line": exc.line, "column": exc.column}
+    known = columns or []
+    for name in columns_of(tree) if columns is not None else []:
+        if name not in known:
+            guess = nearest(name, known)
+            tail = f" (did you mean {guess!r}?)" if guess else ""
+            return {
+                "problem": f"column {name!r} does not exist at this step{tail}",
+                "line": None,
+                "column": None,
+            }
+    return {"problem": None, "line": None, "column": None}
+
+
+def _check_expression(session: Session, params: dict[str, Any]) -> Result:
+    columns = params.get("columns")
+    names = [str(c) for c in columns] if isinstance(columns, list) else None
+    return check_expression(str(params["expression"]), str(params.get("role") or "condition"), names), []
+
+
 HANDLERS: dict[str, Handler] = {
     "window": _window,
     "profile": lambda s, p: (s.column_profile(p["column"]), []),
@@ -128,6 +162,7 @@ HANDLERS: dict[str, Handler] = {
     "clear_preview": _clear,
     "validate": _validate,
     "check_regex": lambda s, p: ({"problem": regex_problem(str(p["pattern"]))}, []),
+    "check_expression": _check_expression,
     "apply": _recipe(lambda s, p: s.apply(p["step"], p.get("at"))),
     "edit": _recipe(lambda s, p: s.edit(int(p["index"]), p["step"])),
     "toggle": _recipe(lambda s, p: s.toggle(int(p["index"]))),

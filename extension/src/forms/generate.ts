@@ -6,7 +6,7 @@
  * typed); `toParameters` turns them into typed JSON, `fromParameters` reads typed JSON or
  * DataBrew's string-encoded values ("true", "3", "[\"a\",\"b\"]").
  */
-import type { CatalogueEntry, ParamKind, ParamSchema, StepJson } from "../protocol";
+import type { CatalogueEntry, ExpressionRole, ParamKind, ParamSchema, StepJson } from "../protocol";
 import { labelOf } from "./labels";
 
 export type Defs = Record<string, ParamSchema>;
@@ -34,6 +34,8 @@ export interface FieldSpec {
   itemNullable: boolean;
   minimum: number | null;
   maximum: number | null;
+  /** For expression parameters, the role the kernel checks the text as; null otherwise. */
+  expression: ExpressionRole | null;
 }
 
 /** Kinds whose value is a list of objects edited as rows. */
@@ -69,6 +71,7 @@ function fieldOf(name: string, property: ParamSchema, defs: Defs, listedRequired
     itemNullable: itemsNullable(kind, schema, defs),
     minimum: schema.minimum ?? null,
     maximum: schema.maximum ?? null,
+    expression: schema["x-wb-expression"] ?? null,
   };
 }
 

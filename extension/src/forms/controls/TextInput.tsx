@@ -1,6 +1,9 @@
+import { ExpressionInput } from "./ExpressionInput";
 import type { ControlProps } from "./types";
 
-export function TextInput({ value, onChange, id, field }: ControlProps) {
+export function TextInput(props: ControlProps) {
+  const { value, onChange, id, field } = props;
+  if (field.expression) return <ExpressionInput {...props} />;
   return (
     <input
       id={id}
