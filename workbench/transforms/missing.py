@@ -12,10 +12,8 @@ from zero; into a decimal column it is rounded half away from zero to 18 decimal
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from enum import Enum
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -30,6 +28,7 @@ from workbench.core.lazy import F, W, scol
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.params import Column, NumericColumn, Text, TextColumn, enum_param
 from workbench.core.registry import Category, Example
+from workbench.core.stats import ModeType, column_value, mean_value, mode_value
 from workbench.core.types import CAST_TARGETS, LType, Schema, arrow_type
 from workbench.engines.pandas.arrow import arr, wrap
 
@@ -40,42 +39,6 @@ if TYPE_CHECKING:
 NESTED = frozenset({LType.ARRAY, LType.STRUCT, LType.MAP})
 
 # --- statistics as column values ---------------------------------------------------------
-
-
-def round_half_away(x: Fraction) -> int:
-    """Round to the nearest integer, halves away from zero."""
-    n = math.floor(abs(x) + Fraction(1, 2))
-    return n if x >= 0 else -n
-
-
-def column_value(x: Any, ltype: LType) -> Any:
-    """A statistic (int, float, Decimal or Fraction) as a value of a numeric column's type.
-
-    Integers are rounded half away from zero; decimals to 18 places, halves away from zero.
-    Values that cannot be represented (an infinite mean in an integer column) become None.
-    """
-    if x is None:
-        return None
-    if isinstance(x, float) and not math.isfinite(x):
-        return x if ltype is LType.DOUBLE else None
-    if ltype is LType.INTEGER:
-        return round_half_away(Fraction(x))
-    if ltype is LType.DECIMAL:
-        return Decimal(round_half_away(Fraction(x) * 10**18)).scaleb(-18)
-    if ltype is LType.DOUBLE:
-        return float(x)
-    return x
-
-
-def mean_value(total: Any, count: int, ltype: LType) -> Any:
-    """The mean of ``count`` values summing to ``total``, exact for integers and decimals."""
-    if total is None or count == 0:
-        return None
-    if ltype is LType.DOUBLE:
-        return float(total) / count
-    if isinstance(total, float) and not math.isfinite(total):
-        return None
-    return column_value(Fraction(total) / count, ltype)
 
 
 def pandas_scalar(value: Any, ltype: LType, atype: pa.DataType) -> pa.Scalar:
@@ -266,26 +229,6 @@ class FillWithMedian(_Fill):
 
     def fill_value(self, stats: Stats, ltype: LType) -> Any:
         return column_value(stats.quantiles.get(0.5), ltype)
-
-
-class ModeType(str, Enum):
-    """How FILL_WITH_MODE chooses between equally frequent values."""
-
-    MINIMUM = "MINIMUM"
-    MAXIMUM = "MAXIMUM"
-    AVERAGE = "AVERAGE"
-    NONE = "NONE"
-
-
-def mode_value(stats: Stats, ltype: LType, how: str) -> Any:
-    """The mode from statistics: the smallest, largest or mean of the equally frequent values."""
-    if stats.mode_count == 0:
-        return None
-    if how == "MAXIMUM":
-        return stats.mode_max
-    if how == "AVERAGE":
-        return mean_value(stats.mode_total, stats.mode_count, ltype)
-    return stats.mode_min
 
 
 class _ModeFill(_Fill):
