@@ -16,7 +16,6 @@ to text. When there is no valid value to compute a statistic from, the column is
 from __future__ import annotations
 
 from enum import Enum
-from functools import reduce
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -25,12 +24,15 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark, text_valid_pandas, text_valid_spark
+from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, InPlace, RowFilter
 from workbench.core.lazy import F, W, scol
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.params import Column, Columns, Integer, Text, enum_param
 from workbench.core.registry import Category, Example
+from workbench.core.rolling import add, rolling, shift
+from workbench.core.stats import ModeType, mode_value
 from workbench.core.types import CAST_TARGETS, LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
 
@@ -44,19 +46,14 @@ DataType = Enum(  # type: ignore[misc]
 """The type names columnDataType accepts: DataBrew's, and the aliases real recipes use."""
 
 
+_VALUE = "__workbench_value"
+"""The one column of the frames the Spark statistics are computed from."""
+
+
 class NumberType(str, Enum):
     """columnDataType of the numeric replacements: DataBrew only allows ``number``."""
 
     NUMBER = "number"
-
-
-class ModeType(str, Enum):
-    """How REPLACE_WITH_MODE chooses between equally frequent values."""
-
-    MINIMUM = "MINIMUM"
-    MAXIMUM = "MAXIMUM"
-    AVERAGE = "AVERAGE"
-    NONE = "NONE"
 
 
 # --- what is invalid -----------------------------------------------------------------------------
@@ -363,47 +360,19 @@ class ReplaceWithCustom(ColumnFunction):
 # --- statistics ----------------------------------------------------------------------------------
 
 
-def _stats_pandas(s: pd.Series, mode: bool) -> dict[str, Any]:
-    values = pc.drop_null(_numbers_pandas(s))
-    out: dict[str, Any] = {"count": len(values)}
-    if not len(values):
-        return out
-    out["total"] = pc.sum(values).as_py()
-    out["median"] = pc.quantile(values, q=0.5, interpolation="linear")[0].as_py()
-    if mode:
-        counted = pc.value_counts(pc.add(values, 0.0))  # -0.0 and 0.0 are one value
-        counts = counted.field("counts")
-        tied = pc.filter(counted.field("values"), pc.equal(counts, pc.max(counts)))
-        out.update(mode_min=pc.min(tied).as_py(), mode_max=pc.max(tied).as_py())
-        out.update(mode_total=pc.sum(tied).as_py(), mode_count=len(tied))
-    return out
+def _wanted(mode: bool) -> Wanted:
+    return Wanted(total=True, quantiles=(0.5,), mode=mode)
 
 
-def _tied_spark(values: SparkFrame) -> SparkFrame:
-    """The most frequent values of column ``v`` (non-null), all of them when they tie."""
-    counts = values.groupBy("v").agg(F.count(F.lit(1)).alias("n"))
-    return counts.crossJoin(counts.agg(F.max("n").alias("top"))).where(F.col("n") == F.col("top"))
+def _stats_pandas(s: pd.Series, mode: bool) -> Stats:
+    """Statistics of the valid numbers of a text column."""
+    return stats_pandas(_numbers_pandas(s), LType.DOUBLE, _wanted(mode))
 
 
-def _stats_spark(df: SparkFrame, ctx: Any, column: str, mode: bool) -> dict[str, Any]:
-    """All statistics of the valid numbers in one ``ctx.aggregate`` (the mode as a cross join)."""
-    number = _numbers_spark(scol(column))
-    main = {"count": F.count(number), "total": F.sum(number), "median": F.percentile(number, 0.5)}
-    frames = [df.agg(*[e.alias(k) for k, e in main.items()])]
-    names = list(main)
-    if mode:
-        values = df.select((number + F.lit(0.0)).alias("v")).where(F.col("v").isNotNull())
-        tied = _tied_spark(values)
-        aggs = {
-            "mode_min": F.min("v"),
-            "mode_max": F.max("v"),
-            "mode_total": F.sum("v"),
-            "mode_count": F.count("v"),
-        }
-        frames.append(tied.agg(*[e.alias(k) for k, e in aggs.items()]))
-        names.extend(aggs)
-    one_row = reduce(lambda left, right: left.crossJoin(right), frames)
-    return ctx.aggregate(one_row, {name: F.first(F.col(name)) for name in names})
+def _stats_spark(df: SparkFrame, ctx: Any, column: str, mode: bool) -> Stats:
+    """Statistics of the valid numbers of a text column, in one ``ctx.aggregate``."""
+    numbers = df.select(_numbers_spark(scol(column)).alias(_VALUE))
+    return stats_spark(numbers, ctx, _VALUE, LType.DOUBLE, _wanted(mode))
 
 
 class _Statistic(_Invalid):
@@ -414,11 +383,11 @@ class _Statistic(_Invalid):
     wants_mode: ClassVar[bool] = False
     column_data_type: enum_param(NumberType)  # type: ignore[valid-type]
 
-    def statistic(self, stats: dict[str, Any]) -> float | None:
+    def statistic(self, stats: Stats) -> float | None:
         raise NotImplementedError
 
-    def _value(self, stats: dict[str, Any]) -> str | None:
-        if not stats.get("count"):
+    def _value(self, stats: Stats) -> str | None:
+        if not stats.count:
             return None
         found = self.statistic(stats)
         return None if found is None else _text(float(found))
@@ -463,8 +432,8 @@ class ReplaceWithAverage(_Statistic):
         ),
     )
 
-    def statistic(self, stats: dict[str, Any]) -> float | None:
-        return float(stats["total"]) / stats["count"]
+    def statistic(self, stats: Stats) -> float | None:
+        return float(stats.total) / stats.count
 
 
 class ReplaceWithSum(_Statistic):
@@ -483,8 +452,8 @@ class ReplaceWithSum(_Statistic):
         ),
     )
 
-    def statistic(self, stats: dict[str, Any]) -> float | None:
-        return stats["total"]  # type: ignore[no-any-return]
+    def statistic(self, stats: Stats) -> float | None:
+        return stats.total  # type: ignore[no-any-return]
 
 
 class ReplaceWithMedian(_Statistic):
@@ -509,8 +478,8 @@ class ReplaceWithMedian(_Statistic):
         ),
     )
 
-    def statistic(self, stats: dict[str, Any]) -> float | None:
-        return stats["median"]  # type: ignore[no-any-return]
+    def statistic(self, stats: Stats) -> float | None:
+        return stats.quantiles[0.5]
 
 
 class ReplaceWithMode(_Statistic):
@@ -548,12 +517,8 @@ class ReplaceWithMode(_Statistic):
         ),
     )
 
-    def statistic(self, stats: dict[str, Any]) -> float | None:
-        if self.mode_type is ModeType.MAXIMUM:
-            return stats["mode_max"]  # type: ignore[no-any-return]
-        if self.mode_type is ModeType.AVERAGE:
-            return float(stats["mode_total"]) / stats["mode_count"]
-        return stats["mode_min"]  # type: ignore[no-any-return]
+    def statistic(self, stats: Stats) -> float | None:
+        return mode_value(stats, LType.DOUBLE, self.mode_type.value)  # type: ignore[no-any-return]
 
 
 class ReplaceWithMostFrequent(_Invalid):
@@ -586,28 +551,21 @@ class ReplaceWithMostFrequent(_Invalid):
         ),
     )
 
-    def _valid(self, invalid: Any, missing: Any) -> Any:
-        return pc.invert(pc.or_(invalid, missing))
-
     def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
         a = arr(s)
         if self.target() is LType.STRING:
             return a
-        values = pc.filter(a, self._valid(invalid, missing_pandas(a, LType.STRING)))
-        if not len(values):
-            return a
-        counted = pc.value_counts(values)
-        counts = counted.field("counts")
-        top = pc.min(pc.filter(counted.field("values"), pc.equal(counts, pc.max(counts))))
-        return pc.if_else(invalid, top.cast(a.type), a)
+        valid = pc.if_else(invalid, pa.scalar(None, a.type), a)
+        stats = stats_pandas(valid, LType.STRING, Wanted(mode=True))
+        top = mode_value(stats, LType.STRING, "MINIMUM")
+        return a if top is None else pc.if_else(invalid, pa.scalar(top, a.type), a)
 
     def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
         if self.target() is LType.STRING:
             return c
-        valid = ~invalid & ~missing_spark(c, LType.STRING)
-        values = df.select(F.when(valid, c).alias("v")).where(F.col("v").isNotNull())
-        tied = _tied_spark(values)
-        top = ctx.aggregate(tied, {"top": F.min("v")})["top"]
+        valid = df.select(F.when(~invalid, c).alias(_VALUE))
+        stats = stats_spark(valid, ctx, _VALUE, LType.STRING, Wanted(mode=True))
+        top = mode_value(stats, LType.STRING, "MINIMUM")
         return c if top is None else F.when(invalid, F.lit(top)).otherwise(c)
 
 
@@ -692,14 +650,11 @@ class _RollingReplace(_Ordered):
         numbers = _numbers_pandas(s)
         if isinstance(numbers, pa.ChunkedArray):
             numbers = numbers.combine_chunks()
-        n = len(numbers)
-        total = pa.nulls(n, pa.float64())
-        count = pa.array([0] * n, pa.int64())
-        # Farthest row first: the same order of addition as Spark's sliding window frame.
-        for offset in range(min(self.period, n), 0, -1):
-            shifted = pa.concat_arrays([pa.nulls(offset, pa.float64()), numbers.slice(0, n - offset)])
-            total = pc.coalesce(pc.add(total, shifted), total, shifted)
-            count = pc.add(count, pc.cast(pc.is_valid(shifted), pa.int64()))
+        # The rows above: row i's window [i - period, i - 1] is [j - (period - 1), j] of the
+        # numbers moved one row down.
+        above = shift(numbers, -1)
+        total = rolling(above, self.period - 1, 0, add)
+        count = pc.fill_null(rolling(pc.cast(pc.is_valid(above), pa.int64()), self.period - 1, 0, add), 0)
         found = pc.divide(total, pc.cast(count, pa.float64())) if self.average else total
         text = arr(
             cast_pandas(pd.Series(found, dtype=pd.ArrowDtype(pa.float64())), LType.DOUBLE, LType.STRING)
