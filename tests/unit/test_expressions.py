@@ -293,3 +293,20 @@ def test_workbench_validate_refuses_a_malformed_expression(tmp_path: Path) -> No
     assert result.returncode == 2
     expected = "BOOLEAN_OPERATION, parameter 'valueExpression': line 1, column 35: expected a value"
     assert expected in result.stderr
+
+
+# --- the widget's live check ------------------------------------------------------------------------
+
+
+def test_the_widget_checks_expressions_live() -> None:
+    from workbench.widget.protocol import HANDLERS, check_expression
+
+    assert "check_expression" in HANDLERS
+    assert check_expression("`price` > 1", "condition") == {"problem": None, "line": None, "column": None}
+    verdict = check_expression("`price` >\n and", "condition")
+    assert (verdict["line"], verdict["column"]) == (2, 2)
+    assert "expected a value" in verdict["problem"]
+    assert check_expression("Yes", "value")["problem"] is None
+    assert "expected an aggregate" in check_expression("`x` > 1", "aggregate")["problem"]
+    verdict = check_expression("`prise` > 1", "condition", ["price", "name"])
+    assert verdict["problem"] == "column 'prise' does not exist at this step (did you mean 'price'?)"

@@ -33,7 +33,7 @@ from workbench.core.errors import ColumnNotFoundError, ParameterError, Workbench
 from workbench.core.lazy import F, scol
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.regex import regex_problem
-from workbench.core.types import CAST_TARGETS, NUMERIC, LType, Schema
+from workbench.core.types import CAST_TARGETS, NUMERIC, LType, Schema, arrow_type
 from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
@@ -433,6 +433,7 @@ def _tree(text: str) -> Tree:
         raise _syntax_error(text, exc) from None
 
 
+@functools.lru_cache(maxsize=512)
 def parse(text: str) -> Node:
     """Parse an expression, raising ExpressionError with the line, column and what was expected."""
     try:
@@ -444,6 +445,7 @@ def parse(text: str) -> Node:
 _BARE_TEXT = re.compile(r"[^`'\"():]*")
 
 
+@functools.lru_cache(maxsize=512)
 def parse_value(text: str) -> Node:
     """A value parameter (trueValueExpression…): an expression, or a bare word read as text.
 
@@ -463,6 +465,7 @@ def parse_value(text: str) -> Node:
     return parse(text)
 
 
+@functools.lru_cache(maxsize=512)
 def parse_aggregate(text: str) -> Call:
     """A ``withExpressions`` value: one aggregate of one column, such as ``avg(`price`)``."""
     node = parse(text)
@@ -825,7 +828,10 @@ class PandasBackend(Backend):
         return self.df[name]
 
     def literal(self, value: Any, ltype: LType) -> pd.Series:
-        return self.ctx.constant(value, ltype, self.df.index)
+        atype = arrow_type(ltype)
+        n = len(self.df.index)
+        array = pa.nulls(n, atype) if value is None else pa.repeat(pa.scalar(value, atype), n)
+        return self._s(array)
 
     def cast(self, value: pd.Series, source: LType, target: LType) -> pd.Series:
         return cast_pandas(value, source, target)

@@ -109,8 +109,9 @@ class _Conditional(ColumnFunction):
     abstract: ClassVar[bool] = True
     uses_statistics: ClassVar[bool] = True
     category: ClassVar[Category] = Category.CREATE
-    with_expressions: structured(ParamKind.AGGREGATIONS, list[WithExpression]) | None = None  # type: ignore[valid-type]
-    target_column: NewColumn
+    if TYPE_CHECKING:  # fields of each operation, declared there in DataBrew's order
+        with_expressions: list[WithExpression] | None
+        target_column: str
 
     # --- declared by each operation
 
@@ -214,7 +215,7 @@ class BooleanOperation(_Conditional):
 
     ``valueExpression`` is a condition of the expression language; ``trueValueExpression`` and
     ``falseValueExpression`` are values: a constant (``TRUE``, ``10``, ``'text'``; a bare word is
-    text), a ``\u0060column\u0060`` or an ``:aggregate`` declared in ``withExpressions``. A condition
+    text), a column in backticks or an ``:aggregate`` declared in ``withExpressions``. A condition
     that is null (unknown, by SQL's three-valued logic) takes the false value. The new column's
     type is the branches' common type (integer and double make double; different kinds make text).
     """
