@@ -443,6 +443,112 @@ class SplitColumnMultipleDelimiter(_DelimiterSplit):
         return _Delimiters([(o.pattern, o.include_in_split) for o in self.pattern_options])
 
 
+class SplitColumnBetweenDelimiter(_Split):
+    """Split a text column into three new columns around a first and a second delimiter.
+
+    ``<source>_1`` holds the text before the first match of ``patternOption1``, ``<source>_2``
+    the text from there up to the first match of ``patternOption2`` after it, and ``<source>_3``
+    the rest. Each option is a regular expression with its own ``includeInSplit``: a kept
+    delimiter stays at the end of the part it closes, otherwise it is discarded. Without the first
+    delimiter the whole text is ``<source>_1``; without the second, ``<source>_2`` holds the rest.
+    Parts the text does not reach are null, a null text gives nulls.
+    """
+
+    operation = "SPLIT_COLUMN_BETWEEN_DELIMITER"
+    category = Category.SPLIT
+    pattern_option1: structured(ParamKind.PATTERN_OPTION, PatternOption)  # type: ignore[valid-type]
+    pattern_option2: structured(ParamKind.PATTERN_OPTION, PatternOption)  # type: ignore[valid-type]
+    examples: ClassVar = (
+        Example(
+            title="the delimiters are discarded",
+            given={"email": ["jane.doe@example.com", "Zoë.Ångström@mail.no", "nobody", "", None]},
+            params={
+                "sourceColumn": "email",
+                "patternOption1": '{"pattern":"\\\\.","includeInSplit":false}',
+                "patternOption2": '{"pattern":"@","includeInSplit":false}',
+            },
+            expect={
+                "email_1": ["jane", "Zoë", "nobody", "", None],
+                "email_2": ["doe", "Ångström", None, None, None],
+                "email_3": ["example.com", "mail.no", None, None, None],
+            },
+        ),
+        Example(
+            title="kept delimiters end the part they close; the second is looked for after the first",
+            given={"s": ["a-b-c:d", "x:y-z", "p-q", "-:", None]},
+            params={
+                "sourceColumn": "s",
+                "patternOption1": {"pattern": "-", "includeInSplit": True},
+                "patternOption2": {"pattern": "[:]", "includeInSplit": "true"},
+            },
+            expect={
+                "s_1": ["a-", "x:y-", "p-", "-", None],
+                "s_2": ["b-c:", "z", "q", ":", None],
+                "s_3": ["d", None, None, "", None],
+            },
+        ),
+        Example(
+            title="includeInSplit left out drops the delimiter; groups in a pattern are allowed",
+            given={"t": ["(12) 345 678", "no brackets"]},
+            params={
+                "sourceColumn": "t",
+                "patternOption1": {"pattern": "(\\()"},
+                "patternOption2": {"pattern": "\\) ?"},
+            },
+            expect={"t_1": ["", "no brackets"], "t_2": ["12", None], "t_3": ["345 678", None]},
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _valid(self) -> SplitColumnBetweenDelimiter:
+        for name, option in (
+            ("patternOption1", self.pattern_option1),
+            ("patternOption2", self.pattern_option2),
+        ):
+            problem = delimiter_problem(_uncapture(option.pattern))
+            if problem:
+                raise ParameterError(problem, operation=self.operation, parameter=name)
+        return self
+
+    def part_count(self) -> int:
+        return 3
+
+    @staticmethod
+    def _around(option: PatternOption, *, named: bool = False) -> str:
+        """Groups 1-3: the text before the first match, the match, and the rest."""
+        a, b, c = ("(?P<a>", "(?P<b>", "(?P<c>") if named else ("(", "(", "(")
+        return f"^{a}[\\s\\S]*?){b}{_uncapture(option.pattern)}){c}[\\s\\S]*)$"
+
+    def pandas_parts(self, a: pa.ChunkedArray) -> list[Any]:
+        def cut(text: Any, option: PatternOption) -> tuple[Any, Any]:
+            found = pc.extract_regex(text, self._around(option, named=True))
+            head = pc.struct_field(found, [0])
+            if option.include_in_split:
+                head = pc.binary_join_element_wise(
+                    head, pc.struct_field(found, [1]), pa.scalar("", head.type)
+                )
+            matched = pc.is_valid(found)
+            rest = pc.if_else(matched, pc.struct_field(found, [2]), pa.scalar(None, head.type))
+            return pc.if_else(matched, head, text), rest
+
+        first, rest = cut(a, self.pattern_option1)
+        second, third = cut(rest, self.pattern_option2)
+        return [first, second, third]
+
+    def spark_parts(self, c: SparkColumn) -> list[SparkColumn]:
+        def cut(text: SparkColumn, option: PatternOption) -> tuple[SparkColumn, SparkColumn]:
+            regex = self._around(option)
+            head = F.regexp_extract(text, regex, 1)
+            if option.include_in_split:
+                head = F.concat(head, F.regexp_extract(text, regex, 2))
+            matched = text.rlike(regex)
+            return F.when(matched, head).otherwise(text), F.when(matched, F.regexp_extract(text, regex, 3))
+
+        first, rest = cut(c, self.pattern_option1)
+        second, third = cut(rest, self.pattern_option2)
+        return [first, second, third]
+
+
 # --- positions -------------------------------------------------------------------------------
 
 
