@@ -27,6 +27,7 @@ from workbench.transforms import (  # noqa: F401
     number_format,
     outliers,
     random,
+    rolling,
     scaling,
     sensitive,
     split,
