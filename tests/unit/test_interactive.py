@@ -99,3 +99,22 @@ def test_session_step_frame_after_a_failed_step_raises_its_error(tmp_path: Path)
     session = Session(pd.DataFrame({"x": ["a"]}), recipe=recipe, autosave=tmp_path / "s.json")
     with pytest.raises((EngineNotSupportedError, StepRuntimeError), match="GET_STEP_DATAFRAME"):
         session.step_frame(1)
+
+
+def test_get_advanced_datatype_is_a_question_answered_by_the_session(tmp_path: Path) -> None:
+    recipe = Recipe(steps=[Step("GET_ADVANCED_DATATYPE", {"sourceColumn": "x"})])
+    with pytest.raises(EngineNotSupportedError, match=r"session\.advanced_datatype"):
+        check_engine_support(recipe)
+    frame = pd.DataFrame(
+        {
+            "contact": ["ann@example.com", "bob@example.org", None, "cy@mail.example.net"],
+            "card": ["4111 1111 1111 1111", "5555 5555 5555 4444", "378282246310005", None],
+            "note": ["hello", "", None, "ü"],
+        }
+    )
+    session = Session(frame, autosave=tmp_path / "s.json")
+    assert session.advanced_datatype("contact") == "Email"
+    assert session.advanced_datatype("card") == "Credit Card"
+    assert session.advanced_datatype("note") is None
+    with pytest.raises(RecipeError, match="'contct' does not exist"):
+        session.advanced_datatype("contct")

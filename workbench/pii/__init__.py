@@ -6,8 +6,19 @@
 
 from __future__ import annotations
 
+from workbench.pii.advanced import ADVANCED_TYPES, advanced_datatype
 from workbench.pii.detect import PiiFinding, detect_pii
 from workbench.pii.entities import ENTITIES, Entity, hinted_entities, match_value
 from workbench.pii.masking import mask_example
 
-__all__ = ["ENTITIES", "Entity", "PiiFinding", "detect_pii", "hinted_entities", "mask_example", "match_value"]
+__all__ = [
+    "ADVANCED_TYPES",
+    "ENTITIES",
+    "Entity",
+    "PiiFinding",
+    "advanced_datatype",
+    "detect_pii",
+    "hinted_entities",
+    "mask_example",
+    "match_value",
+]

@@ -96,7 +96,10 @@ def check_engine_support(recipe: Recipe, engines: tuple[str, ...] = ("pandas", "
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
-        declared = step.transform().not_supported
+        try:
+            declared = step.transform().not_supported
+        except RecipeError:
+            continue  # validation reports a bad step with its position
         reasons = [(e, declared[e]) for e in engines if e in declared]
         if len(reasons) == len(engines):
             names = " or ".join(engines)

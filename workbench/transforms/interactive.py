@@ -2,9 +2,11 @@
 
 GET_ACTION_RESULT and GET_STEP_DATAFRAME only exist in DataBrew's project-session protocol: one
 fetches the outcome of an earlier asynchronous request, the other the data after a recipe step.
-A DataBrew export that contains them still loads, so it can be inspected and edited, but no
-engine runs them: validation and replay name the step and say why. In a notebook session the
-data after any step is ``session.step_frame(index)``.
+GET_ADVANCED_DATATYPE asks which advanced data type a column holds: an answer, not a change to
+the data. A DataBrew export that contains them still loads, so it can be inspected and edited,
+but no engine runs them: validation and replay name the step and say why. In a notebook session
+the data after any step is ``session.step_frame(index)`` and a column's advanced data type is
+``session.advanced_datatype(column)``.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from workbench.core.families import TableTransform
-from workbench.core.params import Integer, Text
+from workbench.core.params import Column, Integer, Text
 from workbench.core.registry import Category, Example
 from workbench.core.types import Schema
 
 _SESSION_ONLY = (
     "it is a request of DataBrew's interactive session, not a data transform; remove the step from the recipe"
+)
+_ANSWER_ONLY = (
+    "it asks DataBrew's interactive session a question and changes no data; remove the step, and in a "
+    "notebook session use session.advanced_datatype(column) or workbench.pii.advanced_datatype(frame, column)"
 )
 
 
@@ -79,6 +85,30 @@ class GetStepDataframe(_SessionRequest):
             given={"x": [1, None]},
             params={"stepIndex": 0},
             expect={"x": [1, None]},
+            title="refused on every engine",
+        ),
+    )
+
+
+class GetAdvancedDatatype(_SessionRequest):
+    """Ask which advanced data type a column holds (an answer, not a step; see session.advanced_datatype).
+
+    The answer is DataBrew's type name (Email, URL, Credit Card, Phone, SSN) as the PII detectors
+    classify the column, or none.
+    """
+
+    operation = "GET_ADVANCED_DATATYPE"
+    category = Category.INVALID
+    source_column: Column
+    not_supported: ClassVar[dict[str, str]] = {
+        "pandas": _ANSWER_ONLY,
+        "spark": _ANSWER_ONLY,
+    }
+    examples: ClassVar = (
+        Example(
+            given={"email": ["ann@example.com", None]},
+            params={"sourceColumn": "email"},
+            expect={"email": ["ann@example.com", None]},
             title="refused on every engine",
         ),
     )

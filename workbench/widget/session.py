@@ -139,6 +139,18 @@ class Session:
             raise RecipeError(f"step {index + 1} did not run")
         return run.after
 
+    def advanced_datatype(self, column: str) -> str | None:
+        """DataBrew's advanced data type of a live column (what GET_ADVANCED_DATATYPE asks), or None."""
+        from workbench.pii import advanced_datatype
+
+        if column not in self._live.columns:
+            raise ColumnNotFoundError(
+                f"column {column!r} does not exist",
+                column=column,
+                suggestion=nearest(column, self._live.columns),
+            )
+        return advanced_datatype(self._live, column)
+
     @property
     def sample_info(self) -> dict[str, Any]:
         """The SampleInfo dict (protocol.ts) of the current sample."""
