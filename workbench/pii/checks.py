@@ -16,24 +16,25 @@ from stdnum import iban, luhn
 from stdnum.br import cnpj, cpf
 from stdnum.us import ssn
 
-# (lowest prefix, highest prefix, allowed lengths) per issuer range, from the published IIN ranges
-# of the major networks. Maestro (50, 56-69, 12-19 digits) is left out on purpose: its ranges are
-# so wide that random Luhn-valid numbers would pass.
-_CARD_RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
-    ("4", "4", (13, 16, 19)),  # Visa
-    ("51", "55", (16,)),  # Mastercard
-    ("2221", "2720", (16,)),  # Mastercard 2-series
-    ("34", "34", (15,)),  # American Express
-    ("37", "37", (15,)),  # American Express
-    ("6011", "6011", (16, 19)),  # Discover
-    ("644", "649", (16, 19)),  # Discover
-    ("65", "65", (16, 19)),  # Discover
-    ("3528", "3589", (16, 19)),  # JCB
-    ("300", "305", (14, 16, 19)),  # Diners Club
-    ("36", "36", (14, 16, 19)),  # Diners Club
-    ("38", "39", (16, 19)),  # Diners Club
-    ("62", "62", (16, 17, 18, 19)),  # UnionPay
+# (network, lowest prefix, highest prefix, allowed lengths) per issuer range, from the published IIN
+# ranges of the major networks. Maestro (50, 56-69, 12-19 digits) is left out on purpose: its ranges
+# are so wide that random Luhn-valid numbers would pass.
+CARD_NETWORKS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
+    ("Visa", "4", "4", (13, 16, 19)),
+    ("Mastercard", "51", "55", (16,)),
+    ("Mastercard", "2221", "2720", (16,)),
+    ("American Express", "34", "34", (15,)),
+    ("American Express", "37", "37", (15,)),
+    ("Discover", "6011", "6011", (16, 19)),
+    ("Discover", "644", "649", (16, 19)),
+    ("Discover", "65", "65", (16, 19)),
+    ("JCB", "3528", "3589", (16, 19)),
+    ("Diners Club", "300", "305", (14, 16, 19)),
+    ("Diners Club", "36", "36", (14, 16, 19)),
+    ("Diners Club", "38", "39", (16, 19)),
+    ("UnionPay", "62", "62", (16, 17, 18, 19)),
 )
+_CARD_RANGES = tuple((low, high, lengths) for _, low, high, lengths in CARD_NETWORKS)
 
 # The ITIN group numbers the IRS issues; python-stdnum 2.2 accepts only 70-99, not 50-65.
 ITIN_GROUPS = frozenset([*range(50, 66), *range(70, 89), *range(90, 93), *range(94, 100)])

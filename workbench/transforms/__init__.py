@@ -9,6 +9,7 @@ import types
 from typing import Any
 
 from workbench.transforms import (  # noqa: F401
+    advanced_types,
     aggregate,
     clean,
     columns,
