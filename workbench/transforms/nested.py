@@ -386,6 +386,15 @@ def _spark_frame(df: SparkFrame, order: list[str], new: dict[str, SparkColumn]) 
     return df.select(*[new[n].alias(n) if n in new else df[quoted(n)] for n in order])
 
 
+class _Unnest(TableTransform):
+    """A step whose new columns' types are those of fields inside a column, known from the data."""
+
+    abstract: ClassVar[bool] = True
+
+    def output_schema(self, schema: Schema) -> Schema | None:
+        return None
+
+
 # --- structs -----------------------------------------------------------------------------------
 
 _PERSON = [
@@ -396,7 +405,7 @@ _PERSON = [
 ]
 
 
-class UnnestStruct(TableTransform):
+class UnnestStruct(_Unnest):
     """Spread the top-level fields of a struct column into columns of their own.
 
     Each field becomes the column ``<targetColumn><field>`` (``targetColumn`` is a prefix; without
@@ -430,9 +439,6 @@ class UnnestStruct(TableTransform):
             title="a prefix; the source removed",
         ),
     )
-
-    def output_schema(self, schema: Schema) -> Schema | None:
-        return None
 
     def _names(self, fields: list[str], columns: list[str]) -> list[str]:
         prefix = self.target_column if self.target_column is not None else f"{self.source_column}_"
@@ -468,7 +474,7 @@ def _leaves(shape: _Shape, path: list[str], level: int | None) -> list[list[str]
     return out
 
 
-class UnnestStructN(TableTransform):
+class UnnestStructN(_Unnest):
     """Flatten struct columns several levels deep into columns named by their field path.
 
     ``user`` holding ``{"address": {"state": "WA"}}`` gives the column ``user.address.state``: the
@@ -531,9 +537,6 @@ class UnnestStructN(TableTransform):
                 "unnestLevel must be 1 or more", operation=self.operation, parameter="unnestLevel"
             )
         return self
-
-    def output_schema(self, schema: Schema) -> Schema | None:
-        return None
 
     def check(self, schema: Schema) -> None:
         super().check(schema)
@@ -682,7 +685,7 @@ def _spark_step(value: SparkColumn, kind: str, key: Any) -> SparkColumn:
     return F.try_element_at(value, F.lit(key if kind == "key" else key + 1))
 
 
-class ExtractValue(TableTransform):
+class ExtractValue(_Unnest):
     """Write the value at a key path of a struct, map or array column to a new column.
 
     The path names fields and map keys from the column down, as DataBrew writes it
@@ -720,18 +723,9 @@ class ExtractValue(TableTransform):
         ),
     )
 
-    def output_schema(self, schema: Schema) -> Schema | None:
-        return None
-
     def check(self, schema: Schema) -> None:
         super().check(schema)
-        if self.target_column in schema:
-            raise ParameterError(
-                f"column {self.target_column!r} already exists; choose another name",
-                operation=self.operation,
-                parameter="targetColumn",
-                column=self.target_column,
-            )
+        _refuse_clashes(self.operation, "targetColumn", [self.target_column], list(schema))
         parse_path(self.path, self.operation)
 
     def rename_columns(self, mapping: dict[str, str]) -> Self:
@@ -796,7 +790,7 @@ def _rows_with(
     return _pandas_frame(taken, order, columns)
 
 
-class UnnestArray(TableTransform):
+class UnnestArray(_Unnest):
     """Write each element of an array column to a row of its own, in a new column.
 
     A row whose array has n elements becomes n rows, in element order, the other columns
@@ -831,9 +825,6 @@ class UnnestArray(TableTransform):
         ),
     )
 
-    def output_schema(self, schema: Schema) -> Schema | None:
-        return None
-
     def check(self, schema: Schema) -> None:
         super().check(schema)
         _refuse_clashes(self.operation, "targetColumn", [self.target_column], list(schema))
@@ -849,7 +840,7 @@ class UnnestArray(TableTransform):
         return _spark_frame(df, order, new)
 
 
-class UnnestMap(TableTransform):
+class UnnestMap(_Unnest):
     """Write each entry of a map column to a row of its own, as a key column and a value column.
 
     The new columns are ``<targetColumn>key`` and ``<targetColumn>value`` (``targetColumn`` is a
@@ -883,9 +874,6 @@ class UnnestMap(TableTransform):
             title="a prefix; the source removed",
         ),
     )
-
-    def output_schema(self, schema: Schema) -> Schema | None:
-        return None
 
     def _names(self, columns: list[str]) -> list[str]:
         prefix = self.target_column if self.target_column is not None else f"{self.source_column}_"
