@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
-from workbench.core.families import ColumnOrValue
+from workbench.core.families import ColumnFunction, ColumnOrValue
 from workbench.core.lazy import F
 from workbench.core.params import KIND, ParamKind, Text
 from workbench.core.types import LType
@@ -381,3 +381,24 @@ def on_day(*args: int) -> Any:
     import datetime as dt
 
     return dt.date(*args)
+
+
+class DateText(ColumnFunction):
+    """A step writing dates as text in the format held by parameter ``format_parameter``.
+
+    The format is checked when the step is read; ``spec`` is its translation for both engines.
+    """
+
+    abstract: ClassVar[bool] = True
+    format_parameter: ClassVar[str] = "dateTimeFormat"
+
+    @model_validator(mode="after")
+    def _check_format(self) -> DateText:
+        self.spec()
+        return self
+
+    def spec(self) -> DateFormatSpec:
+        field = next(
+            name for name, info in type(self).model_fields.items() if info.alias == self.format_parameter
+        )
+        return format_spec(getattr(self, field), self.operation, self.format_parameter)

@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import model_validator
 
 from workbench.core.datetimes import (
     DEFAULT_FORMAT,
-    DateFormatSpec,
     DateInputColumn,
+    DateText,
     TimeZone,
     format_pandas,
     format_spark,
-    format_spec,
     from_micros,
     instant_pandas,
     instant_spark,
@@ -34,7 +32,6 @@ from workbench.core.datetimes import (
     on_day,
     stamp,
 )
-from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
 from workbench.core.params import DateFormat, NewColumn
 from workbench.core.registry import Category, Example
@@ -95,7 +92,7 @@ def _instant_pandas(wall: Any, zone: str) -> Any:
     return pc.subtract(wall, offset)
 
 
-class ConvertTimezone(ColumnFunction):
+class ConvertTimezone(DateText):
     """Write a date and time moved from one time zone to another, as text, to a new column.
 
     The value is read as the wall-clock time in fromTimeZone and written as the wall-clock time
@@ -195,14 +192,6 @@ class ConvertTimezone(ColumnFunction):
             title="a date column, from UTC by default",
         ),
     )
-
-    @model_validator(mode="after")
-    def _check_format(self) -> ConvertTimezone:
-        format_spec(self.date_time_format, self.operation, "dateTimeFormat")
-        return self
-
-    def spec(self) -> DateFormatSpec:
-        return format_spec(self.date_time_format, self.operation, "dateTimeFormat")
 
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}
