@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ class ConnectServer:
             "SPARK_IDENT_STRING": f"wb{self.port}",
             "SPARK_LOCAL_IP": "127.0.0.1",
             "SPARK_NO_DAEMONIZE": "",
+            "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
         }
         self.env.pop("SPARK_NO_DAEMONIZE")
         self.env.pop("SPARK_REMOTE", None)
@@ -53,6 +55,8 @@ class ConnectServer:
             "spark.sql.ansi.enabled": "false",
             "spark.sql.shuffle.partitions": "4",
             "spark.driver.memory": "2g",
+            # Python UDFs on the server run this interpreter, with the test environment's packages.
+            "spark.pyspark.python": sys.executable,
         }
         args = ["bash", str(script)]
         for key, value in confs.items():

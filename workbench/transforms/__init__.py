@@ -27,6 +27,7 @@ from workbench.transforms import (  # noqa: F401
     nested,
     number_format,
     outliers,
+    phone,
     random,
     rolling,
     scaling,

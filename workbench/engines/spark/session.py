@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -44,6 +45,10 @@ def get_session(remote: str | None = None, app_name: str = "workbench") -> Spark
     # (several round trips each) for error contexts that would point into Workbench's transforms;
     # Workbench names the failing step itself, and building a recipe's plan gets ~3x cheaper.
     builder = builder.config("spark.python.sql.dataFrameDebugging.enabled", "false")
+    # Python UDFs run in worker processes: give them this interpreter, so they import the same
+    # packages (pandas, pyarrow, phonenumbers, …) as the driver rather than whatever is on PATH.
+    # PySpark starts them with PYSPARK_PYTHON, "python3" on PATH when unset.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in SESSION_CONF.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
