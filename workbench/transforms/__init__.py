@@ -25,6 +25,7 @@ from workbench.transforms import (  # noqa: F401
     math,
     missing,
     nested,
+    nlp,
     number_format,
     outliers,
     phone,
