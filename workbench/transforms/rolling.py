@@ -20,7 +20,7 @@ from pydantic import model_validator
 
 from workbench.core.lazy import F, scol
 from workbench.core.ordered import OrderedDerive, combined, non_negative, position, spark_window
-from workbench.core.params import Column, Integer, NumericColumn
+from workbench.core.params import Integer, NumericColumn
 from workbench.core.registry import Category, Example
 from workbench.core.rolling import add, larger, smaller
 from workbench.core.rolling import rolling as reduce_window
@@ -230,3 +230,113 @@ class RollingMin(RollingMax):
 
     def statistic_spark(self, c: SparkColumn) -> SparkColumn:
         return F.min(c)
+
+
+_MOMENTS = pa.struct([("n", pa.float64()), ("mean", pa.float64()), ("m2", pa.float64())])
+"""Count, mean and sum of squared deviations of a window's values (a null row counts nothing)."""
+
+
+def _moments(values: pa.Array) -> pa.Array:
+    """Each value as the moments of a window of one value (null where the value is null)."""
+    present = pc.is_valid(values)
+    one = pc.cast(present, pa.float64())
+    return pa.StructArray.from_arrays(
+        [one, pc.fill_null(values, 0.0), pa.array([0.0] * len(values), pa.float64())],
+        fields=list(_MOMENTS),
+        mask=pc.invert(present),
+    )
+
+
+def _merge_moments(a: Any, b: Any) -> Any:
+    """The moments of two windows together (Chan's parallel update, as Spark merges partial variances)."""
+    na, ma, m2a = (pc.fill_null(pc.struct_field(a, k), 0.0) for k in ("n", "mean", "m2"))
+    nb, mb, m2b = (pc.fill_null(pc.struct_field(b, k), 0.0) for k in ("n", "mean", "m2"))
+    n = pc.add(na, nb)
+    some = pc.greater(n, 0.0)
+    safe_n = pc.if_else(some, n, 1.0)
+    delta = pc.subtract(mb, ma)
+    mean = pc.add(ma, pc.divide(pc.multiply(delta, nb), safe_n))
+    cross = pc.divide(pc.multiply(pc.multiply(delta, delta), pc.multiply(na, nb)), safe_n)
+    m2 = pc.add(pc.add(m2a, m2b), cross)
+    return pa.StructArray.from_arrays([n, mean, m2], fields=list(_MOMENTS))
+
+
+class RollingVariance(_Rolling):
+    """Write the sample variance of the values from numRowsBefore rows above to numRowsAfter rows below.
+
+    The sample variance divides by the count less one (as Spark's ``variance``). Nulls (and NaN)
+    are skipped; a window with fewer than two values gives null. The result is a double.
+    """
+
+    operation = "ROLLING_VARIANCE"
+    category = Category.WINDOW
+    examples: ClassVar[tuple[Example, ...]] = (
+        Example(
+            given={"x": [1, 3, None, 5, 9]},
+            params={"sourceColumn": "x", "numRowsBefore": "1", "numRowsAfter": "1", "targetColumn": "v"},
+            expect={"x": [1, 3, None, 5, 9], "v": [2.0, 2.0, 2.0, 8.0, 8.0]},
+        ),
+        Example(
+            given={"x": [2.5, None, float("nan"), -1.5, 4.5]},
+            params={"sourceColumn": "x", "numRowsBefore": 2, "numRowsAfter": 0, "targetColumn": "v"},
+            expect={"x": [2.5, None, float("nan"), -1.5, 4.5], "v": [None, None, None, None, 18.0]},
+        ),
+        Example(
+            given={"x": [float(v) for v in range(40)]},
+            params={"sourceColumn": "x", "numRowsBefore": 10, "numRowsAfter": 9, "targetColumn": "v"},
+            expect={
+                "x": [float(v) for v in range(40)],
+                "v": [
+                    ((hi - lo + 1) * (hi - lo + 2)) / 12.0
+                    for lo, hi in ((max(0, i - 10), min(39, i + 9)) for i in range(40))
+                ],
+            },
+            title="a window of 20 rows",
+        ),
+    )
+
+    def result_type(self, source: LType) -> LType:
+        return LType.DOUBLE
+
+    def variance_pandas(self, s: pd.Series) -> Any:
+        values = pc.cast(self.values_pandas(s), pa.float64())
+        found = self.rolling(_moments(values), _merge_moments)
+        n = pc.fill_null(pc.struct_field(found, "n"), 0.0)
+        m2 = pc.struct_field(found, "m2")
+        variance = pc.divide(m2, pc.subtract(n, 1.0))
+        return pc.if_else(pc.greater(n, 1.0), variance, pa.scalar(None, pa.float64()))
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(self.variance_pandas(s), s)
+
+    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
+        return F.var_samp(c.cast("double"))
+
+
+class RollingStandardDeviation(RollingVariance):
+    """Write the sample standard deviation of the values from numRowsBefore above to numRowsAfter below.
+
+    The square root of ROLLING_VARIANCE's sample variance (as Spark's ``stddev``). Nulls (and
+    NaN) are skipped; a window with fewer than two values gives null. The result is a double.
+    """
+
+    operation = "ROLLING_STANDARD_DEVIATION"
+    category = Category.WINDOW
+    examples: ClassVar = (
+        Example(
+            given={"x": [1, 3, None, 5, 9]},
+            params={"sourceColumn": "x", "numRowsBefore": "1", "numRowsAfter": "1", "targetColumn": "sd"},
+            expect={"x": [1, 3, None, 5, 9], "sd": [2.0**0.5, 2.0**0.5, 2.0**0.5, 8.0**0.5, 8.0**0.5]},
+        ),
+        Example(
+            given={"x": [4.0, 4.0, None, float("nan"), -2.0]},
+            params={"sourceColumn": "x", "numRowsBefore": 0, "numRowsAfter": 2, "targetColumn": "sd"},
+            expect={"x": [4.0, 4.0, None, float("nan"), -2.0], "sd": [0.0, None, None, None, None]},
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(pc.sqrt(self.variance_pandas(s)), s)
+
+    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
+        return F.stddev_samp(c.cast("double"))
