@@ -20,7 +20,7 @@ from pydantic import model_validator
 
 from workbench.core.lazy import F, scol
 from workbench.core.ordered import OrderedDerive, combined, non_negative, position, spark_window
-from workbench.core.params import Integer, NumericColumn
+from workbench.core.params import Column, Integer, NumericColumn
 from workbench.core.registry import Category, Example
 from workbench.core.rolling import add, larger, smaller
 from workbench.core.rolling import rolling as reduce_window
@@ -230,6 +230,60 @@ class RollingMin(RollingMax):
 
     def statistic_spark(self, c: SparkColumn) -> SparkColumn:
         return F.min(c)
+
+
+class RollingCountA(_Rolling):
+    """Write how many values there are from numRowsBefore rows above to numRowsAfter rows below each row.
+
+    Nulls (and NaN) do not count; empty text and zero do. Works on a column of any type; a
+    window with no value gives 0.
+    """
+
+    operation = "ROLLING_COUNT_A"
+    category = Category.WINDOW
+    source_column: Column  # type: ignore[assignment]
+    examples: ClassVar = (
+        Example(
+            given={"s": ["a", None, "", "ü", None, None]},
+            params={"sourceColumn": "s", "numRowsBefore": "1", "numRowsAfter": "1", "targetColumn": "n"},
+            expect={"s": ["a", None, "", "ü", None, None], "n": [1, 2, 2, 2, 1, 0]},
+        ),
+        Example(
+            given={"x": [1.5, float("nan"), None, 0.0]},
+            params={"sourceColumn": "x", "numRowsBefore": 3, "numRowsAfter": 0, "targetColumn": "n"},
+            expect={"x": [1.5, float("nan"), None, 0.0], "n": [1, 1, 1, 2]},
+        ),
+        Example(
+            given={"b": [True, False, None]},
+            params={"sourceColumn": "b", "numRowsBefore": 0, "numRowsAfter": 0, "targetColumn": "n"},
+            expect={"b": [True, False, None], "n": [1, 1, 0]},
+        ),
+        Example(
+            given={"x": list(range(30))},
+            params={"sourceColumn": "x", "numRowsBefore": 12, "numRowsAfter": 7, "targetColumn": "n"},
+            expect={"x": list(range(30)), "n": [min(29, i + 7) - max(0, i - 12) + 1 for i in range(30)]},
+            title="a window of 20 rows",
+        ),
+    )
+
+    def result_type(self, source: LType) -> LType:
+        return LType.INTEGER
+
+    def values_pandas(self, s: pd.Series) -> pa.Array:
+        values = combined(s)
+        present = pc.is_valid(values)
+        if pa.types.is_floating(values.type):
+            present = pc.and_(present, pc.invert(pc.fill_null(pc.is_nan(values), True)))
+        return pc.cast(present, pa.int64())
+
+    def values_spark(self, c: SparkColumn, source: LType) -> SparkColumn:
+        return F.when(~F.isnan(c), c) if source is LType.DOUBLE else c
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(pc.fill_null(self.rolling(self.values_pandas(s), add), 0), s)
+
+    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
+        return F.count(c)
 
 
 _MOMENTS = pa.struct([("n", pa.float64()), ("mean", pa.float64()), ("m2", pa.float64())])
