@@ -110,28 +110,28 @@ def best_time(repeat: int, build: Callable[[], Any]) -> float:
 
 
 def measure(name: str, df: Any, steps: int, repeat: int, owner: Any, method: str) -> None:
+    from workbench.engines.spark import SparkEngine
+
     recipe = recipe_of(steps)
-
-    def ours() -> Any:
-        return replay(recipe, df).schema
-
-    def theirs() -> Any:
-        return hand_written(df, steps).schema
-
-    ours()
-    theirs()
-    with counting(owner, method) as ours_calls:
-        ours()
-    with counting(owner, method) as theirs_calls:
-        theirs()
-    ours_s = best_time(repeat, ours)
-    theirs_s = best_time(repeat, theirs)
+    runners: dict[str, Callable[[], Any]] = {
+        "Workbench": lambda: replay(recipe, df).schema,
+        "step by step": lambda: (
+            replay(recipe, df, engine=SparkEngine(df.sparkSession, fuse_steps=False)).schema
+        ),
+        "hand-written": lambda: hand_written(df, steps).schema,
+    }
+    results = []
+    for label, run in runners.items():
+        run()
+        with counting(owner, method) as calls:
+            run()
+        results.append((label, best_time(repeat, run), calls[0]))
     same = rows_of(replay(recipe, df)) == rows_of(hand_written(df, steps))
-    print(
-        f"{name:<14} Workbench {ours_s * 1000:7.1f} ms, {ours_calls[0]:5d} {method} | "
-        f"hand-written {theirs_s * 1000:7.1f} ms, {theirs_calls[0]:5d} {method} | "
-        f"ratio {ours_s / theirs_s:5.2f}x | same rows: {same}"
+    baseline = results[-1][1]
+    cells = " | ".join(
+        f"{label} {s * 1000:7.1f} ms ({s / baseline:4.1f}x), {n:5d} {method}" for label, s, n in results
     )
+    print(f"{name:<14} {cells} | same rows: {same}")
 
 
 def main() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +33,34 @@ W: Any = LazyModule("pyspark.sql.window")
 T: Any = LazyModule("pyspark.sql.types")
 
 
+_CURRENT: contextvars.ContextVar[Mapping[str, Column] | None] = contextvars.ContextVar(
+    "workbench_current_columns", default=None
+)
+
+
 def scol(name: str) -> Column:
-    """A Spark column reference by exact name (dots and spaces are not paths)."""
+    """A Spark column reference by exact name (dots and spaces are not paths).
+
+    Transforms refer to the columns of their input only through ``scol`` (or their frame's
+    ``df[quoted(name)]``): while steps are fused into one projection, a column an earlier step
+    computed is its expression, not a reference (workbench/engines/spark/projection.py).
+    """
+    current = _CURRENT.get()
+    if current is not None:
+        found = current.get(name)
+        if found is not None:
+            return found
     return F.col(quoted(name))
+
+
+@contextlib.contextmanager
+def substituted(columns: Mapping[str, Column]) -> Iterator[None]:
+    """Within the block, ``scol(name)`` gives ``columns[name]`` for the names it holds."""
+    token = _CURRENT.set(columns)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 def quoted(name: str) -> str:

@@ -17,6 +17,8 @@ class Engine(Protocol):
     datasets: dict[str, Any]
     secrets: Secrets
     now: dt.datetime
+    fuse_steps: bool
+    """True when consecutive row-wise steps of a replay may build one projection (Spark)."""
 
     def prepare(self, frame: Any) -> Any: ...
 
@@ -25,6 +27,10 @@ class Engine(Protocol):
     def in_row_order(self, frame: Any) -> Any: ...
 
     def schema_of(self, frame: Any) -> Schema: ...
+
+    def fuse(self, frame: Any, transform: Any, conditions: list[Any]) -> Any | None: ...
+
+    def materialise(self, frame: Any) -> Any: ...
 
     def dataset(self, name: str, operation: str) -> Any: ...
 

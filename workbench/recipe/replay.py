@@ -50,21 +50,50 @@ def replay(
     frame = engine.prepare(frame)
     dataset_schemas = {name: engine.schema_of(f) for name, f in engine.datasets.items()}
     recipe.validate(engine.schema_of(frame), dataset_schemas, secrets=_engine_secrets(engine))
+    start = frame
+    fusing = engine.fuse_steps
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
-        frame = run_step(engine, frame, step, index)
+        frame = run_step(engine, frame, step, index, fuse=fusing)
         if progress is not None:
             progress(index, step)
+    if fusing:
+        try:
+            frame = engine.materialise(frame)
+        except WorkbenchError:
+            raise
+        except Exception:
+            # Spark analyses a fused projection only now; replaying step by step names the step.
+            engine.fuse_steps = False
+            try:
+                return replay(recipe, start, engine=engine)
+            finally:
+                engine.fuse_steps = True
     return engine.in_row_order(frame)
 
 
-def run_step(engine: Any, frame: Any, step: Step, index: int) -> Any:
-    """Run one step on one engine, turning engine failures into a step error."""
+def run_step(engine: Any, frame: Any, step: Step, index: int, *, fuse: bool = False) -> Any:
+    """Run one step on one engine, turning engine failures into a step error.
+
+    With ``fuse`` (Spark, inside a replay) a row-wise step may join the frame's pending
+    projection instead; the result is then a projection, which ``engine.materialise`` builds.
+    """
     transform = step.transform()
     reason = transform.not_supported.get(engine.name)
     if reason:
         raise _not_supported(index, step.operation, engine.name, reason)
+    if fuse:
+        try:
+            fused = engine.fuse(frame, transform, step.conditions)
+        except RecipeError as exc:
+            detail = f"parameter {exc.parameter!r}: {exc.detail}" if exc.parameter else exc.detail
+            raise StepRuntimeError(
+                detail, step_index=index, step_id=step.id, operation=step.operation
+            ) from exc
+        if fused is not None:
+            return fused
+        frame = engine.materialise(frame)
     if not transform.keeps_row_position:
         frame = engine.in_row_order(frame)
     try:

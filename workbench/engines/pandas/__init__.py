@@ -148,6 +148,15 @@ class PandasEngine:
     def schema_of(self, frame: pd.DataFrame) -> Schema:
         return {str(name): ltype_of_dtype(dtype) for name, dtype in frame.dtypes.items()}
 
+    fuse_steps = False
+    """pandas runs each step on the data at once: there is no plan to fuse."""
+
+    def fuse(self, frame: pd.DataFrame, transform: Any, conditions: list[Any]) -> None:
+        return None
+
+    def materialise(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
+
     def dataset(self, name: str, operation: str) -> pd.DataFrame:
         return bound_dataset(self.datasets, name, operation)
 

@@ -14,6 +14,7 @@ from workbench.core.lazy import scol
 from workbench.core.secrets import Secrets, as_secrets
 from workbench.core.types import LType, Schema, python_value
 from workbench.engines.base import bound_dataset
+from workbench.engines.spark.projection import NotFusable, Projection, ProjectionView, fusable
 from workbench.engines.spark.types import ltype_of_spark, spark_type, struct_of
 
 
@@ -40,8 +41,11 @@ class SparkEngine:
         seed: int = 0,
         now: dt.datetime | None = None,
         secrets: Mapping[str, Any] | Secrets | None = None,
+        fuse_steps: bool = True,
     ) -> None:
         self._session = session
+        self.fuse_steps = fuse_steps
+        """Consecutive row-wise steps of a replay build one projection (see projection.py)."""
         self.datasets = dict(datasets or {})
         self.secrets = as_secrets(secrets)
         """Key bindings of the run (names to keys; see workbench/core/secrets.py)."""
@@ -85,8 +89,24 @@ class SparkEngine:
                 casts[name] = scol(name).cast(target)
         return frame.withColumns(casts) if casts else frame
 
-    def schema_of(self, frame: DataFrame) -> Schema:
+    def schema_of(self, frame: DataFrame | ProjectionView) -> Schema:
+        if isinstance(frame, ProjectionView):
+            return frame.logical_schema
         return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields if f.name != ROW_POSITION}
+
+    def fuse(self, frame: DataFrame | Projection, transform: Any, conditions: list[Any]) -> Projection | None:
+        """The step added to the frame's projection, or None when it must run on its own."""
+        if not self.fuse_steps or not fusable(transform):
+            return None
+        projection = frame if isinstance(frame, Projection) else Projection.of(frame, ROW_POSITION)
+        try:
+            return projection.add(transform, conditions, self)
+        except NotFusable:
+            return None
+
+    def materialise(self, frame: DataFrame | Projection) -> DataFrame:
+        """A DataFrame for the frame (a projection becomes its one select)."""
+        return frame.materialise() if isinstance(frame, Projection) else frame
 
     def dataset(self, name: str, operation: str) -> DataFrame:
         return bound_dataset(self.datasets, name, operation)
