@@ -100,3 +100,39 @@ def test_statistics_steps_cost_one_aggregation_each(spark_session: Any) -> None:
     assert Counting.aggregations == 2
     assert jobs == 2
     assert [r.q for r in holder["out"].collect()] == [0.0, 0.5, 0.5, 1.0]
+
+
+def _case_steps() -> list[dict[str, Any]]:
+    return [
+        {"Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "city"}}},
+        {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}},
+    ]
+
+
+def test_a_fused_step_that_fails_names_the_step(frame: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.core.errors import StepRuntimeError
+    from workbench.core.registry import REGISTRY
+
+    def broken(self: Any, c: Any) -> Any:
+        raise RuntimeError("the expression cannot be built")
+
+    monkeypatch.setattr(REGISTRY["UPPER_CASE"], "spark_map", broken)
+    with pytest.raises(StepRuntimeError) as err:
+        Recipe.from_data(_case_steps()).apply(frame)
+    assert "step 2" in str(err.value)
+    assert "UPPER_CASE" in str(err.value)
+    assert "cannot be built" in str(err.value)
+
+
+def test_a_fused_plan_spark_rejects_is_replayed_step_by_step_to_name_the_step(
+    frame: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.core.errors import StepRuntimeError
+    from workbench.core.lazy import scol
+    from workbench.core.registry import REGISTRY
+
+    monkeypatch.setattr(REGISTRY["UPPER_CASE"], "spark_map", lambda self, c: scol("no_such_column"))
+    with pytest.raises(StepRuntimeError) as err:
+        assert Recipe.from_data(_case_steps()).apply(frame).columns == ["city", "qty"]
+    assert "step 2" in str(err.value)
+    assert "UPPER_CASE" in str(err.value)

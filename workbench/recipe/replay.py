@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.errors import EngineNotSupportedError, RecipeError, StepRuntimeError, WorkbenchError
@@ -50,27 +51,31 @@ def replay(
     frame = engine.prepare(frame)
     dataset_schemas = {name: engine.schema_of(f) for name, f in engine.datasets.items()}
     recipe.validate(engine.schema_of(frame), dataset_schemas, secrets=_engine_secrets(engine))
-    start = frame
-    fusing = engine.fuse_steps
+    if not engine.fuse_steps:
+        return _run_steps(engine, recipe, frame, progress, fuse=False)
+    try:
+        return _run_steps(engine, recipe, frame, progress, fuse=True)
+    except WorkbenchError:
+        raise
+    except Exception:
+        # Spark analyses a fused projection only when it is built: step by step names the step.
+        engine.fuse_steps = False
+        try:
+            return _run_steps(engine, recipe, frame, progress, fuse=False)
+        finally:
+            engine.fuse_steps = True
+
+
+def _run_steps(
+    engine: Engine, recipe: Recipe, frame: Any, progress: Callable[[int, Step], None] | None, *, fuse: bool
+) -> Any:
     for index, step in enumerate(recipe.steps):
         if step.disabled:
             continue
-        frame = run_step(engine, frame, step, index, fuse=fusing)
+        frame = run_step(engine, frame, step, index, fuse=fuse)
         if progress is not None:
             progress(index, step)
-    if fusing:
-        try:
-            frame = engine.materialise(frame)
-        except WorkbenchError:
-            raise
-        except Exception:
-            # Spark analyses a fused projection only now; replaying step by step names the step.
-            engine.fuse_steps = False
-            try:
-                return replay(recipe, start, engine=engine)
-            finally:
-                engine.fuse_steps = True
-    return engine.in_row_order(frame)
+    return engine.in_row_order(engine.materialise(frame))
 
 
 def run_step(engine: Any, frame: Any, step: Step, index: int, *, fuse: bool = False) -> Any:
@@ -84,19 +89,14 @@ def run_step(engine: Any, frame: Any, step: Step, index: int, *, fuse: bool = Fa
     if reason:
         raise _not_supported(index, step.operation, engine.name, reason)
     if fuse:
-        try:
+        with _step_errors(engine, step, index):
             fused = engine.fuse(frame, transform, step.conditions)
-        except RecipeError as exc:
-            detail = f"parameter {exc.parameter!r}: {exc.detail}" if exc.parameter else exc.detail
-            raise StepRuntimeError(
-                detail, step_index=index, step_id=step.id, operation=step.operation
-            ) from exc
         if fused is not None:
             return fused
         frame = engine.materialise(frame)
     if not transform.keeps_row_position:
         frame = engine.in_row_order(frame)
-    try:
+    with _step_errors(engine, step, index):
         targets = [c.target_column for c in step.conditions]
         frame = engine.ensure_canonical(frame, [*transform.reads(), *targets])
         if engine.name == "pandas":
@@ -104,6 +104,13 @@ def run_step(engine: Any, frame: Any, step: Step, index: int, *, fuse: bool = Fa
             return transform.apply_pandas(frame, engine, mask)
         predicate = cond.spark_predicate(step.conditions, engine.schema_of(frame))
         return transform.apply_spark(frame, engine, predicate)
+
+
+@contextlib.contextmanager
+def _step_errors(engine: Any, step: Step, index: int) -> Iterator[None]:
+    """Engine failures inside the block become a StepRuntimeError naming the step."""
+    try:
+        yield
     except RecipeError as exc:
         # The recipe validated against the schema; what fails now depends on the data.
         detail = f"parameter {exc.parameter!r}: {exc.detail}" if exc.parameter else exc.detail
