@@ -3,7 +3,7 @@
 Conventions (they go into docs/semantics.md): every step here rewrites ``sourceColumn``; a
 null value stays null; positions are 0-based code-point offsets with a half-open range;
 replacement ``value`` texts are literal (no group references); whitespace is the six ASCII
-whitespace characters (see ``workbench.transforms.text``).
+whitespace characters (see ``workbench.core.text``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from workbench.core.lazy import F, scol
 from workbench.core.params import KIND, Boolean, Integer, ParamKind, Regex, Text, TextColumn
 from workbench.core.regex import java_regex, java_replacement, noncapturing, re2_replacement
 from workbench.core.registry import Category, Example
-from workbench.core.types import LType
-from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.text import (
+from workbench.core.text import (
     WHITESPACE,
     WHITESPACE_CLASS,
     check_range,
@@ -32,6 +30,8 @@ from workbench.transforms.text import (
     refuse_empty_matches,
     slice_spark,
 )
+from workbench.core.types import LType
+from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column

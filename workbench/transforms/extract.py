@@ -18,9 +18,9 @@ from workbench.core.lazy import F
 from workbench.core.params import Integer, Regex, TextColumn
 from workbench.core.regex import java_regex, noncapturing
 from workbench.core.registry import Category, Example
+from workbench.core.text import check_range, slice_pandas, slice_spark
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.text import check_range, slice_pandas, slice_spark
 
 if TYPE_CHECKING:
     from pyspark.sql import Column

@@ -43,9 +43,9 @@ from workbench.core.params import Boolean, Columns, Integer, Number, Text, TextL
 from workbench.core.regex import java_regex, java_replacement, noncapturing, re2_replacement, regex_problem
 from workbench.core.registry import Category, Example
 from workbench.core.secrets import Secrets, aes_key
+from workbench.core.text import WHITESPACE, refuse_empty_matches
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.text import WHITESPACE, refuse_empty_matches
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn

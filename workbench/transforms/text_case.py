@@ -8,12 +8,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.case_mapping import lower_pandas, upper_pandas
 from workbench.core.families import InPlace
 from workbench.core.lazy import F
 from workbench.core.params import TextColumn
 from workbench.core.registry import Category, Example
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.text import lower_pandas, upper_pandas
 
 if TYPE_CHECKING:
     from pyspark.sql import Column

@@ -1,0 +1,129 @@
+"""Functions: text — whitespace and symbols: trim, remove or collapse whitespace; remove symbols, accents."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import pandas as pd
+import pyarrow.compute as pc
+
+from workbench.core.lazy import F
+from workbench.core.registry import Category, Example
+from workbench.core.text import (
+    WHITESPACE,
+    WHITESPACE_CLASS,
+    TextFunction,
+)
+from workbench.engines.pandas.arrow import arr, wrap
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column
+
+# --- whitespace and symbols ---------------------------------------------------------------
+
+
+class Trim(TextFunction):
+    """Write a copy of the text without leading and trailing whitespace.
+
+    Whitespace is the six ASCII whitespace characters (space, tab, LF, VT, FF, CR); spaces
+    between words are kept and a no-break space is not trimmed.
+    """
+
+    operation = "TRIM"
+    category = Category.TEXT
+    examples: ClassVar = (
+        Example(
+            given={"t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"]},
+            params={"sourceColumn": "t", "targetColumn": "trimmed"},
+            expect={
+                "t": ["  a b  ", "\tx\n", None, "", "   ", "\u00a0y\u00a0"],
+                "trimmed": ["a b", "x", None, "", "", "\u00a0y\u00a0"],
+            },
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(pc.utf8_trim(arr(s), characters=WHITESPACE), s)
+
+    def spark_map(self, c: Column) -> Column:
+        return F.trim(c, F.lit(WHITESPACE))
+
+
+class RemoveWhitespace(TextFunction):
+    """Write a copy of the text with every whitespace character removed, also between words.
+
+    Whitespace is the six ASCII whitespace characters (space, tab, LF, VT, FF, CR).
+    """
+
+    operation = "REMOVE_WHITESPACE"
+    category = Category.TEXT
+    examples: ClassVar = (
+        Example(
+            given={"t": [" a b\tc\n", "", None, "x\u00a0y"]},
+            params={"sourceColumn": "t", "targetColumn": "packed"},
+            expect={"t": [" a b\tc\n", "", None, "x\u00a0y"], "packed": ["abc", "", None, "x\u00a0y"]},
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(pc.replace_substring_regex(arr(s), f"[{WHITESPACE_CLASS}]+", ""), s)
+
+    def spark_map(self, c: Column) -> Column:
+        return F.regexp_replace(c, f"[{WHITESPACE_CLASS}]+", "")
+
+
+_LATIN_KEEP = (
+    r"A-Za-z0-9"
+    r"\x{00C0}-\x{00D6}\x{00D8}-\x{00F6}\x{00F8}-\x{024F}"  # Latin-1 letters, Latin Extended-A/B
+    r"\x{1E00}-\x{1EFF}"  # Latin Extended Additional
+    r"\x{0300}-\x{036F}"  # combining diacritical marks (decomposed accents)
+)
+
+
+class RemoveSymbols(TextFunction):
+    """Write a copy of the text keeping only Latin letters (accented too), digits and whitespace.
+
+    Kept: A-Z, a-z, 0-9, the accented Latin letters U+00C0-U+024F (but not the multiplication
+    and division signs U+00D7, U+00F7) and U+1E00-U+1EFF, combining accents U+0300-U+036F,
+    and ASCII whitespace. Everything else is removed, including non-Latin letters (as in
+    DataBrew's engine), punctuation and "_".
+    """
+
+    operation = "REMOVE_SYMBOLS"
+    category = Category.TEXT
+    examples: ClassVar = (
+        Example(
+            given={
+                "t": [
+                    "$&#$&HEY!#@@",
+                    "Caf\u00e9 au lait, s'il vous pla\u00eet!",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 2024",
+                    None,
+                    "a\tb_c",
+                ]
+            },
+            params={"sourceColumn": "t", "targetColumn": "clean"},
+            expect={
+                "t": [
+                    "$&#$&HEY!#@@",
+                    "Caf\u00e9 au lait, s'il vous pla\u00eet!",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 2024",
+                    None,
+                    "a\tb_c",
+                ],
+                "clean": ["HEY", "Caf\u00e9 au lait sil vous pla\u00eet", " 2024", None, "a\tbc"],
+            },
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": "$&#$&HEY!#@@", "targetColumn": "without_symbols"},
+            expect={"id": [1], "without_symbols": ["HEY"]},
+            title="a literal value",
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(pc.replace_substring_regex(arr(s), f"[^{_LATIN_KEEP}{WHITESPACE_CLASS}]+", ""), s)
+
+    def spark_map(self, c: Column) -> Column:
+        return F.regexp_replace(c, f"[^{_LATIN_KEEP}{WHITESPACE_CLASS}]+", "")
