@@ -27,16 +27,16 @@ from workbench.core.params import (
     TextList,
     enum_param,
 )
-from workbench.core.registry import Category, Example
-from workbench.core.types import LType, Schema, arrow_type
-from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.structure import (
+from workbench.core.pivoting import (
     arrow_scalar,
     distinct_values_pandas,
     distinct_values_spark,
     flat,
     value_label,
 )
+from workbench.core.registry import Category, Example
+from workbench.core.types import LType, Schema, arrow_type
+from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
