@@ -46,6 +46,7 @@ class ParamKind(str, Enum):
     DATASETS = "datasets"
     DATASET_COLUMNS = "dataset_columns"
     OBJECT = "object"
+    CLUSTERS = "clusters"
 
 
 COLUMN_KINDS = frozenset({ParamKind.COLUMN, ParamKind.COLUMNS})
