@@ -47,6 +47,17 @@ describe("profile panel", () => {
     expect(screen.queryByText("Quartiles")).toBeNull();
   });
 
+  it("shows elements per value for arrays and entries per value for maps", () => {
+    const nested = { logical_type: "array", semantic_type: "nested", rows: 5, count: 4, missing: 1, elements: { min: 0, max: 3, mean: 1.5 } };
+    render(<ColumnProfileView profile={nested} />);
+    expect(screen.getByText("Elements per value")).toBeTruthy();
+    expect(screen.getByTestId("wb-profile-elements").textContent).toBe("min0mean1.5max3");
+    expect(screen.queryByText("Text length")).toBeNull();
+    cleanup();
+    render(<ColumnProfileView profile={{ ...nested, logical_type: "map" }} />);
+    expect(screen.getByText("Entries per value")).toBeTruthy();
+  });
+
   it("draws quartiles, histogram and outliers for numbers", () => {
     render(
       <ColumnProfileView

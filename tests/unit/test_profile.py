@@ -13,6 +13,7 @@ import pytest
 
 import workbench as wb
 from tests.conftest import make_engine
+from tests.helpers import frame_of
 from workbench.core.types import LType
 from workbench.profile import STABLE_COLUMN_KEYS, json_schema
 from workbench.profile import raw as raw_settings
@@ -208,6 +209,24 @@ def test_columns_argument_and_nearest_name(engine_name: str, session_for: Any) -
     with pytest.raises(wb.ColumnNotFoundError, match="citty") as info:
         wb.profile(frame, columns=["citty"])
     assert info.value.suggestion == "city"
+
+
+NESTED_COLUMNS = {
+    "tags": [["a", "b"], None, [], ["ü"], ["x", "y", "z"]],
+    "attrs": [{"k": 1}, {"k": 2, "j": 3}, None, {}, {"é": 4}],
+    "who": [{"name": "ana", "age": 3}, None, {"name": None, "age": None}, {"name": "bo", "age": 1}, None],
+}
+NESTED_TYPES = {"tags": LType.ARRAY, "attrs": LType.MAP, "who": LType.STRUCT}
+
+
+def test_nested_columns_get_counts_and_element_counts(engine_name: str, session_for: Any) -> None:
+    frame = frame_of(make_engine(engine_name, session_for), NESTED_COLUMNS, NESTED_TYPES)
+    columns = wb.profile(frame).to_dict()["columns"]
+    tags, attrs, who = columns["tags"], columns["attrs"], columns["who"]
+    assert (tags["count"], tags["missing"], tags["elements"]) == (4, 1, {"min": 0, "max": 3, "mean": 1.5})
+    assert (attrs["count"], attrs["missing"], attrs["elements"]) == (4, 1, {"min": 0, "max": 2, "mean": 1.0})
+    assert (who["count"], who["missing"], who["elements"]) == (3, 2, None)
+    assert {c["semantic_type"] for c in (tags, attrs, who)} == {"nested"}
 
 
 def test_profile_json_has_the_stable_keys_and_matches_its_schema(small: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from workbench.profile.model import (
     ColumnProfile,
     Correlation,
     DatasetProfile,
+    ElementCount,
     Histogram,
     Outliers,
     PiiMark,
@@ -96,6 +97,7 @@ def column_profile(c: RawColumn, rows: int, pii: PiiFound | None) -> ColumnProfi
         top_values=[ValueCount(value=show(v), count=n) for v, n in top],
         histogram=_histogram(c),
         text_length=_text_length(c),
+        elements=_elements(c),
         pii=PiiMark(entity=pii[0], confidence=round(pii[1], 4)) if pii else None,
     )
 
@@ -150,6 +152,12 @@ def _text_length(c: RawColumn) -> TextLength | None:
     if c.length_min is None or c.length_max is None or not c.count:
         return None
     return TextLength(min=c.length_min, max=c.length_max, mean=(c.length_sum or 0) / c.count)
+
+
+def _elements(c: RawColumn) -> ElementCount | None:
+    if c.elements_min is None or c.elements_max is None or not c.count:
+        return None
+    return ElementCount(min=c.elements_min, max=c.elements_max, mean=(c.elements_sum or 0) / c.count)
 
 
 def _correlation(

@@ -47,6 +47,14 @@ class TextLength(_Model):
     mean: float
 
 
+class ElementCount(_Model):
+    """Elements per present array value (entries per map value); an empty array counts 0."""
+
+    min: int
+    max: int
+    mean: float
+
+
 class Outliers(_Model):
     """Counts of values far from the rest, by two common rules."""
 
@@ -98,6 +106,9 @@ class ColumnProfile(_Model):
     top_values: list[ValueCount]
     histogram: Histogram | None
     text_length: TextLength | None
+    elements: ElementCount | None = Field(
+        default=None, description="elements per array value or entries per map value (arrays and maps only)"
+    )
     pii: PiiMark | None
 
 

@@ -119,10 +119,21 @@ def measure_column(name: str, s: pd.Series) -> Measured:
     column = RawColumn(name=name, ltype=ltype, nulls=data.null_count)
     if ltype not in raw.PROFILED_TYPES:
         column.count = len(data) - data.null_count
+        if ltype in raw.SIZED_TYPES and column.count:
+            _element_counts(column, data)
         return Measured(column)
     if ltype in (LType.STRING, LType.BOOLEAN):
         return _encoded(column, data)
     return _sorted(column, data)
+
+
+def _element_counts(column: RawColumn, data: pa.Array) -> None:
+    """Elements per present list value, entries per present map value."""
+    # A map array is a list of key-value entries; its offsets give the entry counts.
+    offsets = data.offsets.to_numpy(zero_copy_only=False)
+    sizes = np.diff(offsets)[data.is_valid().to_numpy(zero_copy_only=False)]
+    column.elements_min, column.elements_max = int(sizes.min()), int(sizes.max())
+    column.elements_sum = int(sizes.sum())
 
 
 # --- text and booleans: dictionary encoding, statistics over distinct values ----------------

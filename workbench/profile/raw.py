@@ -27,7 +27,10 @@ CORRELATION_SAMPLE = 50_000
 PROFILED_TYPES = frozenset(
     {LType.STRING, LType.INTEGER, LType.DOUBLE, LType.DECIMAL, LType.BOOLEAN, LType.DATE, LType.TIMESTAMP}
 )
-"""Types whose values are counted and ranked; nested columns get counts only."""
+"""Types whose values are counted and ranked; nested columns get counts (and element counts) only."""
+
+SIZED_TYPES = frozenset({LType.ARRAY, LType.MAP})
+"""Nested types whose values hold a number of elements (entries for maps)."""
 
 
 @dataclass
@@ -55,6 +58,9 @@ class RawColumn:
     length_max: int | None = None
     length_sum: int | None = None
     text_bytes: int = 0
+    elements_min: int | None = None
+    elements_max: int | None = None
+    elements_sum: int | None = None
     patterns: dict[str, int] = field(default_factory=dict)
     histogram: list[int] | None = None
     outliers_zscore: int | None = None

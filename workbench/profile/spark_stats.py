@@ -86,6 +86,7 @@ def _entry(i: int, c: RawColumn) -> Any:
         instant = F.unix_micros(value)
     elif c.ltype is LType.DATE:
         instant = F.unix_date(value).cast("long")
+    elements = F.when(col.isNotNull(), F.size(col)) if c.ltype in raw.SIZED_TYPES else none["long"]
     return F.struct(
         F.lit(i).alias("id"),
         col.isNull().alias("is_null"),
@@ -95,6 +96,7 @@ def _entry(i: int, c: RawColumn) -> Any:
         number.alias("number"),
         integer.alias("integer"),
         instant.alias("instant"),
+        elements.cast("long").alias("elements"),
     )
 
 
@@ -130,6 +132,9 @@ def _pass_exact(frame: Any, columns: list[RawColumn]) -> int:
         "upper": F.percentile_approx(-number, [1 - p for p in raw.QUARTILES], raw.QUANTILE_ACCURACY),
         "instant_min": F.min("instant"),
         "instant_max": F.max("instant"),
+        "elements_min": F.min("elements"),
+        "elements_max": F.max("elements"),
+        "elements_sum": F.sum("elements"),
     }
     results = long.groupBy("id").agg(*[e.alias(k) for k, e in exprs.items()]).collect()
     for record in results:
@@ -144,6 +149,9 @@ def _read_exact(c: RawColumn, got: dict[str, Any]) -> None:
         c.min, c.max = _instant(c.ltype, got["instant_min"]), _instant(c.ltype, got["instant_max"])
     elif c.is_numeric and c.count:
         _read_numeric(c, got)
+    elif c.ltype in raw.SIZED_TYPES and got["elements_min"] is not None:
+        c.elements_min, c.elements_max = int(got["elements_min"]), int(got["elements_max"])
+        c.elements_sum = int(got["elements_sum"])
 
 
 def _read_text(c: RawColumn, got: dict[str, Any]) -> None:

@@ -74,7 +74,12 @@ export function ColumnProfileView({ profile }: { profile: ColumnProfile }) {
         </ProfileSection>
       ) : null}
       <Outliers profile={profile} />
-      <TextLengths profile={profile} />
+      <Lengths title="Text length" lengths={profile.text_length} testId="wb-profile-text-length" />
+      <Lengths
+        title={profile.logical_type === "map" ? "Entries per value" : "Elements per value"}
+        lengths={profile.elements}
+        testId="wb-profile-elements"
+      />
     </div>
   );
 }
@@ -148,18 +153,21 @@ function Outliers({ profile }: { profile: ColumnProfile }) {
   );
 }
 
-function TextLengths({ profile }: { profile: ColumnProfile }) {
-  const lengths = profile.text_length as { min: number; max: number; mean: number } | null | undefined;
+type LengthSummary = { min: number; max: number; mean: number };
+
+/** Minimum, mean and maximum of a length: characters of text, elements of arrays and maps. */
+function Lengths({ title, lengths, testId }: { title: string; lengths: unknown; testId: string }) {
   if (!lengths) return null;
+  const { min, max, mean } = lengths as LengthSummary;
   return (
-    <ProfileSection title="Text length">
-      <dl className="wb-pairs">
+    <ProfileSection title={title}>
+      <dl className="wb-pairs" data-testid={testId}>
         <dt>min</dt>
-        <dd>{formatStat(lengths.min)}</dd>
+        <dd>{formatStat(min)}</dd>
         <dt>mean</dt>
-        <dd>{formatStat(lengths.mean)}</dd>
+        <dd>{formatStat(mean)}</dd>
         <dt>max</dt>
-        <dd>{formatStat(lengths.max)}</dd>
+        <dd>{formatStat(max)}</dd>
       </dl>
     </ProfileSection>
   );
