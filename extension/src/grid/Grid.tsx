@@ -3,6 +3,7 @@ import type { ColumnInfo, PreviewInfo } from "../protocol";
 import type { Rpc } from "../rpc";
 import { ColumnHeader, type HeaderMark } from "./ColumnHeader";
 import { BlockCache, toBlock, type CachedRow } from "./windowCache";
+import { NestedValuePanel, nestedCellAt, type OpenedCell } from "./NestedValue";
 import { useElementSize } from "./useElementSize";
 import {
   HEADER_HEIGHT,
@@ -33,6 +34,7 @@ export function Grid({ rpc, columns, rows, revision, preview, selectedColumn, on
   const [scroll, setScroll] = useState({ top: 0, left: 0 });
   const [, setLoadedCount] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [opened, setOpened] = useState<OpenedCell | null>(null);
 
   const cache = useMemo(
     () =>
@@ -48,6 +50,7 @@ export function Grid({ rpc, columns, rows, revision, preview, selectedColumn, on
   useEffect(() => () => cache.dispose(), [cache]);
 
   const sourceKey = useSourceKey(revision, preview);
+  useEffect(() => setOpened(null), [sourceKey]);
   const inPreview = preview !== null;
   cache.setSource(sourceKey, (start, stop) =>
     rpc.call("window", { start, stop, preview: inPreview }).then((reply) => toBlock(reply.result, reply.buffers)),
@@ -117,9 +120,21 @@ export function Grid({ rpc, columns, rows, revision, preview, selectedColumn, on
             />
           ))}
         </div>
-        <div className="wb-grid-body" style={{ height: rowView.canvasHeight }}>
+        <div
+          className="wb-grid-body"
+          style={{ height: rowView.canvasHeight }}
+          onClick={(event) => setOpened(nestedCellAt(event))}
+        >
           {rowElements}
         </div>
+        {opened ? (
+          <NestedValuePanel
+            cell={opened}
+            top={scroll.top + HEADER_HEIGHT}
+            left={scroll.left + ROW_NUMBER_WIDTH}
+            onClose={() => setOpened(null)}
+          />
+        ) : null}
         {rows === 0 ? <div className="wb-grid-empty">No rows</div> : null}
       </div>
     </div>
