@@ -6,8 +6,11 @@ match empty text, code-point slicing, position checks, and the text-function fam
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -125,3 +128,80 @@ class PatternTest(TextFunction):
 
     def spark_map(self, c: Column) -> Column:
         return c.rlike(java_regex(self.wrapped()))
+
+
+# --- removing accents ----------------------------------------------------------------------
+#
+# One fixed table, applied with Spark's translate and with the same table on pandas, so the
+# engines agree character for character. Every precomposed letter of Latin-1 Supplement, Latin
+# Extended-A/B and Latin Extended Additional (U+00C0-U+024F, U+1E00-U+1EFF) whose canonical
+# decomposition is an ASCII letter plus combining marks becomes that ASCII letter; Unicode's
+# normalization stability policy guarantees these decompositions never change, so the table
+# is the same on every Python. Letters with a stroke, which have no decomposition, are listed
+# by hand. The combining diacritical marks U+0300-U+036F are removed (decomposed accents).
+
+_ACCENT_BLOCKS = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_STROKED = dict(zip("ØøĐđŁłĦħŦŧ", "OoDdLlHhTt", strict=True))
+COMBINING_MARKS = (0x0300, 0x036F)
+
+
+@functools.cache
+def accent_table() -> dict[str, str]:
+    """Accented Latin letter -> its base ASCII letter; a combining mark -> "" (removed)."""
+    table: dict[str, str] = {}
+    for first, last in _ACCENT_BLOCKS:
+        for cp in range(first, last + 1):
+            parts = unicodedata.normalize("NFD", chr(cp))
+            base, marks = parts[0], parts[1:]
+            if marks and base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in marks):
+                table[chr(cp)] = base
+    table.update(_STROKED)
+    table.update({chr(cp): "" for cp in range(COMBINING_MARKS[0], COMBINING_MARKS[1] + 1)})
+    return table
+
+
+@functools.cache
+def _lookup(table_items: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Code point -> replacement code point (-1 removes it), for code points up to the table's largest."""
+    size = max(ord(ch) for ch, _ in table_items) + 1
+    lookup = np.arange(size, dtype=np.int64)
+    for ch, into in table_items:
+        lookup[ord(ch)] = ord(into) if into else -1
+    return lookup
+
+
+def translate_pandas(a: Any, table: dict[str, str]) -> pa.Array:
+    """Each character found in ``table`` replaced by its one-character value, or removed for "".
+
+    What Spark's ``translate`` does with the same table (see ``translate_spark``). Vectorised:
+    the whole text buffer is mapped as one array of code points.
+    """
+    a = pc.cast(combined(a), pa.large_string())
+    filled = combined(pc.fill_null(a, ""))
+    offsets = np.frombuffer(filled.buffers()[1], np.int64)[filled.offset : filled.offset + len(filled) + 1]
+    data = filled.buffers()[2]
+    raw = data.to_pybytes()[offsets[0] : offsets[-1]] if data is not None else b""
+    points = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), "<u4").astype(np.int64)
+    lookup = _lookup(tuple(sorted(table.items())))
+    inside = points < len(lookup)
+    mapped = points.copy()
+    mapped[inside] = lookup[points[inside]]
+    if np.array_equal(mapped, points):
+        return a
+    rows = np.repeat(np.arange(len(filled)), pc.utf8_length(filled).to_numpy(zero_copy_only=False))
+    kept = mapped >= 0
+    sizes = 1 + (mapped[kept] >= 0x80) + (mapped[kept] >= 0x800) + (mapped[kept] >= 0x10000)
+    row_bytes = np.bincount(rows[kept], weights=sizes, minlength=len(filled)).astype(np.int64)
+    text = mapped[kept].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
+    new_offsets = np.concatenate([[0], np.cumsum(row_bytes)]).astype(np.int64)
+    rebuilt = pa.Array.from_buffers(
+        pa.large_string(), len(filled), [None, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(text)]
+    )
+    return pc.if_else(pc.is_null(a), pa.scalar(None, pa.large_string()), rebuilt)
+
+
+def translate_spark(c: Column, table: dict[str, str]) -> Column:
+    """Spark's ``translate`` with ``table``: characters mapped to "" come last, so they are removed."""
+    mapped = {ch: into for ch, into in table.items() if into}
+    removed = [ch for ch, into in table.items() if not into]
+    return F.translate(c, "".join(mapped) + "".join(removed), "".join(mapped.values()))

@@ -14,4 +14,12 @@ The helpers other categories share (character classes, slicing, case mapping) li
 ``workbench/core/text.py`` and ``workbench/core/case_mapping.py``.
 """
 
-from workbench.transforms.text import case, code_points, compare, search, slicing, whitespace  # noqa: F401
+from workbench.transforms.text import (  # noqa: F401
+    case,
+    clustering,
+    code_points,
+    compare,
+    search,
+    slicing,
+    whitespace,
+)

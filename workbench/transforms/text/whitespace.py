@@ -13,6 +13,9 @@ from workbench.core.text import (
     WHITESPACE,
     WHITESPACE_CLASS,
     TextFunction,
+    accent_table,
+    translate_pandas,
+    translate_spark,
 )
 from workbench.engines.pandas.arrow import arr, wrap
 
@@ -127,3 +130,110 @@ class RemoveSymbols(TextFunction):
 
     def spark_map(self, c: Column) -> Column:
         return F.regexp_replace(c, f"[^{_LATIN_KEEP}{WHITESPACE_CLASS}]+", "")
+
+
+class CollapseWhitespace(TextFunction):
+    """Write a copy of the text with every run of whitespace made one space, and none at either end.
+
+    Whitespace is the six ASCII whitespace characters (space, tab, LF, VT, FF, CR); a no-break
+    space is kept. Unlike TRIM (ends only) and REMOVE_WHITESPACE (removes all), words stay apart;
+    unlike REMOVE_COMBINED's collapseConsecutiveWhitespace, a single tab or line break also
+    becomes a space.
+    """
+
+    operation = "COLLAPSE_WHITESPACE"
+    extension: ClassVar[bool] = True
+    category = Category.TEXT
+    examples: ClassVar = (
+        Example(
+            given={
+                "t": ["  New   York ", "a\tb\n\nc", "\u00e9t\u00e9  \U0001f600", "x\u00a0 y", "   ", "", None]
+            },
+            params={"sourceColumn": "t", "targetColumn": "tidy"},
+            expect={
+                "t": [
+                    "  New   York ",
+                    "a\tb\n\nc",
+                    "\u00e9t\u00e9  \U0001f600",
+                    "x\u00a0 y",
+                    "   ",
+                    "",
+                    None,
+                ],
+                "tidy": ["New York", "a b c", "\u00e9t\u00e9 \U0001f600", "x\u00a0 y", "", "", None],
+            },
+        ),
+        Example(
+            given={"id": [1]},
+            params={"value": " a \r\n b ", "targetColumn": "tidy"},
+            expect={"id": [1], "tidy": ["a b"]},
+            title="a literal value",
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        collapsed = pc.replace_substring_regex(arr(s), f"[{WHITESPACE_CLASS}]+", " ")
+        return wrap(pc.utf8_trim(collapsed, characters=" "), s)
+
+    def spark_map(self, c: Column) -> Column:
+        return F.trim(F.regexp_replace(c, f"[{WHITESPACE_CLASS}]+", " "), F.lit(" "))
+
+
+class RemoveAccents(TextFunction):
+    """Write a copy of the text without accents on Latin letters ("Crème Brûlée" gives "Creme Brulee").
+
+    A fixed table, the same on both engines: every accented letter of U+00C0-U+024F and
+    U+1E00-U+1EFF whose Unicode decomposition is an ASCII letter plus accents becomes that letter
+    ("é" -> "e", "Ǖ" -> "U"), the stroked letters Ø ø Đ đ Ł ł Ħ ħ Ŧ ŧ become O o D d L l H h T t,
+    and combining accents (U+0300-U+036F, as in a decomposed "é") are removed. Letters that are
+    not an accented form ("ß", "æ", dotless i U+0131) and other scripts are unchanged.
+    """
+
+    operation = "REMOVE_ACCENTS"
+    extension: ClassVar[bool] = True
+    category = Category.TEXT
+    examples: ClassVar = (
+        Example(
+            given={
+                "t": [
+                    "Cr\u00e8me Br\u00fbl\u00e9e",
+                    "\u0141\u00f3d\u017a, \u00d8resund",
+                    "e\u0301te\u0301",
+                    "Stra\u00dfe \u00e6 \u0131",
+                    "\u01d5 \u1ec7 \u00c5",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 \u00e9 \U0001f600",
+                    "",
+                    None,
+                ]
+            },
+            params={"sourceColumn": "t", "targetColumn": "plain"},
+            expect={
+                "t": [
+                    "Cr\u00e8me Br\u00fbl\u00e9e",
+                    "\u0141\u00f3d\u017a, \u00d8resund",
+                    "e\u0301te\u0301",
+                    "Stra\u00dfe \u00e6 \u0131",
+                    "\u01d5 \u1ec7 \u00c5",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 \u00e9 \U0001f600",
+                    "",
+                    None,
+                ],
+                "plain": [
+                    "Creme Brulee",
+                    "Lodz, Oresund",
+                    "ete",
+                    "Stra\u00dfe \u00e6 \u0131",
+                    "U e A",
+                    "\u041c\u043e\u0441\u043a\u0432\u0430 e \U0001f600",
+                    "",
+                    None,
+                ],
+            },
+        ),
+    )
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(translate_pandas(arr(s), accent_table()), s)
+
+    def spark_map(self, c: Column) -> Column:
+        return translate_spark(c, accent_table())
