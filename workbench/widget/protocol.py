@@ -155,6 +155,19 @@ def _check_expression(session: Session, params: dict[str, Any]) -> Result:
     return check_expression(str(params["expression"]), str(params.get("role") or "condition"), names), []
 
 
+def _clusters(session: Session, params: dict[str, Any]) -> list[dict[str, Any]]:
+    at = params.get("at")
+    return session.clusters(
+        str(params["column"]),
+        str(params.get("method") or "KEY_COLLISION"),
+        str(params.get("keyer") or "FINGERPRINT"),
+        ngram_size=int(params.get("ngramSize") or 2),
+        radius=float(params.get("radius", 1.0)),
+        block_size=int(params.get("blockSize") or 6),
+        at=None if at is None else int(at),
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "window": _window,
     "profile": lambda s, p: (s.column_profile(p["column"]), []),
@@ -163,6 +176,7 @@ HANDLERS: dict[str, Handler] = {
     "validate": _validate,
     "check_regex": lambda s, p: ({"problem": regex_problem(str(p["pattern"]))}, []),
     "check_expression": _check_expression,
+    "find_clusters": lambda s, p: ({"clusters": _clusters(s, p)}, []),
     "apply": _recipe(lambda s, p: s.apply(p["step"], p.get("at"))),
     "edit": _recipe(lambda s, p: s.edit(int(p["index"]), p["step"])),
     "toggle": _recipe(lambda s, p: s.toggle(int(p["index"]))),

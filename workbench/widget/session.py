@@ -151,6 +151,33 @@ class Session:
             )
         return advanced_datatype(self._live, column)
 
+    def clusters(
+        self,
+        column: str,
+        method: str = "KEY_COLLISION",
+        keyer: str = "FINGERPRINT",
+        *,
+        ngram_size: int = 2,
+        radius: float = 1.0,
+        block_size: int = 6,
+        at: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Clusters of probably-equal values of a text column, for CLUSTER_AND_MERGE's review.
+
+        Runs on the frame a step at position ``at`` sees (the live frame when None); the methods
+        and the result are those of ``workbench.core.clustering.find_clusters``.
+        """
+        from workbench.core.clustering import find_clusters
+
+        frame = None if at is None else self._frame_before(_position(at, len(self._recipe.steps), "at"))
+        frame = self._live if frame is None else frame
+        names = [str(c) for c in frame.columns]
+        if column not in names:
+            raise ColumnNotFoundError(
+                f"column {column!r} does not exist", column=column, suggestion=nearest(column, names)
+            )
+        return find_clusters(frame[column], method, keyer, ngram_size, radius, block_size)
+
     @property
     def sample_info(self) -> dict[str, Any]:
         """The SampleInfo dict (protocol.ts) of the current sample."""
