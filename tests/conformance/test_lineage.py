@@ -28,7 +28,7 @@ CASES = [
 ]
 
 
-NAMES_BECOME_VALUES = {"UNPIVOT", "NEST_TO_MAP", "NEST_TO_STRUCT"}
+NAMES_BECOME_VALUES = {"UNPIVOT", "NEST_TO_MAP", "NEST_TO_STRUCT", "TRANSPOSE"}
 """Steps that turn column names into cell values (map keys, struct fields): renaming changes their
 data, by design."""
 

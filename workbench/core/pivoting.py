@@ -292,3 +292,32 @@ def arrow_scalar(value: Any, ltype: LType, atype: pa.DataType) -> pa.Scalar:
 def upper_name(value: Any) -> Any:
     """A function name as given, stripped and upper-cased."""
     return value.strip().upper() if isinstance(value, str) else value
+
+
+def plain_combination(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """A combination of values as plain values, or None when a part is null or NaN."""
+    if any(v is None or (isinstance(v, float) and v != v) for v in row):
+        return None
+    return tuple(_plain(v) for v in row)
+
+
+def distinct_combinations(
+    rows: list[tuple[Any, ...]], operation: str, parameter: str, columns: list[str]
+) -> list[tuple[Any, ...]]:
+    """The sorted distinct combinations without a null part, refusing more than ``MAX_DISTINCT``."""
+    found = sorted({c for c in map(plain_combination, rows) if c is not None})
+    if len(found) > MAX_DISTINCT:
+        shown = ", ".join(repr(c) for c in columns)
+        raise ParameterError(
+            f"columns {shown} have {len(found)} distinct combinations; {operation} allows at most "
+            f"{MAX_DISTINCT}",
+            operation=operation,
+            parameter=parameter,
+            column=columns[0],
+        )
+    return found
+
+
+def combination_label(values: tuple[Any, ...]) -> str:
+    """A combination of values written as a column name: their labels joined by ``_``."""
+    return "_".join(value_label(v) for v in values)

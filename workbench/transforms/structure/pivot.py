@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -12,7 +13,7 @@ from pydantic import model_validator
 
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
-from workbench.core.lazy import F, scol
+from workbench.core.lazy import F, quoted, scol
 from workbench.core.params import Column, Columns, NewColumn, enum_param
 from workbench.core.pivoting import (
     AggFunction,
@@ -22,12 +23,15 @@ from workbench.core.pivoting import (
     arrow_scalar,
     cast_to_pandas,
     cast_to_spark,
+    combination_label,
     common_type,
+    distinct_combinations,
     distinct_values_pandas,
     distinct_values_spark,
     flat,
     frame_of,
     group_ids,
+    plain_combination,
     value_label,
 )
 from workbench.core.registry import Category, Example
@@ -283,3 +287,204 @@ class Unpivot(TableTransform):
             else:
                 selected.append(scol(name))
         return exploded.select(*selected)
+
+
+class Transpose(TableTransform):
+    """Turn value columns into rows and the values of pivot columns into columns.
+
+    The result has one row per column of ``valueColumns`` (in that order): ``newColumn`` holds
+    the column's name, and each distinct combination of the ``pivotColumns`` values (at most 10,
+    rows with a null in any pivot column left out) becomes a column holding the aggregate of
+    that value column over the rows with that combination. Pivot columns are named by their
+    values (joined by ``_`` for several pivot columns, written as PIVOT writes them) and sorted
+    by value. Every other column is dropped. The value columns are combined first: one type
+    keeps it, numeric types mix to double, other mixes to text (CHANGE_DATA_TYPE rules).
+    ``aggregateFunction`` is one of GROUP_BY's functions; COLLECT_LIST (no aggregation) gives
+    the sorted list of the values. A combination without values gives null (0 for COUNT, an
+    empty list for COLLECT_LIST).
+    """
+
+    operation = "TRANSPOSE"
+    category = Category.PIVOT
+    uses_statistics = True
+    pivot_columns: Columns
+    value_columns: Columns
+    aggregate_function: enum_param(AggFunction)  # type: ignore[valid-type]
+    new_column: NewColumn
+    examples: ClassVar = (
+        Example(
+            title="DataBrew's documented example: students become rows, teachers columns",
+            given={
+                "Teacher": ["Smith", "Jones", "Smith", None],
+                "Tom": [90, 85, None, 70],
+                "John": [70, None, 60, 50],
+                "Harry": [88, 92, 95, 1],
+                "room": ["a", "b", "c", "d"],
+            },
+            params={
+                "pivotColumns": '["Teacher"]',
+                "valueColumns": '["Tom","John","Harry"]',
+                "aggregateFunction": "COLLECT_LIST",
+                "newColumn": "Student",
+            },
+            expect={
+                "Student": ["Tom", "John", "Harry"],
+                "Jones": [[85], [], [92]],
+                "Smith": [[90], [60, 70], [88, 95]],
+            },
+        ),
+        Example(
+            title="two pivot columns; integer and double value columns sum as doubles",
+            given={
+                "region": ["N", "N", "S", "S"],
+                "year": [2020, 2021, 2020, 2020],
+                "q1": [1, 2, 3, None],
+                "q2": [1.5, None, 2.5, 0.5],
+            },
+            params={
+                "pivotColumns": ["region", "year"],
+                "valueColumns": ["q1", "q2"],
+                "aggregateFunction": "SUM",
+                "newColumn": "quarter",
+            },
+            expect={
+                "quarter": ["q1", "q2"],
+                "N_2020": [1.0, 1.5],
+                "N_2021": [2.0, None],
+                "S_2020": [3.0, 3.0],
+            },
+        ),
+        Example(
+            title="COUNT of text values; accents sort after plain letters",
+            given={"k": ["é", "e", None, "é"], "a": ["x", None, "y", ""], "b": ["", "z", None, None]},
+            params={
+                "pivotColumns": ["k"],
+                "valueColumns": ["a", "b"],
+                "aggregateFunction": "count",
+                "newColumn": "column",
+            },
+            expect={"column": ["a", "b"], "e": [0, 1], "é": [2, 1]},
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _valid(self) -> Transpose:
+        for parameter, columns in (
+            ("pivotColumns", self.pivot_columns),
+            ("valueColumns", self.value_columns),
+        ):
+            if not columns:
+                raise ParameterError(
+                    "give at least one column", operation=self.operation, parameter=parameter
+                )
+            if len(set(columns)) != len(columns):
+                raise ParameterError(
+                    "a column is listed twice", operation=self.operation, parameter=parameter
+                )
+        both = sorted(set(self.pivot_columns) & set(self.value_columns))
+        if both:
+            raise ParameterError(
+                f"column {both[0]!r} cannot be both a pivot and a value column",
+                operation=self.operation,
+                parameter="valueColumns",
+                column=both[0],
+            )
+        return self
+
+    def output_schema(self, schema: Schema) -> Schema | None:
+        return None
+
+    def value_type(self, schema: Schema) -> LType:
+        types = [schema[c] for c in self.value_columns]
+        return common_type(types, "valueColumns", self.operation, "valueColumns")
+
+    def check(self, schema: Schema) -> None:
+        super().check(schema)
+        agg_type(
+            self.aggregate_function,
+            self.value_type(schema),
+            self.operation,
+            "aggregateFunction",
+            self.value_columns[0],
+        )
+
+    def _names(self, combinations: list[tuple[Any, ...]]) -> list[str]:
+        names = [combination_label(c) for c in combinations]
+        for name in names:
+            if name == self.new_column:
+                raise ParameterError(
+                    f"a pivot value gives the column name {name!r}, which is newColumn; choose another name",
+                    operation=self.operation,
+                    parameter="newColumn",
+                    column=name,
+                )
+            if names.count(name) > 1:
+                raise ParameterError(
+                    f"the transpose writes {name!r} twice",
+                    operation=self.operation,
+                    parameter="pivotColumns",
+                    column=name,
+                )
+        return names
+
+    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+        schema = ctx.schema_of(df)
+        target = self.value_type(schema)
+        gid, first = group_ids(df, self.pivot_columns)
+        keys = [flat(arr(df[c])).take(pa.array(first)).to_pylist() for c in self.pivot_columns]
+        group_of = {}
+        for group, row in enumerate(zip(*keys, strict=True)):
+            combination = plain_combination(tuple(row))
+            if combination is not None:
+                group_of[combination] = group
+        combinations = distinct_combinations(
+            list(group_of), self.operation, "pivotColumns", self.pivot_columns
+        )
+        names = self._names(combinations)
+        chosen = pa.array([group_of[c] for c in combinations], pa.int64())
+        per_column = [
+            aggregate_pandas(
+                cast_to_pandas(df[c], schema[c], target), target, gid, len(first), self.aggregate_function
+            ).take(chosen)
+            for c in self.value_columns
+        ]
+        out: dict[str, Any] = {self.new_column: pa.array(self.value_columns, pa.large_string())}
+        width = len(combinations)
+        if per_column and width:
+            stacked = pa.concat_arrays(per_column)
+            rows = np.arange(len(self.value_columns), dtype=np.int64) * width
+            for j, name in enumerate(names):
+                out[name] = stacked.take(pa.array(rows + j))
+        return frame_of(out)
+
+    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+        schema = ctx.schema_of(df)
+        target = self.value_type(schema)
+        stats = ctx.aggregate(df, {"values": F.collect_set(F.struct(*[scol(c) for c in self.pivot_columns]))})
+        rows = [tuple(row) for row in stats["values"] or []]
+        combinations = distinct_combinations(rows, self.operation, "pivotColumns", self.pivot_columns)
+        names = self._names(combinations)
+        cells = F.array(
+            *[
+                F.struct(
+                    F.lit(i).alias("i"),
+                    F.lit(c).alias("n"),
+                    cast_to_spark(scol(c), schema[c], target).alias("v"),
+                )
+                for i, c in enumerate(self.value_columns)
+            ]
+        )
+        cell = "__wb_cell"
+        pivots = [scol(c).alias(f"__wb_p{k}") for k, c in enumerate(self.pivot_columns)]
+        long = df.select(*pivots, F.explode(cells).alias(cell))
+        exprs = []
+        for name, combination in zip(names, combinations, strict=True):
+            match = functools.reduce(
+                lambda a, b: a & b,
+                [F.col(f"__wb_p{k}") == F.lit(v) for k, v in enumerate(combination)],
+            )
+            value = F.when(match, F.col(cell).getField("v"))
+            exprs.append(aggregate_spark(value, target, self.aggregate_function).alias(name))
+        exprs.append(F.first(F.col(cell).getField("n")).alias(self.new_column))
+        grouped = long.groupBy(F.col(cell).getField("i").alias("__wb_i")).agg(*exprs)
+        return grouped.orderBy("__wb_i").select(F.col(self.new_column), *[F.col(quoted(n)) for n in names])
