@@ -71,3 +71,20 @@ def larger(a: Any, b: Any) -> Any:
 
 def smaller(a: Any, b: Any) -> Any:
     return pc.min_element_wise(a, b, skip_nulls=True)
+
+
+def window_matrix(values: pa.Array, before: int, after: int, missing: Any) -> tuple[Any, Any]:
+    """Every row's window as a row of a matrix: (values, valid), ``missing`` where the window has no row.
+
+    Row i holds rows ``i - before`` to ``i + after``; nulls and rows past the ends are ``missing``
+    and not valid. Memory is rows times window width.
+    """
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    data = pc.fill_null(values, missing).to_numpy(zero_copy_only=False)
+    width = before + after + 1
+    padded = np.concatenate([np.full(before, missing, data.dtype), data, np.full(after, missing, data.dtype)])
+    present = np.concatenate([np.zeros(before, bool), valid, np.zeros(after, bool)])
+    return sliding_window_view(padded, width), sliding_window_view(present, width)

@@ -30,7 +30,6 @@ from workbench.transforms import (  # noqa: F401
     outliers,
     phone,
     random,
-    rolling,
     scaling,
     sensitive,
     split,

@@ -1,10 +1,4 @@
-"""Functions: window (row numbers, neighbouring rows, fills) and COALESCE.
-
-Window steps depend on row order: they read the rows in the table's current order (the order
-pandas holds; on Spark the order of ``SparkEngine.with_row_position``), and never reorder rows.
-A window ``numRowsBefore``/``numRowsAfter`` spans that many rows before and after each row,
-clipped at the ends of the table. The rolling statistics are in ``rolling.py``.
-"""
+"""Window functions: row numbers, neighbouring rows (PREV, NEXT, LAG, LEAD) and COALESCE."""
 
 from __future__ import annotations
 
@@ -20,12 +14,11 @@ from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
-from workbench.core.missing import missing_pandas, missing_spark
-from workbench.core.ordered import Ordered, OrderedDerive, combined, non_negative, position, spark_window
-from workbench.core.params import Column, Columns, Integer, NewColumn
+from workbench.core.ordered import Grouped, OrderedDerive, combined, non_negative, position, spark_window
+from workbench.core.params import Column, Columns, Integer, NewColumn, Text
 from workbench.core.registry import Category, Example
 from workbench.core.rolling import shift
-from workbench.core.types import LType, Schema, ltype_of_arrow
+from workbench.core.types import LType, Schema, arrow_type
 from workbench.engines.pandas.arrow import arr, wrap
 
 if TYPE_CHECKING:
@@ -36,7 +29,7 @@ if TYPE_CHECKING:
 # --- row numbers ---------------------------------------------------------------------------------
 
 
-class RowNumber(Ordered):
+class RowNumber(Grouped):
     """Number the rows 1, 2, 3… within each group, in the order of the given columns, in a new column.
 
     Rows are numbered by orderByColumns ascending (nulls last); rows that tie keep their current
@@ -46,7 +39,6 @@ class RowNumber(Ordered):
 
     operation = "ROW_NUMBER"
     category = Category.WINDOW
-    restore_order = True
     group_by_columns: Columns
     order_by_columns: Columns
     target_column: NewColumn
@@ -76,41 +68,14 @@ class RowNumber(Ordered):
         return {self.target_column: LType.INTEGER}
 
     def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
-        n = len(df)
-        position = pa.array(np.arange(n, dtype=np.int64))
-        keys: dict[str, Any] = {}
-        order: list[tuple[str, str]] = []
-        for i, name in enumerate([*self.group_by_columns, *self.order_by_columns]):
-            keys[f"k{i}"] = combined(df[name])
-            order.append((f"k{i}", "ascending"))
-        keys["position"] = position
-        order.append(("position", "ascending"))
-        ranked = pc.sort_indices(pa.table(keys), sort_keys=order)  # nulls sort last by default
-        starts = pc.equal(position, 0)
-        for i in range(len(self.group_by_columns)):
-            sorted_key = pc.take(keys[f"k{i}"], ranked)
-            starts = pc.or_(starts, pc.invert(_same_as_previous(sorted_key)))
-        start = pc.fill_null_forward(pc.if_else(starts, position, pa.scalar(None, pa.int64())))
-        numbers = pc.add(pc.subtract(position, start), 1)
-        back = pc.sort_indices(ranked)
-        return {self.target_column: wrap(pc.take(numbers, back), df.index)}
+        arranged = self.arrangement(df)
+        index = pa.array(np.arange(len(df), dtype=np.int64))
+        start = pc.fill_null_forward(pc.if_else(arranged.starts, index, pa.scalar(None, pa.int64())))
+        numbers = pc.add(pc.subtract(index, start), 1)
+        return {self.target_column: wrap(arranged.restore(numbers), df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        order = [scol(c).asc_nulls_last() for c in self.order_by_columns]
-        window = spark_window().orderBy(*order, position())
-        if self.group_by_columns:
-            window = window.partitionBy(*[scol(c) for c in self.group_by_columns])
-        return {self.target_column: F.row_number().over(window).cast("long")}
-
-
-def _same_as_previous(values: pa.Array) -> pa.Array:
-    """True where a value equals the one before it (nulls equal nulls, NaN equals NaN)."""
-    previous = shift(values, -1)
-    both_null = pc.and_(pc.is_null(values), pc.is_null(previous))
-    same = pc.fill_null(pc.equal(values, previous), False)
-    if pa.types.is_floating(values.type):
-        same = pc.or_(same, pc.fill_null(pc.and_(pc.is_nan(values), pc.is_nan(previous)), False))
-    return pc.or_(same, both_null)
+        return {self.target_column: F.row_number().over(self.window()).cast("long")}
 
 
 # --- neighbouring rows -------------------------------------------------------------------------------
@@ -194,76 +159,193 @@ class Next(OrderedDerive):
         return F.lead(c, self.num_rows).over(spark_window().orderBy(position()))
 
 
-# --- fill ----------------------------------------------------------------------------------------------
+class _Offset(Grouped):
+    """The value ``offset`` rows away within the group, in orderByColumns order."""
+
+    abstract: ClassVar[bool] = True
+    direction: ClassVar[int]
+    """-1 reads rows above, 1 rows below."""
+    source_column: Column
+    group_by_columns: Columns = []
+    order_by_columns: Columns = []
+    offset: Integer = 1
+    default_value: Text | None = None
+    target_column: NewColumn
+
+    @model_validator(mode="after")
+    def _check_offset(self) -> _Offset:
+        non_negative(self, offset=self.offset)
+        return self
+
+    def check(self, schema: Schema) -> None:
+        super().check(schema)
+        self.default(schema[self.source_column])
+
+    def default(self, ltype: LType) -> Any:
+        """defaultValue read as a value of the column's type (None when not given)."""
+        if self.default_value is None:
+            return None
+        if ltype not in _DEFAULT_READERS:
+            raise ParameterError(
+                f"a default value needs a text, integer, double or boolean column, not {ltype.value}",
+                operation=self.operation,
+                parameter="defaultValue",
+                column=self.source_column,
+            )
+        try:
+            return _DEFAULT_READERS[ltype](self.default_value)
+        except ValueError:
+            raise ParameterError(
+                f"{self.default_value!r} is not a {ltype.value} value like the column's",
+                operation=self.operation,
+                parameter="defaultValue",
+                column=self.source_column,
+            ) from None
+
+    def produced(self, schema: Schema) -> dict[str, LType]:
+        return {self.target_column: schema[self.source_column]}
+
+    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+        ltype = ctx.schema_of(df)[self.source_column]
+        arranged = self.arrangement(df)
+        values = arranged.take(combined(df[self.source_column]))
+        offset = self.direction * self.offset
+        moved = arranged.shift(values, offset)
+        default = self.default(ltype)
+        if default is not None:
+            moved = pc.if_else(arranged.in_group(offset), moved, pa.scalar(default, arrow_type(ltype)))
+        return {self.target_column: wrap(arranged.restore(moved), df.index)}
+
+    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+        ltype = ctx.schema_of(df)[self.source_column]
+        c = scol(self.source_column)
+        if self.offset == 0:
+            return {self.target_column: c}
+        move = F.lag if self.direction < 0 else F.lead
+        moved = move(c, self.offset).over(self.window())
+        default = self.default(ltype)
+        if default is not None:
+            # Only rows with no row that far away take the default; a null read from a row stays null.
+            exists = move(F.lit(1), self.offset).over(self.window()).isNotNull()
+            moved = F.when(exists, moved).otherwise(F.lit(default).cast(_SPARK_TYPES[ltype]))
+        return {self.target_column: moved}
 
 
-class Fill(OrderedDerive):
-    """Copy a column, filling each blank with the nearest non-blank value within a window of rows.
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        raise ValueError(text)
+    return lowered == "true"
 
-    Blank means null, empty text or NaN. The nearest value above (up to numRowsBefore rows) is
-    preferred, then the nearest below (up to numRowsAfter rows); only original values are used,
-    never filled ones. A blank with no value in its window stays as it was.
+
+_DEFAULT_READERS: dict[LType, Any] = {
+    LType.STRING: str,
+    LType.INTEGER: lambda text: int(text.strip()),
+    LType.DOUBLE: lambda text: float(text.strip()),
+    LType.BOOLEAN: _boolean,
+}
+_SPARK_TYPES = {
+    LType.STRING: "string",
+    LType.INTEGER: "long",
+    LType.DOUBLE: "double",
+    LType.BOOLEAN: "boolean",
+}
+
+
+class Lag(_Offset):
+    """Copy the value from offset rows above within each group, in orderByColumns order, to a new column.
+
+    Like pandas ``groupby().shift(offset)``: rows with no row that far above in their group get
+    defaultValue (null when none is given); a null read from a row stays null. Empty
+    groupByColumns use the whole table, empty orderByColumns row order (nulls sort last, ties keep
+    row order). defaultValue is read as the column's type (text, integer, double or boolean).
     """
 
-    operation = "FILL"
+    operation = "LAG"
+    extension: ClassVar[bool] = True
     category = Category.WINDOW
-    source_column: Column
-    num_rows_before: Integer
-    num_rows_after: Integer
+    direction = -1
     examples: ClassVar = (
         Example(
-            given={"s": ["a", None, None, None, "b", "", None]},
-            params={"sourceColumn": "s", "numRowsBefore": "1", "numRowsAfter": "1", "targetColumn": "f"},
-            expect={"s": ["a", None, None, None, "b", "", None], "f": ["a", "a", None, "b", "b", "b", None]},
-        ),
-        Example(
-            given={"x": [None, 1.5, None, None, float("nan"), 4.0]},
-            params={"sourceColumn": "x", "numRowsBefore": "2", "numRowsAfter": "0", "targetColumn": "f"},
-            expect={
-                "x": [None, 1.5, None, None, float("nan"), 4.0],
-                "f": [None, 1.5, 1.5, 1.5, float("nan"), 4.0],
+            given={
+                "g": ["a", "b", "a", None, "a", None],
+                "t": [3, 1, 1, None, 2, 5],
+                "x": [30, 10, 11, None, 20, 7],
             },
+            params={
+                "sourceColumn": "x",
+                "groupByColumns": '["g"]',
+                "orderByColumns": '["t"]',
+                "targetColumn": "p",
+            },
+            expect={
+                "g": ["a", "b", "a", None, "a", None],
+                "t": [3, 1, 1, None, 2, 5],
+                "x": [30, 10, 11, None, 20, 7],
+                "p": [20, None, None, 7, 11, None],
+            },
+            title="grouped and ordered; null keys form a group and sort last",
         ),
         Example(
-            given={"n": [None, None, 7, None]},
-            params={"sourceColumn": "n", "numRowsBefore": 0, "numRowsAfter": 2, "targetColumn": "f"},
-            expect={"n": [None, None, 7, None], "f": [7, 7, 7, None]},
+            given={"s": ["é", None, "", "z"]},
+            params={"sourceColumn": "s", "offset": "2", "defaultValue": "—", "targetColumn": "p"},
+            expect={"s": ["é", None, "", "z"], "p": ["—", "—", "é", None]},
+            title="row order, a default for the rows at the top",
+        ),
+        Example(
+            given={"x": [1.5, float("nan"), None]},
+            params={"sourceColumn": "x", "offset": 1, "defaultValue": "0", "targetColumn": "p"},
+            expect={"x": [1.5, float("nan"), None], "p": [0.0, 1.5, float("nan")]},
+        ),
+        Example(
+            given={"x": [1, 2]},
+            params={"sourceColumn": "x", "offset": 0, "targetColumn": "p"},
+            expect={"x": [1, 2], "p": [1, 2]},
         ),
     )
 
-    @model_validator(mode="after")
-    def _check_rows(self) -> Fill:
-        non_negative(self, numRowsBefore=self.num_rows_before, numRowsAfter=self.num_rows_after)
-        return self
 
-    def pandas_map(self, s: pd.Series) -> pd.Series:
-        values = combined(s)
-        blank = missing_pandas(values, ltype_of_arrow(values.type))
-        position = pa.array(np.arange(len(values), dtype=np.int64))
-        usable = pc.if_else(blank, pa.scalar(None, pa.int64()), position)
-        found = []
-        for nearest, limit in (
-            (pc.fill_null_forward(usable), self.num_rows_before),
-            (pc.fill_null_backward(usable), self.num_rows_after),
-        ):
-            close = pc.less_equal(pc.abs(pc.subtract(position, nearest)), limit)
-            found.append(pc.if_else(close, nearest, pa.scalar(None, pa.int64())))
-        source_row = pc.coalesce(*found)
-        filled = pc.coalesce(pc.take(values, source_row), values)
-        return wrap(pc.if_else(blank, filled, values), s)
+class Lead(_Offset):
+    """Copy the value from offset rows below within each group, in orderByColumns order, to a new column.
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        source = ctx.schema_of(df)[self.source_column]
-        c = scol(self.source_column)
-        blank = missing_spark(c, source)
-        usable = F.when(~blank, c)
-        order = spark_window().orderBy(position())
-        found = []
-        if self.num_rows_before > 0:
-            found.append(F.last(usable, ignorenulls=True).over(order.rowsBetween(-self.num_rows_before, -1)))
-        if self.num_rows_after > 0:
-            found.append(F.first(usable, ignorenulls=True).over(order.rowsBetween(1, self.num_rows_after)))
-        return {self.target_column: F.when(blank, F.coalesce(*found, c)).otherwise(c)}
+    Like pandas ``groupby().shift(-offset)``: rows with no row that far below in their group get
+    defaultValue (null when none is given); a null read from a row stays null. Empty
+    groupByColumns use the whole table, empty orderByColumns row order (nulls sort last, ties keep
+    row order). defaultValue is read as the column's type (text, integer, double or boolean).
+    """
+
+    operation = "LEAD"
+    extension: ClassVar[bool] = True
+    category = Category.WINDOW
+    direction = 1
+    examples: ClassVar = (
+        Example(
+            given={
+                "g": [1, 1, 2, 1, 2],
+                "t": ["b", "a", "x", "a", "y"],
+                "b": [True, False, None, True, False],
+            },
+            params={
+                "sourceColumn": "b",
+                "groupByColumns": ["g"],
+                "orderByColumns": ["t"],
+                "defaultValue": "FALSE",
+                "targetColumn": "n",
+            },
+            expect={
+                "g": [1, 1, 2, 1, 2],
+                "t": ["b", "a", "x", "a", "y"],
+                "b": [True, False, None, True, False],
+                "n": [False, True, False, True, False],
+            },
+            title="ties in the order keep row order",
+        ),
+        Example(
+            given={"x": [3, None, 5, 6]},
+            params={"sourceColumn": "x", "offset": "3", "targetColumn": "n"},
+            expect={"x": [3, None, 5, 6], "n": [6, None, None, None]},
+        ),
+    )
 
 
 # --- coalesce ------------------------------------------------------------------------------------------

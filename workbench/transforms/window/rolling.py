@@ -1,4 +1,4 @@
-"""Functions: rolling statistics of the rows around each row, in a new column.
+"""Window functions: rolling sums, means, extremes, counts and spreads of the rows around each row.
 
 Rolling steps depend on row order: they read the rows in the table's current order (the order
 pandas holds; on Spark the order of ``SparkEngine.with_row_position``), and never reorder rows.
@@ -10,73 +10,25 @@ On pandas every statistic is built from whole-column operations over blocks of 1
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import model_validator
 
-from workbench.core.lazy import F, scol
-from workbench.core.ordered import OrderedDerive, combined, non_negative, position, spark_window
-from workbench.core.params import Column, Integer, NumericColumn
+from workbench.core.lazy import F
+from workbench.core.ordered import RollingWindow
+from workbench.core.params import Column
 from workbench.core.registry import Category, Example
 from workbench.core.rolling import add, larger, smaller
-from workbench.core.rolling import rolling as reduce_window
 from workbench.core.types import LType
 from workbench.engines.pandas.arrow import wrap
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
-    from pyspark.sql import DataFrame as SparkFrame
 
 
-class _Rolling(OrderedDerive):
-    """A statistic of the window around each row, nulls skipped (null when the window has none)."""
-
-    abstract: ClassVar[bool] = True
-    source_column: NumericColumn
-    num_rows_before: Integer
-    num_rows_after: Integer
-
-    @model_validator(mode="after")
-    def _check_rows(self) -> _Rolling:
-        non_negative(self, numRowsBefore=self.num_rows_before, numRowsAfter=self.num_rows_after)
-        return self
-
-    def values_pandas(self, s: pd.Series) -> pa.Array:
-        """The source values, NaN read as null, decimals as doubles."""
-        values = combined(s)
-        if pa.types.is_decimal(values.type):
-            values = pc.cast(values, pa.float64())
-        if pa.types.is_floating(values.type):
-            values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
-        return values
-
-    def values_spark(self, c: SparkColumn, source: LType) -> SparkColumn:
-        if source is LType.DECIMAL:
-            c = c.cast("double")
-        if source in (LType.DOUBLE, LType.DECIMAL):
-            c = F.when(~F.isnan(c), c)
-        return c
-
-    def window(self) -> Any:
-        return spark_window().orderBy(position()).rowsBetween(-self.num_rows_before, self.num_rows_after)
-
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
-        source = ctx.schema_of(df)[self.source_column]
-        values = self.values_spark(scol(self.source_column), source)
-        return {self.target_column: self.statistic_spark(values).over(self.window())}
-
-    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
-        raise NotImplementedError
-
-    def rolling(self, values: pa.Array, combine: Callable[[Any, Any], Any]) -> pa.Array:
-        return reduce_window(values, self.num_rows_before, self.num_rows_after, combine)
-
-
-class RollingSum(_Rolling):
+class RollingSum(RollingWindow):
     """Write the sum of the values from numRowsBefore rows above to numRowsAfter rows below each row.
 
     Nulls (and NaN) are skipped; a window with no value gives null. Integer columns give
@@ -122,7 +74,7 @@ class RollingSum(_Rolling):
         return F.sum(c)
 
 
-class RollingAverage(_Rolling):
+class RollingAverage(RollingWindow):
     """Write the mean of the values from numRowsBefore rows above to numRowsAfter rows below each row.
 
     Nulls (and NaN) are skipped and do not count; a window with no value gives null. The result
@@ -163,7 +115,7 @@ class RollingAverage(_Rolling):
         return F.avg(c.cast("double"))
 
 
-class RollingMax(_Rolling):
+class RollingMax(RollingWindow):
     """Write the largest value from numRowsBefore rows above to numRowsAfter rows below each row.
 
     Nulls (and NaN) are skipped; a window with no value gives null. The type is the column's.
@@ -171,6 +123,7 @@ class RollingMax(_Rolling):
 
     operation = "ROLLING_MAX"
     category = Category.WINDOW
+    as_double = False
     examples: ClassVar = (
         Example(
             given={"x": [3, -1, None, 7, 2]},
@@ -187,15 +140,6 @@ class RollingMax(_Rolling):
 
     def result_type(self, source: LType) -> LType:
         return source
-
-    def values_pandas(self, s: pd.Series) -> pa.Array:
-        values = combined(s)
-        if pa.types.is_floating(values.type):
-            values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
-        return values
-
-    def values_spark(self, c: SparkColumn, source: LType) -> SparkColumn:
-        return F.when(~F.isnan(c), c) if source is LType.DOUBLE else c
 
     def pandas_map(self, s: pd.Series) -> pd.Series:
         return wrap(self.rolling(self.values_pandas(s), larger), s)
@@ -232,7 +176,7 @@ class RollingMin(RollingMax):
         return F.min(c)
 
 
-class RollingCountA(_Rolling):
+class RollingCountA(RollingWindow):
     """Write how many values there are from numRowsBefore rows above to numRowsAfter rows below each row.
 
     Nulls (and NaN) do not count; empty text and zero do. Works on a column of any type; a
@@ -241,6 +185,7 @@ class RollingCountA(_Rolling):
 
     operation = "ROLLING_COUNT_A"
     category = Category.WINDOW
+    as_double = False
     source_column: Column  # type: ignore[assignment]
     examples: ClassVar = (
         Example(
@@ -269,18 +214,9 @@ class RollingCountA(_Rolling):
     def result_type(self, source: LType) -> LType:
         return LType.INTEGER
 
-    def values_pandas(self, s: pd.Series) -> pa.Array:
-        values = combined(s)
-        present = pc.is_valid(values)
-        if pa.types.is_floating(values.type):
-            present = pc.and_(present, pc.invert(pc.fill_null(pc.is_nan(values), True)))
-        return pc.cast(present, pa.int64())
-
-    def values_spark(self, c: SparkColumn, source: LType) -> SparkColumn:
-        return F.when(~F.isnan(c), c) if source is LType.DOUBLE else c
-
     def pandas_map(self, s: pd.Series) -> pd.Series:
-        return wrap(pc.fill_null(self.rolling(self.values_pandas(s), add), 0), s)
+        present = pc.cast(pc.is_valid(self.values_pandas(s)), pa.int64())
+        return wrap(pc.fill_null(self.rolling(present, add), 0), s)
 
     def statistic_spark(self, c: SparkColumn) -> SparkColumn:
         return F.count(c)
@@ -315,7 +251,7 @@ def _merge_moments(a: Any, b: Any) -> Any:
     return pa.StructArray.from_arrays([n, mean, m2], fields=list(_MOMENTS))
 
 
-class RollingVariance(_Rolling):
+class RollingVariance(RollingWindow):
     """Write the sample variance of the values from numRowsBefore rows above to numRowsAfter rows below.
 
     The sample variance divides by the count less one (as Spark's ``variance``). Nulls (and NaN)
