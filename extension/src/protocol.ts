@@ -71,7 +71,15 @@ export type ParamKind =
   | "column_lists"
   | "datasets"
   | "dataset_columns"
-  | "object";
+  | "object"
+  | "clusters";
+
+/** A cluster the kernel found: its members with their row counts and the suggested value to merge into. */
+export interface FoundCluster {
+  values: { value: string; count: number }[];
+  into: string;
+  rows: number;
+}
 
 /** One transform of the registry (workbench.catalogue.catalogue()). */
 export interface CatalogueEntry {
@@ -240,6 +248,11 @@ export interface Requests {
   check_expression: {
     params: { expression: string; role: ExpressionRole; columns?: string[] };
     result: { problem: string | null; line: number | null; column: number | null };
+  };
+  /** Clusters of probably-equal values of a text column (CLUSTER_AND_MERGE's review), largest first. */
+  find_clusters: {
+    params: { column: string; method?: string; keyer?: string; ngramSize?: number; radius?: number; blockSize?: number; at?: number };
+    result: { clusters: FoundCluster[] };
   };
   /** Insert a step (at the end by default). */
   apply: { params: { step: StepJson; at?: number }; result: RecipeState };

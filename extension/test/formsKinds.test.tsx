@@ -4,6 +4,7 @@
  */
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ParamKind } from "../src/protocol";
+import { acceptFirstCluster } from "./clusterReviewFixture";
 import { catalogue, check, fakeRpc, renderForm, type } from "./formsFixture";
 
 type Form = ReturnType<typeof renderForm>;
@@ -51,6 +52,8 @@ const JOIN_RPC = () =>
 
 // The record's type makes a kind without a test a type error.
 const KIND_TESTS: Record<ParamKind, () => void | Promise<void>> = {
+  clusters: acceptFirstCluster,
+
   column() {
     const form = renderForm("UPPER_CASE");
     const texts = optionTexts(form.input("sourceColumn"));

@@ -170,7 +170,14 @@ export function emptyValue(field: FieldSpec): FormValue {
 }
 
 function isListKind(kind: ParamKind): boolean {
-  return NAME_LIST_KINDS.has(kind) || ROW_KINDS.has(kind) || kind === "number_list" || kind === "column_lists" || kind === "key_value_map";
+  return (
+    NAME_LIST_KINDS.has(kind) ||
+    ROW_KINDS.has(kind) ||
+    kind === "number_list" ||
+    kind === "column_lists" ||
+    kind === "key_value_map" ||
+    kind === "clusters"
+  );
 }
 
 export function decode(field: FieldSpec, raw: unknown): FormValue {
@@ -181,9 +188,15 @@ export function decode(field: FieldSpec, raw: unknown): FormValue {
   if (NAME_LIST_KINDS.has(kind) || kind === "number_list") return listOf(raw).map(textOf);
   if (kind === "column_lists") return listOf(raw).map((inner) => listOf(inner).map((v) => (v === null ? "" : textOf(v))));
   if (kind === "key_value_map") return Object.entries(objectOf(raw)).map(([key, value]) => ({ key, value: textOf(value) }));
+  if (kind === "clusters") return listOf(raw).map((item) => decodeCluster(objectOf(item)));
   if (ROW_KINDS.has(kind)) return listOf(raw).map((row) => decodeObject(field.fields ?? [], objectOf(row)));
   if (OBJECT_KINDS.has(kind)) return decodeObject(field.fields ?? [], objectOf(raw));
   return textOf(raw);
+}
+
+/** An accepted cluster as the form holds it: `{values: [text...], into: text}`. */
+function decodeCluster(raw: Record<string, unknown>): FormObject {
+  return { values: listOf(raw.values).map(textOf), into: textOf(raw.into) };
 }
 
 /** DataBrew writes lists and objects as JSON inside a string. */
@@ -248,6 +261,7 @@ export function encode(field: FieldSpec, value: FormValue): unknown {
   if (NAME_LIST_KINDS.has(kind)) return omitEmpty(texts(value));
   if (kind === "column_lists") return omitEmpty(encodeColumnLists(field, value));
   if (kind === "key_value_map") return encodeMap(value);
+  if (kind === "clusters") return omitEmpty(encodeClusters(value));
   if (ROW_KINDS.has(kind)) return omitEmpty(encodeRows(field, value));
   if (OBJECT_KINDS.has(kind)) return encodeNested(field, value as FormObject);
   return emptyToOmit(value);
@@ -295,6 +309,12 @@ function encodeMap(value: FormValue): Record<string, string> | undefined {
   const rows = (Array.isArray(value) ? value : []) as FormObject[];
   const entries = rows.filter((row) => String(row.key ?? "") !== "").map((row) => [String(row.key), String(row.value ?? "")]);
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** Accepted clusters keep every member, empty text included: merging blanks is a real choice. */
+function encodeClusters(value: FormValue): { values: string[]; into: string }[] {
+  const clusters = (Array.isArray(value) ? value : []) as FormObject[];
+  return clusters.map((c) => ({ values: (Array.isArray(c.values) ? c.values : []).map(String), into: String(c.into ?? "") }));
 }
 
 function encodeRows(field: FieldSpec, value: FormValue): Record<string, unknown>[] {

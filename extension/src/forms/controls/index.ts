@@ -2,6 +2,7 @@ import type { ComponentType } from "react";
 import type { ParamKind } from "../../protocol";
 import { AggregationsEditor } from "./AggregationsEditor";
 import { BooleanInput } from "./BooleanInput";
+import { ClusterReview } from "./ClusterReview";
 import { ColumnList } from "./ColumnList";
 import { ColumnListsEditor } from "./ColumnListsEditor";
 import { ColumnPicker } from "./ColumnPicker";
@@ -47,6 +48,7 @@ export const CONTROLS: Record<ParamKind, ComponentType<ControlProps>> = {
   datasets: DatasetsPicker,
   dataset_columns: DatasetColumnsPicker,
   object: ObjectEditor,
+  clusters: ClusterReview,
 };
 
 export type { ControlProps } from "./types";
