@@ -4,5 +4,12 @@ The helpers they share with other families (aggregate functions, distinct values
 live in ``workbench/core/pivoting.py``.
 """
 
-from workbench.transforms.structure import group, join, pivot, union  # noqa: F401
-from workbench.core.pivoting import group_ids  # noqa: F401
+from workbench.transforms.structure import (  # noqa: F401
+    cleanup,
+    group,
+    join,
+    json_text,
+    multivalued,
+    pivot,
+    union,
+)
