@@ -11,6 +11,8 @@ import pytest
 
 from workbench import Recipe
 from workbench.core.errors import ColumnNotFoundError, RecipeError, StepRuntimeError
+from workbench.core.types import LType
+from workbench.recipe.model import Step
 
 
 def _recipe(operation: str, parameters: dict[str, Any]) -> Recipe:
@@ -186,3 +188,27 @@ def test_fill_with_group_statistic_equals_pandas_groupby_transform() -> None:
         out = _recipe("FILL_WITH_GROUP_STATISTIC", parameters).apply(frame)
         expected = frame["x"].fillna(frame.groupby("g")["x"].transform(how))
         assert np.allclose(out["x"].to_numpy(dtype=float), expected.to_numpy(), rtol=1e-12)
+
+
+def test_mask_pii_columns_refuses_an_unknown_entity_type_with_a_suggestion() -> None:
+    error = _refused("MASK_PII_COLUMNS", {"entityTypes": '["EMAL"]'}, pd.DataFrame({"e": ["a@b.co"]}))
+    assert error.parameter == "entityTypes"
+    assert error.suggestion == "EMAIL"
+
+
+def test_mask_pii_columns_takes_text_columns_only() -> None:
+    error = _refused("MASK_PII_COLUMNS", {"sourceColumns": ["n"]}, pd.DataFrame({"n": [4111111111111111]}))
+    assert error.parameter == "sourceColumns"
+    assert error.column == "n"
+    error = _refused("MASK_PII_COLUMNS", {"sourceColumns": ["mail"]}, pd.DataFrame({"email": ["a@b.co"]}))
+    assert error.suggestion == "email"
+
+
+def test_mask_pii_columns_keeps_the_schema_and_masks_only_flagged_columns() -> None:
+    frame = pd.DataFrame({"email": ["ana@example.com", "bo@example.org"], "city": ["Oslo", "Bergen"]})
+    step = Step("MASK_PII_COLUMNS", {"maskSymbol": "x"}).transform()
+    schema = {"email": LType.STRING, "city": LType.STRING, "n": LType.INTEGER}
+    assert step.output_schema(schema) == schema  # known without the data
+    out = _recipe("MASK_PII_COLUMNS", {"maskSymbol": "x"}).apply(frame)
+    assert out["email"].tolist() == ["xxxxxxxxxxxxxxx", "xxxxxxxxxxxxxx"]
+    assert out["city"].tolist() == ["Oslo", "Bergen"]

@@ -20,4 +20,4 @@ Conventions of every transform here (recorded in docs/decisions.md, "Sensitive d
   64-bit wrapping arithmetic on both engines, so both engines give the same rows.
 """
 
-from workbench.transforms.sensitive import encryption, hashing, masking, randomize  # noqa: F401
+from workbench.transforms.sensitive import encryption, hashing, masking, pii, randomize  # noqa: F401
