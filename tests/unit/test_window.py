@@ -190,3 +190,46 @@ def test_grouped_steps_equal_pandas_groupby() -> None:
         frame,
     )
     pd.testing.assert_series_equal(out["y"].astype("float64"), ranked, check_names=False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "column"),
+    [
+        ({"aggregations": '{"v": "AVG"}'}, "v"),
+        ({"aggregations": '{"t": "COUNT"}'}, "t"),
+        ({"aggregations": '{"s": "SUM"}'}, "s"),
+        ({"value": "0"}, None),
+        ({"aggregations": "{}"}, None),
+    ],
+)
+def test_resample_refuses_bad_aggregations_by_name(changes: dict[str, Any], column: str | None) -> None:
+    frame = pd.DataFrame({"t": pd.to_datetime(["2024-01-01", "2024-01-02"]), "v": [1, 2], "s": ["a", "b"]})
+    parameters = {
+        "sourceColumn": "t",
+        "value": "1",
+        "units": "DAYS",
+        "aggregations": '{"v": "SUM"}',
+        **changes,
+    }
+    error = _refused("RESAMPLE_TIME_SERIES", parameters, frame)
+    assert error.parameter == ("value" if "value" in changes else "aggregations")
+    assert error.column == column
+
+
+def test_resample_refuses_an_unknown_unit() -> None:
+    frame = pd.DataFrame({"t": pd.to_datetime(["2024-01-01"]), "v": [1]})
+    parameters = {"sourceColumn": "t", "value": "1", "units": "FORTNIGHTS", "aggregations": '{"v": "SUM"}'}
+    assert _refused("RESAMPLE_TIME_SERIES", parameters, frame).parameter == "units"
+
+
+def test_resample_equals_pandas_resample_on_the_buckets_it_keeps() -> None:
+    rng = np.random.default_rng(5)
+    times = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10 * 24 * 60, 300), unit="min")
+    frame = pd.DataFrame({"t": times, "v": rng.integers(0, 100, 300)})
+    parameters = {"sourceColumn": "t", "value": "6", "units": "HOURS", "aggregations": '{"v": "SUM"}'}
+    found = _apply("RESAMPLE_TIME_SERIES", parameters, frame)
+    expected = frame.set_index("t")["v"].resample("6h").sum()
+    counts = frame.set_index("t")["v"].resample("6h").count()
+    expected = expected[counts > 0]
+    assert [pd.Timestamp(t).tz_localize(None) for t in found["t"]] == list(expected.index)
+    assert found["v"].tolist() == expected.tolist()

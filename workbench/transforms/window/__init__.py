@@ -12,4 +12,4 @@ Shared rules of every transform here:
   and empty orderByColumns the row order.
 """
 
-from workbench.transforms.window import cumulative, fill, ranked, rolling, rows, session  # noqa: F401
+from workbench.transforms.window import cumulative, fill, ranked, resample, rolling, rows, session  # noqa: F401
