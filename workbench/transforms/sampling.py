@@ -287,8 +287,8 @@ class TrainTestSplit(TableTransform):
         else:
             u = _units_pandas(self.seed, n)
             group = self._strata_pandas(df, ctx)
-            position = np.arange(n, dtype=np.int64)
-            order = np.lexsort((position, u, group))
+            # Stable sorts: equal draws keep their positions' order, as Spark's window orders them.
+            order = np.argsort(u, kind="stable") if self.stratify_column is None else np.lexsort((u, group))
             sizes = np.bincount(group, minlength=int(group.max()) + 1 if n else 0)
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]) if n else sizes
             rank = np.empty(n, dtype=np.int64)
@@ -411,7 +411,7 @@ class SampleRows(TableTransform):
     def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
         n = len(df.index)
         u = _units_pandas(self.seed, n)
-        order = np.lexsort((np.arange(n, dtype=np.int64), u))
+        order = np.argsort(u, kind="stable")  # equal draws in position order, as on Spark
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n, dtype=np.int64)
         if self.number_of_rows is not None:
