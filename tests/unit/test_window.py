@@ -233,3 +233,61 @@ def test_resample_equals_pandas_resample_on_the_buckets_it_keeps() -> None:
     expected = expected[counts > 0]
     assert [pd.Timestamp(t).tz_localize(None) for t in found["t"]] == list(expected.index)
     assert found["v"].tolist() == expected.tolist()
+
+
+def test_rolling_mode_and_kth_count_infinities_as_values() -> None:
+    inf = float("inf")
+    values = [inf, None, inf, -inf, 1.0, -inf, -inf, None, inf]
+    frame = pd.DataFrame({"x": values})
+    params = {"sourceColumn": "x", "numRowsBefore": 2, "numRowsAfter": 2, "targetColumn": "y"}
+    windows = [[v for v in values[max(0, i - 2) : i + 3] if v is not None] for i in range(len(values))]
+
+    def found(operation: str, **extra: Any) -> list[Any]:
+        out = _apply(operation, {**params, **extra}, frame)["y"].tolist()
+        return [None if pd.isna(v) else v for v in out]
+
+    def mode(window: list[float]) -> float:
+        best = max(window.count(v) for v in window)
+        return min(v for v in window if window.count(v) == best)
+
+    assert found("ROLLING_MODE") == [mode(w) for w in windows]
+    assert found("ROLLING_KTH_LARGEST", value=2) == [sorted(w)[-2] for w in windows]
+    assert found("ROLLING_KTH_LARGEST_UNIQUE", value=2) == [
+        sorted(set(w))[-2] if len(set(w)) > 1 else None for w in windows
+    ]
+
+
+@pytest.mark.parametrize(
+    ("operation", "parameters"),
+    [
+        ("ROLLING_MODE", ROLLING),
+        ("ROLLING_MEDIAN", ROLLING),
+        ("RANK", {"sourceColumn": "x", "method": "PERCENT", "targetColumn": "y"}),
+        ("FILL_DOWN", {"sourceColumn": "x", "groupByColumns": '["g"]'}),
+        ("CUMULATIVE_SUM", {"sourceColumn": "x", "groupByColumns": '["g"]', "targetColumn": "y"}),
+        (
+            "SESSION",
+            {
+                "sourceColumn": "t",
+                "units": "DAYS",
+                "value": "1",
+                "groupByColumns": "[]",
+                "orderByColumns": '["t"]',
+                "targetColumn": "y",
+            },
+        ),
+        (
+            "RESAMPLE_TIME_SERIES",
+            {"sourceColumn": "t", "units": "DAYS", "value": "1", "aggregations": '{"x": "LAST"}'},
+        ),
+    ],
+)
+def test_an_empty_table_gives_an_empty_result(operation: str, parameters: dict[str, Any]) -> None:
+    frame = pd.DataFrame(
+        {
+            "g": pd.Series([], dtype="string"),
+            "x": pd.Series([], dtype="float64"),
+            "t": pd.Series([], dtype="datetime64[us]"),
+        }
+    )
+    assert len(_apply(operation, parameters, frame)) == 0

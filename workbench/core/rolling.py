@@ -85,6 +85,8 @@ def window_matrix(values: pa.Array, before: int, after: int, missing: Any) -> tu
     valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
     data = pc.fill_null(values, missing).to_numpy(zero_copy_only=False)
     width = before + after + 1
+    if len(data) == 0:
+        return np.empty((0, width), data.dtype), np.empty((0, width), bool)
     padded = np.concatenate([np.full(before, missing, data.dtype), data, np.full(after, missing, data.dtype)])
     present = np.concatenate([np.zeros(before, bool), valid, np.zeros(after, bool)])
     return sliding_window_view(padded, width), sliding_window_view(present, width)

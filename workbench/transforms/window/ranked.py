@@ -337,12 +337,19 @@ class RollingMode(_Sorted):
     def pandas_map(self, s: pd.Series) -> pd.Series:
         ordered, count, data_type = self.sorted_windows(s)
         present = np.arange(ordered.shape[1])[None, :] < count[:, None]
-        # How often each sorted value occurs in its window: rows times width squared comparisons.
-        occurs = ((ordered[:, :, None] == ordered[:, None, :]) & present[:, None, :]).sum(axis=2)
-        occurs = np.where(present, occurs, 0)
-        most = occurs.max(axis=1, initial=0)
+        # How often each sorted value occurs: the length of its run of equal values, a run
+        # ending at the last value (missing rows sort after it and may equal it).
+        width = ordered.shape[1]
+        index = np.broadcast_to(np.arange(width), ordered.shape)
         first = np.ones_like(ordered, dtype=bool)
         first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        last = np.ones_like(ordered, dtype=bool)
+        last[:, :-1] = first[:, 1:]
+        start = np.maximum.accumulate(np.where(first, index, 0), axis=1)
+        end = np.minimum.accumulate(np.where(last, index, width - 1)[:, ::-1], axis=1)[:, ::-1]
+        end = np.minimum(end, count[:, None] - 1)
+        occurs = np.where(present, end - start + 1, 0)
+        most = occurs.max(axis=1, initial=0)
         tied = present & first & (occurs == most[:, None]) & (most[:, None] > 0)
         ties = tied.sum(axis=1)
         rows = np.arange(len(ordered))
