@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import make_engine
 from tests.helpers import assert_same_records, plain_records
 from workbench.core.errors import WorkbenchError
-from workbench.core.types import spark_ddl
+from workbench.core.types import LType, spark_ddl
 from workbench.io.pandas_io import read_pandas
 from workbench.io.writers import write_pandas, write_spark
 from workbench.recipe.model import Recipe, Step
@@ -142,3 +142,53 @@ def test_wrong_columns_and_paths_are_named(operation: str, params: dict[str, str
     message = str(caught.value)
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
+
+
+def test_the_spark_reader_reads_nested_json_lines_as_pandas_does(spark_session: Any) -> None:
+    from workbench.io.spark_io import read_spark
+
+    pandas_engine = make_engine("pandas", None)
+    spark_engine = make_engine("spark", spark_session)
+    frame = read_spark(spark_session, DATA)
+    ddl = {f.name: f.dataType.simpleString() for f in frame.schema.fields}
+    assert ddl["customer"].startswith("struct<name:string,address:struct<")
+    assert ddl["items"] == "array<struct<sku:string,qty:bigint>>"
+    read_on_pandas = plain_records(pandas_engine, read_pandas(DATA))
+    assert_same_records(plain_records(spark_engine, frame), read_on_pandas, ordered=True)
+
+    on_pandas = replay(recipe(), read_pandas(DATA), engine=pandas_engine)
+    on_spark = replay(recipe(), frame, engine=spark_engine)
+    assert_same_records(
+        plain_records(spark_engine, on_spark), plain_records(pandas_engine, on_pandas), ordered=True
+    )
+
+
+def test_json_text_parsed_into_structs_replays_identically(spark_session: Any) -> None:
+    """The file's nested values written as JSON text, parsed back by JSON_TO_STRUCTS on both engines."""
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    columns = {"line": lines, "n": list(range(len(lines)))}
+    steps = Recipe(
+        steps=[
+            Step(
+                "JSON_TO_STRUCTS",
+                {"sourceColumns": '["line"]', "removeSourceColumn": "true", "unnestLevel": "2"},
+            ),
+            Step("UNNEST_STRUCT", {"sourceColumn": "line", "removeSourceColumn": "true"}),
+        ]
+    )
+    results = {}
+    for name, session in (("pandas", None), ("spark", spark_session)):
+        engine = make_engine(name, session)
+        frame = engine.from_records(columns, {"line": LType.STRING, "n": LType.INTEGER})
+        results[name] = plain_records(engine, replay(steps, frame, engine=engine))
+    assert_same_records(results["spark"], results["pandas"], ordered=True)
+    assert list(results["pandas"]) == [
+        "line_customer",
+        "line_items",
+        "line_order",
+        "line_prices",
+        "line_tags",
+        "n",
+    ]
+    first = results["pandas"]["line_customer"][0]
+    assert first == {"address": '{"city":"Zürich","zip":"8001"}', "name": "Zoë Ångström"}

@@ -12,7 +12,7 @@ import pytest
 
 from workbench import Recipe
 from workbench.core.errors import RecipeError, WorkbenchError
-from workbench.core.json_schema import finished, from_variant_schema, merge, type_of_value
+from workbench.core.json_schema import compact, finished, from_variant_schema, merge, type_of_value
 
 ORDERS = pd.DataFrame(
     {
@@ -148,3 +148,7 @@ def test_the_variant_schema_reads_as_the_same_tree() -> None:
     pandas_tree = _tree('{"z": [1, 2.5], "odd": {"x": "s"}, "t": true}', '{"t": 1}')
     spark_text = "OBJECT<`odd`: OBJECT<x: STRING>, t: VARIANT, z: ARRAY<DECIMAL(2,1)>>"
     assert finished(from_variant_schema(spark_text), None) == pandas_tree
+
+
+def test_json_text_is_written_as_spark_writes_it() -> None:
+    assert compact({"sku": "😀 é", "q": [1, 2.5, None]}) == '{"sku":"\\uD83D\\uDE00 é","q":[1,2.5,null]}'

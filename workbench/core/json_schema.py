@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,9 +149,18 @@ def shaped(value: Any, t: JsonType) -> Any:
     return value
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _surrogates(match: re.Match[str]) -> str:
+    code = ord(match.group()) - 0x10000
+    return f"\\u{0xD800 + (code >> 10):04X}\\u{0xDC00 + (code & 0x3FF):04X}"
+
+
 def compact(value: Any) -> str:
-    """A JSON value as compact text, keys in their order, non-ASCII characters as they are."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """A JSON value as compact text, as Spark writes it: keys in their order, characters as they
+    are except those beyond the Basic Multilingual Plane (emoji), escaped as UTF-16 pairs."""
+    return _ASTRAL.sub(_surrogates, json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 # --- Spark's variant schema text ------------------------------------------------------------------

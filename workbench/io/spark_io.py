@@ -8,7 +8,7 @@ from typing import Any
 
 from workbench.core.casting import cast_spark
 from workbench.core.lazy import F, scol
-from workbench.core.types import LType, ltype_of_arrow
+from workbench.core.types import LType, ltype_of_arrow, spark_ddl
 from workbench.io.csv_scan import CsvFile, scan_csv
 from workbench.io.formats import (
     CsvOptions,
@@ -33,10 +33,13 @@ def read_spark(session: Any, path: str | Path, csv: CsvOptions | None = None) ->
     schemas = file_schemas(p, fmt)
     schema = unified_schema(schemas, options.union_by_name)
     if fmt is Format.JSONL:
-        from workbench.engines.spark.types import struct_of
+        # The Arrow schema the pandas reader infers, nested fields included, as Spark's own types.
+        ddl = ", ".join(f"`{f.name.replace('`', '``')}` {spark_ddl(f.type)}" for f in schema)
+        if not ddl:
+            from workbench.engines.spark.types import struct_of
 
-        types = {f.name: ltype_of_arrow(f.type) for f in schema}
-        return session.read.schema(struct_of(types)).json([str(f) for f, s in schemas if len(s)])
+            return session.read.schema(struct_of({})).json([str(f) for f, s in schemas if len(s)])
+        return session.read.schema(ddl).json([str(f) for f, s in schemas if len(s)])
     groups: dict[Any, list[str]] = {}
     for f, s in schemas:
         groups.setdefault(s, []).append(str(f))
