@@ -212,3 +212,69 @@ def test_mask_pii_columns_keeps_the_schema_and_masks_only_flagged_columns() -> N
     out = _recipe("MASK_PII_COLUMNS", {"maskSymbol": "x"}).apply(frame)
     assert out["email"].tolist() == ["xxxxxxxxxxxxxxx", "xxxxxxxxxxxxxx"]
     assert out["city"].tolist() == ["Oslo", "Bergen"]
+
+
+def _agree(
+    spark_engine_name: str, session: Any, step: Step, columns: dict[str, list[Any]], schema: dict
+) -> None:
+    """pandas and the Spark engine give the same rows in the same order."""
+    from tests.conftest import make_engine
+    from workbench.recipe.replay import replay
+
+    results = []
+    for engine in (make_engine("pandas", None), make_engine(spark_engine_name, session)):
+        frame = engine.from_records(columns, schema)
+        results.append(engine.to_records(replay(Recipe(steps=[step]), frame, engine=engine)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {},
+        {
+            "splitMethod": "STRATIFIED",
+            "stratifyColumn": "g",
+            "splitFractions": "[0.6, 0.25, 0.15]",
+            "splitNames": '["a", "b", "c"]',
+        },
+        {"splitMethod": "BY_KEY", "keyColumn": "k", "seed": 5},
+    ],
+)
+def test_train_test_split_is_the_same_on_spark(
+    spark_engine_name: str, spark_session_for: Any, parameters: dict
+) -> None:
+    rng = np.random.default_rng(2)
+    n = 500
+    columns = {
+        "g": [None if v == 3 else f"g{v}" for v in rng.integers(0, 4, n)],
+        "k": [None if v == 0 else int(v) for v in rng.integers(0, 60, n)],
+    }
+    step = Step("TRAIN_TEST_SPLIT", parameters)
+    _agree(spark_engine_name, spark_session_for, step, columns, {"g": LType.STRING, "k": LType.INTEGER})
+
+
+@pytest.mark.parametrize(
+    ("operation", "parameters"),
+    [
+        ("SAMPLE_ROWS", {"fraction": "0.3", "seed": 8}),
+        ("FILL_WITH_GROUP_STATISTIC", {"sourceColumn": "x", "groupByColumns": ["g"], "statistic": "MEDIAN"}),
+        ("FILL_WITH_GROUP_STATISTIC", {"sourceColumn": "x", "groupByColumns": ["g"], "statistic": "MODE"}),
+    ],
+)
+def test_sampling_and_group_fill_are_the_same_on_spark(
+    spark_engine_name: str, spark_session_for: Any, operation: str, parameters: dict
+) -> None:
+    rng = np.random.default_rng(4)
+    n = 400
+    columns = {
+        "g": [None if v == 3 else f"g{v}" for v in rng.integers(0, 4, n)],
+        "x": [None if v < 0.2 else float(round(v * 10)) for v in rng.random(n)],
+    }
+    _agree(
+        spark_engine_name,
+        spark_session_for,
+        Step(operation, parameters),
+        columns,
+        {"g": LType.STRING, "x": LType.DOUBLE},
+    )
