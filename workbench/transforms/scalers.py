@@ -11,6 +11,7 @@ statistics of every column come from one job.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -317,6 +318,14 @@ class MaxAbsScaling(_Scaler):
             expect={"x": [-1.0, 0.25, 0.0, 0.5, None], "z": [0.0, -0.0, None, 0.0, float("nan")]},
         ),
         Example(
+            title="a decimal column is scaled as doubles",
+            given={"d": [Decimal("-2.5"), Decimal("1.25"), None, Decimal("0")]},
+            schema={"d": "decimal"},
+            params={"sourceColumns": ["d"]},
+            expect={"d": [-1.0, 0.5, None, 0.0]},
+            expect_schema={"d": "double"},
+        ),
+        Example(
             given={"price": [1.5, 3.0, None], "name": ["a", None, "Zoë"]},
             params={"sourceColumns": ["price"], "targetColumnSuffix": "_scaled"},
             expect={"price": [1.5, 3.0, None], "name": ["a", None, "Zoë"], "price_scaled": [0.5, 1.0, None]},
@@ -362,6 +371,14 @@ class ClipValues(_NumericColumns):
             params={"sourceColumns": ["n"], "upperBound": "2.5", "targetColumnSuffix": "_clipped"},
             expect={"n": [1, 5, None, -(2**40)], "n_clipped": [1.0, 2.5, None, float(-(2**40))]},
             expect_schema={"n_clipped": "double"},
+        ),
+        Example(
+            title="a decimal column becomes double",
+            given={"d": [Decimal("1.5"), Decimal("-3"), None]},
+            schema={"d": "decimal"},
+            params={"sourceColumns": ["d"], "lowerBound": "0"},
+            expect={"d": [1.5, 0.0, None]},
+            expect_schema={"d": "double"},
         ),
         Example(
             title="only a lower bound; infinities are clipped too",
