@@ -11,7 +11,8 @@ Two methods:
 - nearest neighbour: values within a Levenshtein distance of ``radius`` are linked, and linked
   values form a cluster (linking is transitive). Only values sharing a substring of
   ``blockSize`` characters (lower-cased) are compared, which keeps it tractable; a value shorter
-  than that is one block by itself.
+  than that is one block by itself, and a substring more than ``MAX_BLOCK`` values share is too
+  common to be a block.
 
 Clustering is a service run on the Python side over the DISTINCT values of one column (per-value
 Python work is fine at that size). The FINGERPRINT keyer is the vectorised one the FINGERPRINT
@@ -73,12 +74,20 @@ def fingerprint_pandas(a: Any) -> pa.Array:
     lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
     tokens = pa.table({"row": np.repeat(np.arange(n), lengths), "token": pc.list_flatten(lists)})
     tokens = tokens.filter(pc.not_equal(tokens["token"], ""))
-    # Unique (row, token) pairs, sorted by code point: Arrow compares UTF-8 bytes, as Spark's array_sort.
-    tokens = tokens.group_by(["row", "token"]).aggregate([])
+    # Sorted by code point (Arrow compares UTF-8 bytes, as Spark's array_sort), then a token equal
+    # to the one before it in the same row is a repeat.
     tokens = tokens.sort_by([("row", "ascending"), ("token", "ascending")])
-    counts = np.bincount(tokens["row"].to_numpy(), minlength=n)
+    row, token = tokens["row"].combine_chunks(), tokens["token"].combine_chunks()
+    if len(tokens) > 1:
+        repeat = pc.and_(
+            pc.equal(row.slice(1), row.slice(0, len(row) - 1)),
+            pc.equal(token.slice(1), token.slice(0, len(token) - 1)),
+        )
+        keep = pa.concat_arrays([pa.array([True]), pc.invert(repeat)])
+        row, token = pc.filter(row, keep), pc.filter(token, keep)
+    counts = np.bincount(row.to_numpy(zero_copy_only=False), minlength=n)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    values = pc.cast(tokens["token"].combine_chunks(), pa.large_string())
+    values = pc.cast(token, pa.large_string())
     rebuilt = pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=pc.is_null(normalised))
     return pc.binary_join(rebuilt, pa.scalar(" ", pa.large_string()))
 
@@ -145,18 +154,46 @@ def keys_of(values: list[str], keyer: Keyer, ngram_size: int = 2) -> list[str]:
 
 
 def levenshtein(a: str, b: str, limit: float | None = None) -> int:
-    """Edit distance (insert, delete, substitute one code point); above ``limit`` it may stop early."""
-    if len(a) < len(b):
-        a, b = b, a
+    """Edit distance (insert, delete, substitute one code point).
+
+    With a ``limit``, only the diagonal band the limit allows is computed, and any distance above
+    it comes back as ``floor(limit) + 1``.
+    """
+    if limit is not None:
+        return _banded(a, b, int(limit))
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if limit is not None and min(current) > limit:
-            return int(min(current))
         previous = current
     return previous[-1]
+
+
+def _banded(a: str, b: str, k: int) -> int:
+    """Levenshtein distance when it is at most ``k``, else ``k + 1`` (cells with |i - j| <= k only)."""
+    over = k + 1
+    if abs(len(a) - len(b)) > k:
+        return over
+    previous = {j: j for j in range(min(len(b), k) + 1)}
+    for i in range(1, len(a) + 1):
+        current: dict[int, int] = {}
+        for j in range(max(0, i - k), min(len(b), i + k) + 1):
+            if j == 0:
+                cell = i
+            else:
+                substitute = previous.get(j - 1, over) + (a[i - 1] != b[j - 1])
+                cell = min(previous.get(j, over) + 1, current.get(j - 1, over) + 1, substitute)
+            current[j] = min(cell, over)
+        if min(current.values()) > k:
+            return over
+        previous = current
+    return previous.get(len(b), over)
+
+
+MAX_BLOCK = 100
+"""A substring shared by more distinct values than this is too common to tell them apart: its
+block is not compared (it would cost MAX_BLOCK² distances); the values' other substrings still are."""
 
 
 def _blocks(values: list[str], block_size: int) -> dict[str, list[int]]:
@@ -181,6 +218,8 @@ def _neighbour_groups(values: list[str], radius: float, block_size: int) -> list
 
     compared: set[tuple[int, int]] = set()
     for members in _blocks(values, block_size).values():
+        if len(members) > MAX_BLOCK:
+            continue
         for i, j in itertools.combinations(members, 2):
             if (i, j) in compared or abs(len(values[i]) - len(values[j])) > radius:
                 continue

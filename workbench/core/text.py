@@ -177,6 +177,14 @@ def translate_pandas(a: Any, table: dict[str, str]) -> pa.Array:
     the whole text buffer is mapped as one array of code points.
     """
     a = pc.cast(combined(a), pa.large_string())
+    # Only the texts holding a character of the table are rebuilt.
+    touched = pc.fill_null(pc.match_substring_regex(a, f"[{literal_class(''.join(table))}]"), False)
+    if not pc.any(touched).as_py():
+        return a
+    return pc.replace_with_mask(a, touched, _translated(pc.filter(a, touched), table))
+
+
+def _translated(a: pa.Array, table: dict[str, str]) -> pa.Array:
     filled = combined(pc.fill_null(a, ""))
     offsets = np.frombuffer(filled.buffers()[1], np.int64)[filled.offset : filled.offset + len(filled) + 1]
     data = filled.buffers()[2]
@@ -186,18 +194,15 @@ def translate_pandas(a: Any, table: dict[str, str]) -> pa.Array:
     inside = points < len(lookup)
     mapped = points.copy()
     mapped[inside] = lookup[points[inside]]
-    if np.array_equal(mapped, points):
-        return a
     rows = np.repeat(np.arange(len(filled)), pc.utf8_length(filled).to_numpy(zero_copy_only=False))
     kept = mapped >= 0
     sizes = 1 + (mapped[kept] >= 0x80) + (mapped[kept] >= 0x800) + (mapped[kept] >= 0x10000)
     row_bytes = np.bincount(rows[kept], weights=sizes, minlength=len(filled)).astype(np.int64)
     text = mapped[kept].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
     new_offsets = np.concatenate([[0], np.cumsum(row_bytes)]).astype(np.int64)
-    rebuilt = pa.Array.from_buffers(
+    return pa.Array.from_buffers(
         pa.large_string(), len(filled), [None, pa.py_buffer(new_offsets.tobytes()), pa.py_buffer(text)]
     )
-    return pc.if_else(pc.is_null(a), pa.scalar(None, pa.large_string()), rebuilt)
 
 
 def translate_spark(c: Column, table: dict[str, str]) -> Column:
