@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import zoneinfo
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import pandas as pd
@@ -58,6 +59,45 @@ DEFAULT_FORMAT = "yyyy-mm-dd HH:MM:SS"
 UTC = pa.timestamp("us", tz="UTC")
 MICROS_PER_DAY = 86_400_000_000
 MICROS_PER_SECOND = 1_000_000
+
+
+class TimeUnit(str, Enum):
+    """Time units of date arithmetic, session gaps and resampling buckets (DataBrew's names)."""
+
+    YEARS = "YEARS"
+    QUARTERS = "QUARTERS"
+    MONTHS = "MONTHS"
+    WEEKS = "WEEKS"
+    DAYS = "DAYS"
+    HOURS = "HOURS"
+    MINUTES = "MINUTES"
+    SECONDS = "SECONDS"
+    MILLISECONDS = "MILLISECONDS"
+    MICROSECONDS = "MICROSECONDS"
+
+    @property
+    def spark(self) -> str:
+        return self.value.removesuffix("S")
+
+    @property
+    def months(self) -> int | None:
+        return {"YEARS": 12, "QUARTERS": 3, "MONTHS": 1}.get(self.value)
+
+    @property
+    def micros(self) -> int:
+        return {
+            "WEEKS": 7 * MICROS_PER_DAY,
+            "DAYS": MICROS_PER_DAY,
+            "HOURS": 3600 * MICROS_PER_SECOND,
+            "MINUTES": 60 * MICROS_PER_SECOND,
+            "SECONDS": MICROS_PER_SECOND,
+            "MILLISECONDS": 1000,
+            "MICROSECONDS": 1,
+        }[self.value]
+
+    @property
+    def whole_days(self) -> bool:
+        return self in (TimeUnit.YEARS, TimeUnit.QUARTERS, TimeUnit.MONTHS, TimeUnit.WEEKS, TimeUnit.DAYS)
 
 
 # --- the date format tokenizer -------------------------------------------------------------

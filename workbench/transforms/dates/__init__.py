@@ -21,6 +21,3 @@ Shared rules of every transform here (docs/semantics.md):
 """
 
 from workbench.transforms.dates import arithmetic, assemble, clock, formats, parts, zones  # noqa: F401
-from workbench.transforms.dates.arithmetic import Unit
-
-__all__ = ["Unit"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -13,10 +12,10 @@ from pydantic import model_validator
 from workbench.core.datetimes import (
     DEFAULT_FORMAT,
     MICROS_PER_DAY,
-    MICROS_PER_SECOND,
     DateFormatSpec,
     DateFunction,
     DateInputColumn,
+    TimeUnit,
     add_months_pandas,
     days_and_time,
     format_pandas,
@@ -49,48 +48,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame as SparkFrame
 
 
-# --- units -------------------------------------------------------------------------------------
-
-
-class Unit(str, Enum):
-    """Time units of DATE_ADD and DATE_DIFF."""
-
-    YEARS = "YEARS"
-    QUARTERS = "QUARTERS"
-    MONTHS = "MONTHS"
-    WEEKS = "WEEKS"
-    DAYS = "DAYS"
-    HOURS = "HOURS"
-    MINUTES = "MINUTES"
-    SECONDS = "SECONDS"
-    MILLISECONDS = "MILLISECONDS"
-    MICROSECONDS = "MICROSECONDS"
-
-    @property
-    def spark(self) -> str:
-        return self.value.removesuffix("S")
-
-    @property
-    def months(self) -> int | None:
-        return {"YEARS": 12, "QUARTERS": 3, "MONTHS": 1}.get(self.value)
-
-    @property
-    def micros(self) -> int:
-        return {
-            "WEEKS": 7 * MICROS_PER_DAY,
-            "DAYS": MICROS_PER_DAY,
-            "HOURS": 3600 * MICROS_PER_SECOND,
-            "MINUTES": 60 * MICROS_PER_SECOND,
-            "SECONDS": MICROS_PER_SECOND,
-            "MILLISECONDS": 1000,
-            "MICROSECONDS": 1,
-        }[self.value]
-
-    @property
-    def whole_days(self) -> bool:
-        return self in (Unit.YEARS, Unit.QUARTERS, Unit.MONTHS, Unit.WEEKS, Unit.DAYS)
-
-
 class DateAdd(DateFunction):
     """Add a whole number of time units (negative to subtract) to a date, in a new column.
 
@@ -103,7 +60,7 @@ class DateAdd(DateFunction):
 
     operation = "DATE_ADD"
     category = Category.DATE
-    units: enum_param(Unit)  # type: ignore[valid-type]
+    units: enum_param(TimeUnit)  # type: ignore[valid-type]
     date_add_value: Integer
     date_time_format: DateFormat | None = None
     examples: ClassVar = (
@@ -235,7 +192,7 @@ class DateDiff(ColumnFunction):
     source_column2: DateInputColumn | None = None
     value1: Text | None = None
     value2: Text | None = None
-    units: enum_param(Unit)  # type: ignore[valid-type]
+    units: enum_param(TimeUnit)  # type: ignore[valid-type]
     target_column: NewColumn
     examples: ClassVar = (
         Example(

@@ -13,8 +13,8 @@ from pydantic import model_validator
 
 from workbench.core.datetimes import (
     MICROS_PER_DAY,
-    MICROS_PER_SECOND,
     DateInputColumn,
+    TimeUnit,
     civil,
     first_of_month,
     floordiv,
@@ -37,33 +37,6 @@ from workbench.engines.pandas.arrow import wrap
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
     from pyspark.sql import DataFrame as SparkFrame
-
-
-class BucketUnit(str, Enum):
-    """units of a resampling frequency."""
-
-    YEARS = "YEARS"
-    QUARTERS = "QUARTERS"
-    MONTHS = "MONTHS"
-    WEEKS = "WEEKS"
-    DAYS = "DAYS"
-    HOURS = "HOURS"
-    MINUTES = "MINUTES"
-    SECONDS = "SECONDS"
-
-    @property
-    def months(self) -> int | None:
-        return {"YEARS": 12, "QUARTERS": 3, "MONTHS": 1}.get(self.value)
-
-    @property
-    def micros(self) -> int:
-        return {
-            "WEEKS": 7 * MICROS_PER_DAY,
-            "DAYS": MICROS_PER_DAY,
-            "HOURS": 3600 * MICROS_PER_SECOND,
-            "MINUTES": 60 * MICROS_PER_SECOND,
-            "SECONDS": MICROS_PER_SECOND,
-        }[self.value]
 
 
 _MONDAY = 4 * MICROS_PER_DAY
@@ -110,7 +83,7 @@ class ResampleTimeSeries(TableTransform):
     category = Category.WINDOW
     source_column: DateInputColumn
     value: Integer
-    units: enum_param(BucketUnit)  # type: ignore[valid-type]
+    units: enum_param(TimeUnit)  # type: ignore[valid-type]
     aggregations: KeyValueMap
     group_by_columns: Columns = []
     examples: ClassVar = (
@@ -247,7 +220,7 @@ class ResampleTimeSeries(TableTransform):
             first = first_of_month(start_year, start_month)
             return from_micros(pc.multiply(first, MICROS_PER_DAY))
         width = self.units.micros * self.value
-        origin = _MONDAY if self.units is BucketUnit.WEEKS else 0
+        origin = _MONDAY if self.units is TimeUnit.WEEKS else 0
         since = pc.subtract(micros(times), origin)
         return from_micros(pc.add(pc.multiply(floordiv(since, width), width), origin))
 
@@ -260,7 +233,7 @@ class ResampleTimeSeries(TableTransform):
             start_month = F.pmod(start, F.lit(12)) + 1
             return F.make_date(start_year, start_month, F.lit(1)).cast("timestamp")
         width = self.units.micros * self.value
-        origin = _MONDAY if self.units is BucketUnit.WEEKS else 0
+        origin = _MONDAY if self.units is TimeUnit.WEEKS else 0
         since = F.unix_micros(time) - F.lit(origin)
         return F.timestamp_micros(since - F.pmod(since, F.lit(width)) + F.lit(origin))
 

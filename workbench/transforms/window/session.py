@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -11,9 +10,8 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.datetimes import (
-    MICROS_PER_DAY,
-    MICROS_PER_SECOND,
     DateInputColumn,
+    TimeUnit,
     add_months_pandas,
     from_micros,
     instant_pandas,
@@ -37,37 +35,6 @@ _NEW_SESSION = "__wb_new_session"
 """A Spark column marking the rows that start a session (a window of a window needs two steps)."""
 
 
-class GapUnit(str, Enum):
-    """units of SESSION's gap length."""
-
-    YEARS = "YEARS"
-    QUARTERS = "QUARTERS"
-    MONTHS = "MONTHS"
-    WEEKS = "WEEKS"
-    DAYS = "DAYS"
-    HOURS = "HOURS"
-    MINUTES = "MINUTES"
-    SECONDS = "SECONDS"
-    MILLISECONDS = "MILLISECONDS"
-    MICROSECONDS = "MICROSECONDS"
-
-    @property
-    def months(self) -> int | None:
-        return {"YEARS": 12, "QUARTERS": 3, "MONTHS": 1}.get(self.value)
-
-    @property
-    def micros(self) -> int:
-        return {
-            "WEEKS": 7 * MICROS_PER_DAY,
-            "DAYS": MICROS_PER_DAY,
-            "HOURS": 3600 * MICROS_PER_SECOND,
-            "MINUTES": 60 * MICROS_PER_SECOND,
-            "SECONDS": MICROS_PER_SECOND,
-            "MILLISECONDS": 1000,
-            "MICROSECONDS": 1,
-        }[self.value]
-
-
 class Session(Grouped):
     """Number the sessions of each group 1, 2, 3…: a new one starts after a gap longer than value units.
 
@@ -83,7 +50,7 @@ class Session(Grouped):
     operation = "SESSION"
     category = Category.WINDOW
     source_column: DateInputColumn
-    units: enum_param(GapUnit)  # type: ignore[valid-type]
+    units: enum_param(TimeUnit)  # type: ignore[valid-type]
     value: Integer
     group_by_columns: Columns
     order_by_columns: Columns
