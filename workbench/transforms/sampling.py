@@ -84,14 +84,6 @@ def _key_units_spark(c: SparkColumn, ltype: LType, seed: int) -> SparkColumn:
     return top.cast("double") / F.lit(2.0**_HASH_BITS)
 
 
-def _boundaries(size: Any, cumulative: list[float]) -> list[Any]:
-    """floor(size * c + 0.5) for each cumulative fraction c: the rank where each split ends."""
-    return [
-        np.floor(size * c + 0.5) if isinstance(size, np.ndarray) else F.floor(size * F.lit(c) + F.lit(0.5))
-        for c in cumulative
-    ]
-
-
 def _check_new_column(operation: str, parameter: str, name: str, schema: Schema) -> None:
     if name in schema:
         raise ParameterError(
@@ -295,7 +287,8 @@ class TrainTestSplit(TableTransform):
             rank[order] = np.arange(n, dtype=np.int64) - starts[group[order]]
             size = sizes[group].astype(np.float64)
             index = np.full(n, len(cumulative), dtype=np.int64)
-            for k, end in reversed(list(enumerate(_boundaries(size, cumulative)))):
+            ends = [np.floor(size * c + 0.5) for c in cumulative]  # the rank where each split ends
+            for k, end in reversed(list(enumerate(ends))):
                 index = np.where(rank < end, k, index)
         out = df.copy(deep=False)
         out[self.target_column] = wrap(self._labels_pandas(np.minimum(index, len(cumulative))), df.index)
@@ -337,7 +330,8 @@ class TrainTestSplit(TableTransform):
         rank = F.row_number().over(within.orderBy(F.col(draw), F.col(ROW_POSITION))) - F.lit(1)
         size = F.count(F.lit(1)).over(within)
         label: Any = F.lit(None).cast("string")
-        for k, end in reversed(list(enumerate(_boundaries(size, cumulative)))):
+        ends = [F.floor(size * F.lit(c) + F.lit(0.5)) for c in cumulative]  # as on pandas
+        for k, end in reversed(list(enumerate(ends))):
             label = F.when(rank < end, F.lit(self.split_names[k])).otherwise(label)
         return drawn.withColumn(self.target_column, label).drop(draw)
 
