@@ -20,25 +20,24 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
-@dataclass(frozen=True)
-class JsonType:
+class JsonType(NamedTuple):
     """A node of an inferred JSON schema.
 
     ``kind`` is null, boolean, integer, double, string, object or array; ``fields`` holds an
-    object's fields and ``element`` an array's element type.
+    object's fields and ``element`` an array's element type. A tuple, so that comparing and
+    hashing trees runs in C: the merge meets the same tree on almost every row.
     """
 
     kind: str
     fields: tuple[tuple[str, JsonType], ...] = ()
-    element: JsonType | None = field(default=None)
+    element: JsonType | None = None
 
 
 NULL = JsonType("null")
@@ -48,10 +47,10 @@ _SCALARS = {k: JsonType(k) for k in ("boolean", "integer", "double", "string")}
 
 def merge(a: JsonType, b: JsonType) -> JsonType:
     """The type of a column holding values of types ``a`` and ``b``."""
+    if a == b or b.kind == "null":
+        return a
     if a.kind == "null":
         return b
-    if b.kind == "null" or a == b:
-        return a
     if {a.kind, b.kind} == {"integer", "double"}:
         return _SCALARS["double"]
     if a.kind == b.kind == "object":
