@@ -12,7 +12,15 @@ import pytest
 
 from workbench import Recipe
 from workbench.core.errors import RecipeError, WorkbenchError
-from workbench.core.json_schema import compact, finished, from_variant_schema, merge, type_of_value
+from workbench.core.json_schema import (
+    NULL,
+    compact,
+    finished,
+    from_variant_schema,
+    inferred,
+    merge,
+    type_of_value,
+)
 
 ORDERS = pd.DataFrame(
     {
@@ -142,6 +150,34 @@ def test_merge_rules() -> None:
     assert dict(tree.fields)["b"].element.kind == "string"
     assert _tree("[1]", '{"a": 1}').kind == "string"
     assert _tree(str(2**64)).kind == "double"
+
+
+MIXTURES = [
+    ['{"a": 1}', '{"b": 2.5, "a": 2.0}'],
+    ["1", "2.5"],
+    ["true", "1"],
+    ['{"d": true}', '{"d": 1}'],
+    ['{"a": [1, 2]}', '{"a": []}', '{"a": null}'],
+    ['[{"x": 1}]', '[{"y": "s"}]'],
+    ['"s"', '{"a": 1}'],
+    [str(2**70), "1"],
+    ['{"n": ' + str(2**64) + "}", '{"n": 1}'],
+    ["{}", '{"a": 1}'],
+    ['{"a": {}}'],
+    ["null", "null"],
+    ["[]", "[]"],
+    ['{"a": 1}', '{"a": "x"}'],
+    ['{"é": [[1.5, null]], "b": {"c": false}}', '{"b": {"c": null, "d": "😀"}}'],
+]
+
+
+@pytest.mark.parametrize("texts", MIXTURES)
+def test_the_fast_inference_follows_the_merge_rules(texts: list[str]) -> None:
+    values = [json.loads(t) for t in texts]
+    by_value = NULL
+    for value in values:
+        by_value = merge(by_value, type_of_value(value))
+    assert inferred(values) == by_value
 
 
 def test_the_variant_schema_reads_as_the_same_tree() -> None:

@@ -86,6 +86,41 @@ def type_of_value(value: Any) -> JsonType:
     return JsonType("object", tuple(sorted(fields.items())))
 
 
+def inferred(values: list[Any]) -> JsonType:
+    """The merged type of parsed JSON values (``json.loads`` output; None for null).
+
+    Arrow's own type inference runs in C and follows the same rules wherever it succeeds (it
+    unites object fields, widens integers to doubles); where a mix has no Arrow type it refuses,
+    and the merge rules run value by value.
+    """
+    try:
+        return _from_arrow(pa.array(values).type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        merged = NULL
+        for value in values:
+            merged = merge(merged, type_of_value(value))
+        return merged
+
+
+def _from_arrow(t: pa.DataType) -> JsonType:
+    if pa.types.is_struct(t):
+        fields = ((t.field(i).name, _from_arrow(t.field(i).type)) for i in range(t.num_fields))
+        return JsonType("object", tuple(sorted(fields)))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return JsonType("array", element=_from_arrow(t.value_type))
+    if pa.types.is_boolean(t):
+        return _SCALARS["boolean"]
+    if pa.types.is_integer(t):
+        return _SCALARS["integer"]
+    if pa.types.is_floating(t):
+        return _SCALARS["double"]
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return TEXT
+    if pa.types.is_null(t):
+        return NULL
+    raise pa.ArrowTypeError(f"no JSON type for {t}")
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(name)
 

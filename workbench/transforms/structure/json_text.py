@@ -12,15 +12,12 @@ from pydantic import model_validator
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.json_schema import (
-    NULL,
-    JsonType,
     arrow_of,
     finished,
     from_variant_schema,
-    merge,
+    inferred,
     parse,
     shaped,
-    type_of_value,
 )
 from workbench.core.lazy import F, quoted, scol
 from workbench.core.params import Boolean, Columns, Integer, Regex
@@ -192,11 +189,7 @@ class JsonToStructs(TableTransform):
     def _parsed_pandas(self, s: pd.Series) -> pd.Series:
         # JSON parsing is per value by nature; the schema is merged over the parsed values.
         parsed = [parse(text) for text in arr(s).to_pylist()]
-        inferred: JsonType = NULL
-        for valid, value in parsed:
-            if valid:
-                inferred = merge(inferred, type_of_value(value))
-        tree = finished(inferred, self.unnest_level)
+        tree = finished(inferred([value for valid, value in parsed if valid]), self.unnest_level)
         if tree.kind not in ("object", "array"):
             texts = [
                 text if valid else None for text, (valid, _) in zip(arr(s).to_pylist(), parsed, strict=True)
