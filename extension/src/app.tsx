@@ -3,7 +3,7 @@ import type { Catalogue, CatalogueEntry, JobState, Method, RecipeState, Requests
 import type { Rpc } from "./rpc";
 import { useTrait, type WidgetModel } from "./model";
 import type { Panels } from "./panels";
-import { useStepEditor } from "./stepEditor";
+import { positionOf, useStepEditor } from "./stepEditor";
 import { Grid } from "./grid/Grid";
 import { PreviewBanner } from "./grid/PreviewBanner";
 import { ProfilePanel } from "./profile/ProfilePanel";
@@ -140,6 +140,7 @@ export function App({ model, rpc, panels }: AppProps) {
                   columns={editor.open.columns}
                   datasets={datasets}
                   initial={editor.open.initial}
+                  at={positionOf(editor.open.target)}
                   errors={editor.errors}
                   preview={editor.preview}
                   rpc={rpc}

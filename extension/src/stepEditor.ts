@@ -18,7 +18,8 @@ export interface OpenStep {
 /** Edits wait this long after the last keystroke before asking the kernel for a preview. */
 export const PREVIEW_DEBOUNCE_MS = 300;
 
-function positionOf(target: StepTarget): number | undefined {
+/** Where the edited step sits in the recipe; undefined when it is appended. */
+export function positionOf(target: StepTarget): number | undefined {
   if (target.kind === "insert") return target.at;
   if (target.kind === "edit") return target.index;
   return undefined;

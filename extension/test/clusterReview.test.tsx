@@ -51,6 +51,13 @@ describe("cluster review", () => {
     expect(form.parameters().clusters).toEqual([{ values: ["New York", "new york", "New York."], into: "NYC" }]);
   });
 
+  test("a step inserted or edited mid-recipe asks about the data at its position", async () => {
+    const form = renderReview(undefined, undefined, 2);
+    type(form.input("sourceColumn"), "city");
+    await form.findClusters();
+    expect(form.rpc.calls.find((c) => c.method === "find_clusters")?.params).toMatchObject({ column: "city", at: 2 });
+  });
+
   test("accept all takes every listed cluster with its suggestion", async () => {
     const form = renderReview();
     type(form.input("sourceColumn"), "city");

@@ -32,9 +32,9 @@ export const FOUND: FoundCluster[] = [
   },
 ];
 
-export function renderReview(found: FoundCluster[] = FOUND, initial?: StepJson) {
+export function renderReview(found: FoundCluster[] = FOUND, initial?: StepJson, at?: number) {
   const rpc = fakeRpc({ find_clusters: () => ({ clusters: found }) });
-  const form = renderForm("CLUSTER_AND_MERGE", { entry: CLUSTER_AND_MERGE, rpc, initial });
+  const form = renderForm("CLUSTER_AND_MERGE", { entry: CLUSTER_AND_MERGE, rpc, initial, at });
   const review = () => form.field("clusters");
   const clusters = () => within(review()).queryAllByTestId("wb-cluster");
   const findClusters = async () => {

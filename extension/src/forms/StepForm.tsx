@@ -48,6 +48,8 @@ export interface StepFormProps {
   columns: { name: string; type: string }[];
   datasets: string[];
   initial?: StepJson;
+  /** The step's position in the recipe; undefined when it is appended at the end. */
+  at?: number;
   errors: StepError[];
   preview: PreviewInfo | null;
   rpc: Rpc;
@@ -88,6 +90,7 @@ function StepFormBody(props: StepFormProps) {
     rpc: props.rpc,
     fields,
     values,
+    at: props.at,
   };
 
   return (

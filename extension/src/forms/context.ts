@@ -18,6 +18,8 @@ export interface FormContextValue {
   /** The top-level fields and their current values (a control may depend on a sibling). */
   fields: FieldSpec[];
   values: FormValues;
+  /** The step's position in the recipe (undefined: appended), for questions about the data it sees. */
+  at?: number;
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);

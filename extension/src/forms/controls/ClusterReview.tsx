@@ -55,7 +55,7 @@ function reviewRows(found: FoundCluster[] | null, accepted: FormObject[], drafts
 
 /** CLUSTER_AND_MERGE's review: find clusters with the chosen method, accept them and say what each becomes. */
 export function ClusterReview({ value, onChange }: ControlProps) {
-  const { rpc, values } = useFormContext();
+  const { rpc, values, at } = useFormContext();
   const accepted = (Array.isArray(value) ? value : []) as FormObject[];
   const [found, setFound] = useState<FoundCluster[] | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
@@ -64,7 +64,7 @@ export function ClusterReview({ value, onChange }: ControlProps) {
   const rows = reviewRows(found, accepted, drafts);
 
   const find = () => {
-    const params = findParams(values);
+    const params = { ...findParams(values), ...(at === undefined ? {} : { at }) };
     if (!params.column) {
       setError("choose the source column first");
       return;
