@@ -28,6 +28,7 @@ const ALL_KINDS: ParamKind[] = [
   "datasets",
   "dataset_columns",
   "object",
+  "clusters",
 ];
 
 test("the fixture uses every parameter kind", () => {
