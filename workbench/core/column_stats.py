@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import SparkContext
 from workbench.core.lazy import F, scol
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.types import LType
@@ -100,7 +101,7 @@ def stats_pandas(a: Any, ltype: LType, want: Wanted) -> Stats:
     return out
 
 
-def stats_spark(df: SparkFrame, ctx: Any, column: str, ltype: LType, want: Wanted) -> Stats:
+def stats_spark(df: SparkFrame, ctx: SparkContext, column: str, ltype: LType, want: Wanted) -> Stats:
     """Compute the wanted statistics of a Spark column with one ``ctx.aggregate``.
 
     The median absolute deviation and the mode need a second level of aggregation; they are

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from pydantic import AfterValidator, Field, model_validator
 
 from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, ColumnOrValue
 from workbench.core.lazy import F
@@ -394,13 +395,13 @@ class DateFunction(ColumnOrValue):
     def from_instant_spark(self, ts: SparkColumn, source: LType) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = self.input_type(ctx.schema_of(df))
         source = self.pandas_source(df, ctx)
         result = self.from_instant_pandas(instant_pandas(source, ltype), ltype)
         return {self.target_column: wrap(result, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
         source = self.spark_source()
         instant = source if ltype is LType.DATE and self.calendar_only else instant_spark(source, ltype)

@@ -29,6 +29,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from workbench.core.casting import cast_pandas, cast_spark, text_valid_pandas, text_valid_spark
+from workbench.core.context import SparkContext
 from workbench.core.errors import ColumnNotFoundError, ParameterError, WorkbenchError, nearest
 from workbench.core.lazy import F, scol
 from workbench.core.missing import missing_pandas, missing_spark
@@ -1000,7 +1001,7 @@ def _aggregate_arrow(agg: Call, a: Any, ltype: LType) -> Any:
     return m4 / (m2 * m2) - 3.0
 
 
-def aggregates_spark(df: SparkFrame, aggregates: dict[str, Call], ctx: Any) -> dict[str, Any]:
+def aggregates_spark(df: SparkFrame, aggregates: dict[str, Call], ctx: SparkContext) -> dict[str, Any]:
     """Each declared aggregate's value, all of them in one Spark job.
 
     The mean absolute deviation needs the mean first: the means are one aggregated row joined
@@ -1019,8 +1020,8 @@ def aggregates_spark(df: SparkFrame, aggregates: dict[str, Call], ctx: Any) -> d
     exprs = {}
     for n, agg in enumerate(aggregates.values()):
         exprs[f"a{n}"] = _aggregate_spark(agg, schema, means)
-    row = ctx.aggregate(frame, exprs)
-    return {name: _finite_or_none(row[f"a{n}"]) for n, name in enumerate(aggregates)}
+    learnt = ctx.aggregate(frame, exprs)
+    return {name: _finite_or_none(learnt[f"a{n}"]) for n, name in enumerate(aggregates)}
 
 
 def _no_nan_spark(c: SparkColumn, ltype: LType) -> SparkColumn:

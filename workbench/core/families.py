@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.lazy import F, quoted, scol
 from workbench.core.params import KIND, Column, NewColumn, ParamKind, Text
@@ -44,10 +45,10 @@ class ColumnFunction(Transform):
         reads = self.reads()
         return reads[0] if reads else None
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         raise NotImplementedError
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         raise NotImplementedError
 
     def check(self, schema: Schema) -> None:
@@ -68,7 +69,7 @@ class ColumnFunction(Transform):
         produced = self.produced(schema)
         return place_columns(schema, produced, self.anchor())
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         produced = self.pandas_columns(df, ctx)
         types = self.produced(ctx.schema_of(df)) if where is not None else {}
         out = df.copy(deep=False)
@@ -80,7 +81,7 @@ class ColumnFunction(Transform):
         order = list(place_columns(dict.fromkeys(df.columns), dict.fromkeys(produced), self.anchor()))
         return out if order == list(out.columns) else out[order]
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         produced = self.spark_columns(df, ctx)
         if where is not None:
             types = self.produced(ctx.schema_of(df))
@@ -114,7 +115,7 @@ def place_columns(schema: dict[str, Any], produced: dict[str, Any], anchor: str 
 
 
 def _pandas_keep_outside(
-    values: pd.Series, old: pd.Series | None, where: pd.Series, ltype: LType, ctx: Any
+    values: pd.Series, old: pd.Series | None, where: pd.Series, ltype: LType, ctx: PandasContext
 ) -> pd.Series:
     values = ctx.as_series(values, ltype, where.index)
     if old is None:
@@ -150,10 +151,10 @@ class InPlace(ColumnFunction):
     def spark_map(self, c: SparkColumn) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         return {self.source_column: self.pandas_map(df[self.source_column])}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.source_column: self.spark_map(scol(self.source_column))}
 
 
@@ -176,10 +177,10 @@ class Derive(ColumnFunction):
     def spark_map(self, c: SparkColumn) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         return {self.target_column: self.pandas_map(df[self.source_column])}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: self.spark_map(scol(self.source_column))}
 
 
@@ -230,7 +231,7 @@ class ColumnOrValue(ColumnFunction):
             title="a literal value",
         )
 
-    def pandas_source(self, df: pd.DataFrame, ctx: Any, ltype: LType = LType.STRING) -> pd.Series:
+    def pandas_source(self, df: pd.DataFrame, ctx: PandasContext, ltype: LType = LType.STRING) -> pd.Series:
         """The operand: ``sourceColumn``, or ``value`` as a column of ``ltype`` as long as ``df``."""
         if self.source_column is not None:
             return df[self.source_column]
@@ -240,10 +241,10 @@ class ColumnOrValue(ColumnFunction):
         """The operand: ``sourceColumn``, or ``value`` as a text literal."""
         return scol(self.source_column) if self.source_column else F.lit(self.value)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         return {self.target_column: self.pandas_map(self.pandas_source(df, ctx))}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: self.spark_map(self.spark_source())}
 
 
@@ -266,20 +267,20 @@ class RowFilter(Transform):
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series | None:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series | None:
         raise NotImplementedError
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn | None:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn | None:
         raise NotImplementedError
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         drop = self.pandas_drop(df, ctx)
         if drop is None and where is None:
             return df
         mask = where if drop is None else _fill_false(drop) & (True if where is None else where)
         return filter_rows(df, ~mask.to_numpy(dtype=bool))
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         drop = self.spark_drop(df, ctx)
         if drop is None and where is None:
             return df

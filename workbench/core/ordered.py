@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, Derive
 from workbench.core.lazy import F, W, scol
@@ -63,7 +64,7 @@ class Ordered(ColumnFunction):
     restore_order: ClassVar[bool] = False
     """True when the Spark window partitions rows, so the original order must be put back."""
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         out = super().apply_spark(ctx.with_row_position(df), ctx, where)
@@ -236,7 +237,7 @@ class RollingWindow(OrderedDerive):
     def window(self) -> Any:
         return spark_window().orderBy(position()).rowsBetween(-self.num_rows_before, self.num_rows_after)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         source = ctx.schema_of(df)[self.source_column]
         values = self.values_spark(scol(self.source_column), source)
         return {self.target_column: self.finish_spark(self.statistic_spark(values).over(self.window()))}

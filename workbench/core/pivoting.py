@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import SparkContext
 from workbench.core.errors import ColumnNotFoundError, ParameterError, nearest
 from workbench.core.lazy import F, scol
 from workbench.core.types import NUMERIC, LType, Schema, arrow_type
@@ -140,7 +141,9 @@ def distinct_values_pandas(s: pd.Series, operation: str, parameter: str, column:
     return distinct_values(pc.unique(arr(s)).to_pylist(), operation, parameter, column)
 
 
-def distinct_values_spark(df: SparkFrame, column: str, ctx: Any, operation: str, parameter: str) -> list[Any]:
+def distinct_values_spark(
+    df: SparkFrame, column: str, ctx: SparkContext, operation: str, parameter: str
+) -> list[Any]:
     """The distinct values of ``column``, learnt in ONE aggregation."""
     stats = ctx.aggregate(df, {"values": F.collect_set(scol(column))})
     return distinct_values(list(stats["values"] or []), operation, parameter, column)

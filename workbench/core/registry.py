@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import (
     ColumnNotFoundError,
     ParameterError,
@@ -260,11 +261,11 @@ class Transform(BaseModel):
 
     # --- engines ---------------------------------------------------------------------------
 
-    def apply_pandas(self, df: Any, ctx: Any, where: Any = None) -> Any:
+    def apply_pandas(self, df: Any, ctx: PandasContext, where: Any = None) -> Any:
         """Run on a pandas frame; ``where`` is the row mask of the step's conditions."""
         raise NotImplementedError
 
-    def apply_spark(self, df: Any, ctx: Any, where: Any = None) -> Any:
+    def apply_spark(self, df: Any, ctx: SparkContext, where: Any = None) -> Any:
         """Build the Spark plan; ``where`` is the condition predicate, if any."""
         raise NotImplementedError
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, TableTransform
 from workbench.core.lazy import F, scol
@@ -492,10 +493,10 @@ class ExtractAdvancedDatatypeDetails(_AdvancedDetail, ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         return {self.target_column: wrap(self.detail_pandas(df[self.source_column]), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: self.detail_spark(scol(self.source_column))}
 
 
@@ -545,7 +546,7 @@ class AdvancedDatatypeFlag(_AdvancedDetail, ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: _flag_type(self.true_string, self.false_string)}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         hit = _matches_pandas(self.detail_pandas(df[self.source_column]), self.filter_values)
         if self.true_string is not None or self.false_string is not None:
             yes = "True" if self.true_string is None else self.true_string
@@ -553,7 +554,7 @@ class AdvancedDatatypeFlag(_AdvancedDetail, ColumnFunction):
             hit = pc.if_else(hit, pa.scalar(yes, pa.large_string()), pa.scalar(no, pa.large_string()))
         return {self.target_column: wrap(hit, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         hit = _matches_spark(self.detail_spark(scol(self.source_column)), self.filter_values)
         if self.true_string is not None or self.false_string is not None:
             yes = "True" if self.true_string is None else self.true_string
@@ -631,7 +632,7 @@ class AdvancedDatatypeFilter(_AdvancedDetail, TableTransform):
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         source = df[self.source_column]
         hit = _matches_pandas(self.detail_pandas(source), self.filter_values)
         if self.strategy in (FilterStrategy.KEEP_ROWS, FilterStrategy.DISCARD_ROWS):
@@ -644,7 +645,7 @@ class AdvancedDatatypeFilter(_AdvancedDetail, TableTransform):
         out[self.source_column] = wrap(pc.if_else(clear, blank, values), source)
         return out
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         source = scol(self.source_column)
         hit = _matches_spark(self.detail_spark(source), self.filter_values)
         if self.strategy is FilterStrategy.KEEP_ROWS:

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -211,7 +212,7 @@ class _RowAggregate(ColumnFunction):
     def spark_reduce(self, values: list[SparkColumn], vtype: LType | None) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         vtype = self.value_type(schema)
         values = [_pd_prepare(df[c], schema[c], vtype or schema[c]) for c in self.source_columns]
@@ -219,7 +220,7 @@ class _RowAggregate(ColumnFunction):
         out = pc.cast(out, arrow_type(self.result_type(vtype)))
         return {self.target_column: wrap(out, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         from workbench.engines.spark.types import spark_type
 
         schema = ctx.schema_of(df)

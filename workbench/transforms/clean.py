@@ -8,7 +8,7 @@ whitespace characters (see ``workbench.core.text``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import pandas as pd
 import pyarrow as pa
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from pydantic import Field, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import InPlace
 from workbench.core.lazy import F, scol
@@ -67,7 +68,7 @@ class _Decorate(InPlace):
     def result_type(self, source: LType) -> LType:
         return LType.STRING
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = ctx.schema_of(df[[self.source_column]])[self.source_column]
         text = cast_pandas(df[self.source_column], source, LType.STRING)
         a = pc.cast(arr(text), pa.large_string())
@@ -75,7 +76,7 @@ class _Decorate(InPlace):
         result = pc.binary_join_element_wise(parts[0], a, parts[1], pa.scalar("", pa.large_string()))
         return {self.source_column: wrap(result, text)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, Column]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, Column]:
         source = ctx.schema_of(df)[self.source_column]
         text = cast_spark(scol(self.source_column), source, LType.STRING)
         return {self.source_column: F.concat(F.lit(self.before()), text, F.lit(self.after()))}

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pydantic import field_validator, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ColumnNotFoundError, ParameterError, nearest
 from workbench.core.families import ColumnFunction, Derive, TableTransform
 from workbench.core.lazy import F, scol
@@ -48,11 +49,11 @@ class _Cast(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: self.target_type()}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = ctx.schema_of(df)[self.source_column]
         return {self.source_column: cast_pandas(df[self.source_column], source, self.target_type())}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         source = ctx.schema_of(df)[self.source_column]
         return {self.source_column: cast_spark(scol(self.source_column), source, self.target_type())}
 
@@ -246,13 +247,13 @@ class _Reorder(TableTransform):
     def renamed(self, name: str) -> str:
         return name
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         columns = [str(c) for c in df.columns]
         out = df[self.order(columns)]
         mapping = {c: self.renamed(c) for c in columns if self.renamed(c) != c}
         return out.rename(columns=mapping) if mapping else out
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         columns = self.order(list(df.columns))
         return df.select(*[scol(c).alias(self.renamed(c)) for c in columns])
 
@@ -536,7 +537,7 @@ class Sort(TableTransform):
             if key.source_column not in schema:
                 raise missing_column(key.source_column, schema, self.operation, "expressions")
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         keys: dict[str, Any] = {}
         order: list[tuple[str, str]] = []
         for i, key in enumerate(self.expressions):
@@ -555,7 +556,7 @@ class Sort(TableTransform):
         indices = pc.sort_indices(pa.table(keys), sort_keys=order)
         return take_rows(df, indices.to_numpy())
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         keys = []

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import pandas as pd
 from pydantic import AfterValidator, Field, field_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.expressions import (
     Call,
@@ -187,13 +188,13 @@ class _Conditional(ColumnFunction):
 
     # --- engines
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         values = aggregates_pandas(df, self._aggregates(), schema)
         compiler = Compiler(PandasBackend(df, ctx), self._typer(schema), values)
         return {self.target_column: compiler.value(self._tree())}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         values = aggregates_spark(df, self._aggregates(), ctx)
         compiler = Compiler(SparkBackend(), self._typer(schema), values)

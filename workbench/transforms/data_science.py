@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pydantic import field_serializer, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, Derive, TableTransform, place_columns
 from workbench.core.lazy import F, scol
@@ -116,7 +117,7 @@ class OneHotEncoding(TableTransform):
     def _order(self, columns: list[str], names: list[str]) -> list[str]:
         return list(place_columns(dict.fromkeys(columns), dict.fromkeys(names), self.source_column))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         source = df[self.source_column]
         values = distinct_values_pandas(source, self.operation, "sourceColumn", self.source_column)
         columns = [str(c) for c in df.columns]
@@ -129,7 +130,7 @@ class OneHotEncoding(TableTransform):
             out[name] = wrap(pc.cast(match, pa.int64()), source)
         return out[self._order(columns, names)]
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         values = distinct_values_spark(df, self.source_column, ctx, self.operation, "sourceColumn")
         names = self._names(values, list(df.columns))
         c = scol(self.source_column)
@@ -243,7 +244,7 @@ class Normalization(ColumnFunction):
             return center, spread, self.upper_bound - self.lower_bound, self.lower_bound
         return center, spread, 1.0, 0.0
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         x = _double_pandas(source, ctx.schema_of(df)[self.source_column])
         bounds = pc.min_max(x)
@@ -262,7 +263,7 @@ class Normalization(ColumnFunction):
             y = pc.add(pc.multiply(y, scale), offset)
         return {self.target_column: wrap(y, source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         x = _double_spark(scol(self.source_column))
         stats = ctx.aggregate(
             df, {"min": F.min(x), "max": F.max(x), "mean": F.avg(x), "std": F.stddev_pop(x)}
@@ -431,7 +432,7 @@ class CategoricalMapping(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: self.result_type()}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         ltype = ctx.schema_of(df)[self.source_column]
         target = self.result_type()
@@ -451,7 +452,7 @@ class CategoricalMapping(ColumnFunction):
             )
         return {self.target_column: wrap(result, source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         from workbench.engines.spark.types import spark_type
 
         ltype = ctx.schema_of(df)[self.source_column]
@@ -474,7 +475,7 @@ class CategoricalMapping(ColumnFunction):
     def _mapped_spark(self, text: SparkColumn) -> SparkColumn:
         return F.coalesce(text.isin(*list(self.category_map)), F.lit(False))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         if self.delete_other_rows:
             source = df[self.source_column]
             ltype = ctx.schema_of(df)[self.source_column]
@@ -487,7 +488,7 @@ class CategoricalMapping(ColumnFunction):
             df = df[~drop]
         return super().apply_pandas(df, ctx, where)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         if self.delete_other_rows:
             ltype = ctx.schema_of(df)[self.source_column]
             keep = self._mapped_spark(cast_spark(scol(self.source_column), ltype, LType.STRING))
@@ -632,7 +633,7 @@ class Bucketization(ColumnFunction):
             return None
         return [-math.inf, *[float(q) for q in quantiles], math.inf]
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         x = _double_pandas(source, ctx.schema_of(df)[self.source_column])
         quantiles = None
@@ -652,7 +653,7 @@ class Bucketization(ColumnFunction):
                 result = pc.if_else(pc.fill_null(inside, False), pa.scalar(name, pa.large_string()), result)
         return {self.target_column: wrap(result, source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         x = _double_spark(scol(self.source_column))
         quantiles = None
         if self.percentage is not None:

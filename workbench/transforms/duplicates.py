@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import ColumnFunction, RowFilter
 from workbench.core.lazy import F, W, scol
 from workbench.core.params import Column, NewColumn, Text
@@ -43,7 +44,7 @@ def repeats_pandas(df: pd.DataFrame, columns: list[str]) -> pa.ChunkedArray:
     return pc.invert(pc.is_in(position, value_set=firsts["position_min"]))
 
 
-def with_repeats_spark(df: SparkFrame, ctx: Any, columns: list[str]) -> SparkFrame:
+def with_repeats_spark(df: SparkFrame, ctx: SparkContext, columns: list[str]) -> SparkFrame:
     """Add the row position and a ``_REPEAT`` column marking later occurrences of ``columns``."""
     from workbench.engines.spark import ROW_POSITION
 
@@ -73,14 +74,14 @@ class _RemoveRepeats(RowFilter):
         super().check(schema)
         _require_scalars(self, schema, self.key_columns(list(schema)))
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series:
         repeats = repeats_pandas(df, self.key_columns([str(c) for c in df.columns]))
         return pd.Series(repeats.to_numpy(zero_copy_only=False), index=df.index, dtype=bool)
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         return F.col(_REPEAT)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         marked = with_repeats_spark(df, ctx, self.key_columns(list(df.columns)))
         return in_row_order(super().apply_spark(marked, ctx, where))
 
@@ -161,16 +162,16 @@ class _FlagRepeats(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: flag_ltype(self.true_string, self.false_string)}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         repeats = repeats_pandas(df, self.key_columns([str(c) for c in df.columns]))
         flag = flag_pandas(repeats, df.index, self.true_string, self.false_string)
         return {self.target_column: flag}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         flag = flag_spark(F.col(_REPEAT), self.true_string, self.false_string)
         return {self.target_column: flag}
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         marked = with_repeats_spark(df, ctx, self.key_columns(list(df.columns)))
         return in_row_order(super().apply_spark(marked, ctx, where))
 

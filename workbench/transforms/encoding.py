@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, W, scol
@@ -132,7 +133,7 @@ class OrdinalEncoding(ColumnFunction):
             column=self.source_column,
         )
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         a = pc.cast(_combined(arr(source)), TEXT)
         if self.categories is None:
@@ -149,7 +150,7 @@ class OrdinalEncoding(ColumnFunction):
             codes = pc.if_else(unknown, pa.scalar(self.unknown_value, pa.int64()), codes)
         return {self.target_column: wrap(codes, source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         if self.categories is None:
             row = ctx.aggregate(df, {"values": F.array_sort(F.collect_set(c))})
@@ -237,7 +238,7 @@ class FrequencyEncoding(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.INTEGER if self.measure is FrequencyMeasure.COUNT else LType.DOUBLE}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         a = _combined(arr(source))
         if ctx.schema_of(df)[self.source_column] is LType.DOUBLE:
@@ -252,11 +253,11 @@ class FrequencyEncoding(ColumnFunction):
             per_row = pc.cast(per_row, pa.float64())
         return {self.target_column: wrap(per_row, source)}
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         # Window counts move rows between partitions: the row-position column keeps their order.
         return super().apply_spark(ctx.with_row_position(df), ctx, where)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         if ctx.schema_of(df)[self.source_column] is LType.DOUBLE:
             c = F.when(~F.isnan(c), c + F.lit(0.0))
@@ -355,7 +356,7 @@ class EqualWidthBinning(ColumnFunction):
             return index
         return pc.take(pa.array(self.bin_names, TEXT), index)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         a = arr(source)
         x = a if a.type == pa.float64() else pc.cast(a, pa.float64(), safe=False)
@@ -381,7 +382,7 @@ class EqualWidthBinning(ColumnFunction):
     def produced_arrow(self) -> pa.DataType:
         return pa.int64() if self.bin_names is None else TEXT
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         x = scol(self.source_column).cast("double")
         finite = F.when(~F.isnan(x) & (F.abs(x) != F.lit(float("inf"))), x)
         row = ctx.aggregate(df, {"low": F.min(finite), "high": F.max(finite)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import RowFilter
 from workbench.core.params import Column
@@ -154,8 +155,8 @@ class RemoveValues(RowFilter):
                 parameter="ConditionExpressions",
             )
 
-    def pandas_drop(self, df: Any, ctx: Any) -> None:
+    def pandas_drop(self, df: Any, ctx: PandasContext) -> None:
         return None
 
-    def spark_drop(self, df: Any, ctx: Any) -> None:
+    def spark_drop(self, df: Any, ctx: SparkContext) -> None:
         return None

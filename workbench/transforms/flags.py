@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
 from workbench.core.params import Column, NewColumn, Regex, Text, enum_param
@@ -121,12 +122,12 @@ class FlagColumnFromNull(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: flag_ltype(self.true_string, self.false_string)}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         hit = pc.is_null(arr(s), nan_is_null=True)
         return {self.target_column: flag_pandas(hit, s, self.true_string, self.false_string)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         hit = c.isNull()
         if ctx.schema_of(df)[self.source_column] is LType.DOUBLE:
@@ -196,14 +197,14 @@ class FlagColumnFromPattern(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: flag_ltype(self.true_string, self.false_string)}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         ltype = ctx.schema_of(df)[self.source_column]
         text = arr(s) if ltype is LType.STRING else arr(cast_pandas(s, ltype, LType.STRING))
         hit = pc.match_substring_regex(text, self.pattern)
         return {self.target_column: flag_pandas(hit, s, self.true_string, self.false_string)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         text = c if ltype is LType.STRING else cast_spark(c, ltype, LType.STRING)

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, W, scol
@@ -135,7 +136,7 @@ class FillWithGroupStatistic(TableTransform):
 
     # --- pandas ----------------------------------------------------------------------------------
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         source = df[self.source_column]
         ltype = ctx.schema_of(df)[self.source_column]
         a = _combined(arr(source))
@@ -205,7 +206,7 @@ class FillWithGroupStatistic(TableTransform):
 
     # --- Spark -----------------------------------------------------------------------------------
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         # Window aggregates move rows between partitions: the row-position column keeps their order.
         df = ctx.with_row_position(df)
         ltype = ctx.schema_of(df)[self.source_column]

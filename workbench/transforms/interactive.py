@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import TableTransform
 from workbench.core.params import Column, Integer, Text
 from workbench.core.registry import Category, Example
@@ -35,10 +36,10 @@ class _SessionRequest(TableTransform):
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
 
-    def apply_pandas(self, df: Any, ctx: Any, where: Any = None) -> Any:
+    def apply_pandas(self, df: Any, ctx: PandasContext, where: Any = None) -> Any:
         raise NotImplementedError(self.not_supported["pandas"])
 
-    def apply_spark(self, df: Any, ctx: Any, where: Any = None) -> Any:
+    def apply_spark(self, df: Any, ctx: SparkContext, where: Any = None) -> Any:
         raise NotImplementedError(self.not_supported["spark"])
 
 

@@ -25,6 +25,7 @@ from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark, text_valid_pandas, text_valid_spark
 from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, InPlace, RowFilter
 from workbench.core.lazy import F, W, scol
@@ -119,14 +120,16 @@ class _Invalid(InPlace):
     def target(self) -> LType:
         return _target(getattr(self, "column_data_type", None))
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         """The new Arrow values where ``invalid`` holds (the whole column is returned)."""
         raise NotImplementedError
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         ltype = ctx.schema_of(df)[self.source_column]
         if ltype is not LType.STRING:
@@ -134,7 +137,7 @@ class _Invalid(InPlace):
         invalid = invalid_pandas(s, ltype, self.target())
         return {self.source_column: wrap(self.replace_pandas(s, invalid, ctx), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         if ltype is not LType.STRING:
@@ -190,12 +193,12 @@ class RemoveInvalid(RowFilter):
         _refuse_advanced(self)
         return self
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series:
         ltype = ctx.schema_of(df)[self.source_column]
         invalid = invalid_pandas(df[self.source_column], ltype, _target(self.column_data_type))
         return pd.Series(invalid.to_numpy(zero_copy_only=False), index=df.index, dtype=bool)
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         ltype = ctx.schema_of(df)[self.source_column]
         return invalid_spark(scol(self.source_column), ltype, _target(self.column_data_type))
 
@@ -208,11 +211,13 @@ class _Constant(_Invalid):
     column_data_type: enum_param(DataType)  # type: ignore[valid-type]
     advanced_data_type: Text | None = None
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         a = arr(s)
         return pc.if_else(invalid, pa.scalar(self.replacement, a.type), a)
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         return F.when(invalid, F.lit(self.replacement).cast("string")).otherwise(c)
 
 
@@ -334,7 +339,7 @@ class ReplaceWithCustom(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {name: schema[name] for name in self.columns()}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         out = {}
         for name in self.columns():
@@ -347,7 +352,7 @@ class ReplaceWithCustom(ColumnFunction):
             out[name] = wrap(pc.if_else(invalid, pa.scalar(self.value, a.type), a), s)
         return out
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         out = {}
         for name in self.columns():
@@ -369,7 +374,7 @@ def _stats_pandas(s: pd.Series, mode: bool) -> Stats:
     return stats_pandas(_numbers_pandas(s), LType.DOUBLE, _wanted(mode))
 
 
-def _stats_spark(df: SparkFrame, ctx: Any, column: str, mode: bool) -> Stats:
+def _stats_spark(df: SparkFrame, ctx: SparkContext, column: str, mode: bool) -> Stats:
     """Statistics of the valid numbers of a text column, in one ``ctx.aggregate``."""
     numbers = df.select(_numbers_spark(scol(column)).alias(_VALUE))
     return stats_spark(numbers, ctx, _VALUE, LType.DOUBLE, _wanted(mode))
@@ -392,12 +397,14 @@ class _Statistic(_Invalid):
         found = self.statistic(stats)
         return None if found is None else _text(float(found))
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         a = arr(s)
         value = self._value(_stats_pandas(s, self.wants_mode))
         return a if value is None else pc.if_else(invalid, pa.scalar(value, a.type), a)
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         value = self._value(_stats_spark(df, ctx, self.source_column, self.wants_mode))
         return c if value is None else F.when(invalid, F.lit(value)).otherwise(c)
 
@@ -551,7 +558,7 @@ class ReplaceWithMostFrequent(_Invalid):
         ),
     )
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         a = arr(s)
         if self.target() is LType.STRING:
             return a
@@ -560,7 +567,9 @@ class ReplaceWithMostFrequent(_Invalid):
         top = mode_value(stats, LType.STRING, "MINIMUM")
         return a if top is None else pc.if_else(invalid, pa.scalar(top, a.type), a)
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         if self.target() is LType.STRING:
             return c
         valid = df.select(F.when(~invalid, c).alias(_VALUE))
@@ -578,7 +587,7 @@ class _Ordered(_Invalid):
     abstract: ClassVar[bool] = True
     order_sensitive: ClassVar[bool] = True
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         return super().apply_spark(ctx.with_row_position(df), ctx, where).drop(ROW_POSITION)
@@ -617,13 +626,15 @@ class ReplaceWithLastValid(_Ordered):
         ),
     )
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         a = arr(s)
         valid = pc.invert(pc.or_(invalid, missing_pandas(a, LType.STRING)))
         above = pc.fill_null_forward(pc.if_else(valid, a, pa.scalar(None, a.type)))
         return pc.if_else(invalid, pc.coalesce(above, a), a)
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         valid = ~invalid & ~missing_spark(c, LType.STRING)
         above = F.last(F.when(valid, c), ignorenulls=True).over(_above(None))
         return F.when(invalid, F.coalesce(above, c)).otherwise(c)
@@ -645,7 +656,7 @@ class _RollingReplace(_Ordered):
             )
         return self
 
-    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: Any) -> Any:
+    def replace_pandas(self, s: pd.Series, invalid: Any, ctx: PandasContext) -> Any:
         a = arr(s)
         numbers = _numbers_pandas(s)
         if isinstance(numbers, pa.ChunkedArray):
@@ -661,7 +672,9 @@ class _RollingReplace(_Ordered):
         )
         return pc.if_else(pc.and_(invalid, pc.greater(count, 0)), pc.cast(text, a.type), a)
 
-    def replace_spark(self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: Any) -> SparkColumn:
+    def replace_spark(
+        self, df: SparkFrame, c: SparkColumn, invalid: SparkColumn, ctx: SparkContext
+    ) -> SparkColumn:
         number = _numbers_spark(c)
         total = F.sum(number).over(_above(self.period))
         count = F.count(number).over(_above(self.period))

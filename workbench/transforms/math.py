@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, require_one_of
 from workbench.core.lazy import F, scol
@@ -101,7 +102,7 @@ class _MathFunction(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: self.result_type(self.operand_types(schema))}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         types = self.operand_types(ctx.schema_of(df))
         n = len(df.index)
         args = []
@@ -115,7 +116,7 @@ class _MathFunction(ColumnFunction):
         out = pc.cast(out, arrow_type(self.result_type(types)))
         return {self.target_column: wrap(out, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         from workbench.engines.spark.types import spark_type
 
         types = self.operand_types(ctx.schema_of(df))

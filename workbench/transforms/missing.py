@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import InPlace, RowFilter
 from workbench.core.lazy import F, W, scol
@@ -89,7 +90,7 @@ class _Fill(InPlace):
         """The value to fill with (in the column's type), or None to leave the column as it is."""
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         a = arr(s)
         ltype = ctx.schema_of(df)[self.source_column]
@@ -99,7 +100,7 @@ class _Fill(InPlace):
         filled = pc.if_else(missing_pandas(a, ltype), pandas_scalar(value, ltype, a.type), a)
         return {self.source_column: wrap(filled, s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         value = self.fill_value(stats_spark(df, ctx, self.source_column, ltype, self.wanted()), ltype)
@@ -438,7 +439,7 @@ class FillWithCustom(InPlace):
         super().check(schema)
         check_fits(self, self.value, schema[self.source_column], self.source_column)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         a = arr(s)
         ltype = ctx.schema_of(df)[self.source_column]
@@ -447,7 +448,7 @@ class FillWithCustom(InPlace):
             scalar = scalar.cast(a.type, safe=False)
         return {self.source_column: wrap(pc.if_else(missing_pandas(a, ltype), scalar, a), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         value = cast_spark(F.lit(self.value), LType.STRING, ltype)
@@ -542,7 +543,7 @@ class FillWithLastValid(InPlace):
         ),
     )
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         a = arr(s)
         ltype = ctx.schema_of(df)[self.source_column]
@@ -551,7 +552,7 @@ class FillWithLastValid(InPlace):
         filled = pc.fill_null_forward(valid_only)
         return {self.source_column: wrap(pc.coalesce(pc.if_else(missing, filled, valid_only), a), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         from workbench.engines.spark import ROW_POSITION
 
         c = scol(self.source_column)
@@ -561,7 +562,7 @@ class FillWithLastValid(InPlace):
         last = F.last(F.when(~missing, c), ignorenulls=True).over(window)
         return {self.source_column: F.coalesce(F.when(missing, last), c)}
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         return super().apply_spark(ctx.with_row_position(df), ctx, where).drop(ROW_POSITION)
@@ -595,11 +596,11 @@ class RemoveMissing(RowFilter):
         ),
     )
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series:
         ltype = ctx.schema_of(df)[self.source_column]
         missing = missing_pandas(arr(df[self.source_column]), ltype)
         return pd.Series(missing.to_numpy(zero_copy_only=False), index=df.index, dtype=bool)
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         ltype = ctx.schema_of(df)[self.source_column]
         return missing_spark(scol(self.source_column), ltype)

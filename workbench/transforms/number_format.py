@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import InPlace
 from workbench.core.lazy import F, scol
@@ -279,7 +280,7 @@ class NumberFormat(InPlace):
     def spark_map(self, c: SparkColumn) -> SparkColumn:
         raise NotImplementedError  # the column's type decides the path: see spark_columns
 
-    def spark_columns(self, df: Any, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: Any, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         if self._exact(ltype):

@@ -29,6 +29,7 @@ from pydantic import model_validator
 
 from workbench.core.casting import cast_spark
 from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, InPlace, RowFilter
 from workbench.core.lazy import F, scol
@@ -135,13 +136,15 @@ class _Outliers(ColumnFunction):
                     f"{why}: give {name} (a percentile, 0-100)", operation=self.operation, parameter=name
                 )
 
-    def stats_and_hits_pandas(self, df: pd.DataFrame, ctx: Any) -> tuple[Any, LType, Stats, Any]:
+    def stats_and_hits_pandas(self, df: pd.DataFrame, ctx: PandasContext) -> tuple[Any, LType, Stats, Any]:
         a = arr(df[self.source_column])
         ltype = ctx.schema_of(df)[self.source_column]
         stats = stats_pandas(a, ltype, self.wanted())
         return a, ltype, stats, self.detector().pandas_hits(a, ltype, stats)
 
-    def stats_and_hits_spark(self, df: SparkFrame, ctx: Any) -> tuple[SparkColumn, LType, Stats, SparkColumn]:
+    def stats_and_hits_spark(
+        self, df: SparkFrame, ctx: SparkContext
+    ) -> tuple[SparkColumn, LType, Stats, SparkColumn]:
         c = scol(self.source_column)
         ltype = ctx.schema_of(df)[self.source_column]
         stats = stats_spark(df, ctx, self.source_column, ltype, self.wanted())
@@ -225,11 +228,11 @@ class FlagOutliers(_Outliers):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: flag_ltype(self.true_string, self.false_string)}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         *_, hits = self.stats_and_hits_pandas(df, ctx)
         return {self.target_column: flag_pandas(hits, df.index, self.true_string, self.false_string)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         *_, hits = self.stats_and_hits_spark(df, ctx)
         return {self.target_column: flag_spark(hits, self.true_string, self.false_string)}
 
@@ -308,29 +311,29 @@ class RemoveOutliers(RowFilter, _Outliers):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: schema[self.source_column]}
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series:
         *_, hits = self.stats_and_hits_pandas(df, ctx)
         return pd.Series(hits.to_numpy(zero_copy_only=False), index=df.index, dtype=bool)
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         *_, hits = self.stats_and_hits_spark(df, ctx)
         return hits
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         a, _, _, hits = self.stats_and_hits_pandas(df, ctx)
         cleared = pc.if_else(hits, pa.scalar(None, a.type), a)
         return {self.source_column: wrap(cleared, df[self.source_column])}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c, _, _, hits = self.stats_and_hits_spark(df, ctx)
         return {self.source_column: F.when(~hits, c)}
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         if self.remove_type is RemoveType.CLEAR:
             return ColumnFunction.apply_pandas(self, df, ctx, where)
         return RowFilter.apply_pandas(self, df, ctx, where)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         if self.remove_type is RemoveType.CLEAR:
             return ColumnFunction.apply_spark(self, df, ctx, where)
         return RowFilter.apply_spark(self, df, ctx, where)
@@ -543,7 +546,7 @@ class ReplaceOutliers(InPlace, _Outliers):
             return stats.maximum
         return None
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         a, ltype, stats, hits = self.stats_and_hits_pandas(df, ctx)
         s = df[self.source_column]
         kind = self.replace_type
@@ -565,7 +568,7 @@ class ReplaceOutliers(InPlace, _Outliers):
             scalar = pa.scalar(None, a.type) if value is None else pandas_scalar(value, ltype, a.type)
         return {self.source_column: wrap(pc.if_else(hits, scalar, a), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         from workbench.engines.spark.types import spark_type
 
         c, ltype, stats, hits = self.stats_and_hits_spark(df, ctx)

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -161,7 +162,7 @@ class FormatPhoneNumber(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         texts = arr(source).to_pylist()
         fallback = self.default_region
@@ -175,7 +176,7 @@ class FormatPhoneNumber(ColumnFunction):
             ]
         return {self.source_column: wrap(pa.array(format_e164(texts, regions), pa.large_string()), source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         udf = F.pandas_udf(_spark_format, "string")
         fallback = F.lit(self.default_region).cast("string")
         if self.default_region_column is None:

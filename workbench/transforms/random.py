@@ -18,6 +18,7 @@ import pyarrow as pa
 from pydantic import model_validator
 
 from workbench.core import row_hash
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F
@@ -58,15 +59,15 @@ class _Random(ColumnFunction):
     def from_units_spark(self, u: SparkColumn) -> SparkColumn:
         return u
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         u = row_hash.units_numpy(row_hash.hashes_numpy(row_hash.start(self.seed), len(df.index)))
         return {self.target_column: wrap(self.from_units_numpy(u), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         hashes = row_hash.hashes_spark(row_hash.start(self.seed), row_hash.position_spark())
         return {self.target_column: self.from_units_spark(row_hash.units_spark(hashes))}
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         # The frame keeps the row-position column; the engine restores row order when needed.
         return super().apply_spark(ctx.with_row_position(df), ctx, where)
 

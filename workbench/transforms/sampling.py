@@ -27,6 +27,7 @@ from pydantic import model_validator
 
 from workbench.core import row_hash
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ColumnNotFoundError, ParameterError
 from workbench.core.families import TableTransform, place_columns
 from workbench.core.lazy import F, W, scol
@@ -269,7 +270,7 @@ class TrainTestSplit(TableTransform):
         names = pa.array([*self.split_names, None], TEXT)
         return pc.take(names, pa.array(split_index, pa.int64()))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         n = len(df.index)
         cumulative = self._cumulative()
         if self.split_method is SplitMethod.BY_KEY:
@@ -294,7 +295,7 @@ class TrainTestSplit(TableTransform):
         out[self.target_column] = wrap(self._labels_pandas(np.minimum(index, len(cumulative))), df.index)
         return out
 
-    def _strata_pandas(self, df: pd.DataFrame, ctx: Any) -> np.ndarray:
+    def _strata_pandas(self, df: pd.DataFrame, ctx: PandasContext) -> np.ndarray:
         """Each row's stratum number (all 0 for RANDOM); null is a stratum of its own."""
         n = len(df.index)
         if self.stratify_column is None:
@@ -310,7 +311,7 @@ class TrainTestSplit(TableTransform):
             .astype(np.int64)
         )
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         positioned = ctx.with_row_position(df)
@@ -402,7 +403,7 @@ class SampleRows(TableTransform):
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         n = len(df.index)
         u = _units_pandas(self.seed, n)
         order = np.argsort(u, kind="stable")  # equal draws in position order, as on Spark
@@ -414,7 +415,7 @@ class SampleRows(TableTransform):
             keep = rank < np.floor(float(n) * float(self.fraction or 0.0) + 0.5)
         return filter_rows(df, keep)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         draw = "__wb_sample_u"

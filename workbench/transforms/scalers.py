@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -114,7 +115,7 @@ class _Scaler(_NumericColumns):
         """The centre and the scale (never 0) from the statistics (None where there were no values)."""
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         out = {}
         for column in self.source_columns:
             x = _doubles(df[column])
@@ -124,7 +125,7 @@ class _Scaler(_NumericColumns):
             out[self.target(column)] = wrap(_rescale_pandas(x, centre, scale), df[column])
         return out
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         wanted: dict[str, SparkColumn] = {}
         for i, column in enumerate(self.source_columns):
             x = _present_spark(scol(column).cast("double"))
@@ -417,7 +418,7 @@ class ClipValues(_NumericColumns):
             return None
         return int(value) if ltype is LType.INTEGER else float(value)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         out = {}
         for column in self.source_columns:
@@ -432,7 +433,7 @@ class ClipValues(_NumericColumns):
             out[self.target(column)] = wrap(x, df[column])
         return out
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         out = {}
         for column in self.source_columns:

@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, Derive
 from workbench.core.lazy import F, scol
@@ -228,7 +229,7 @@ class _RescaleOutliers(ColumnFunction):
     def finish_spark(self, capped: SparkColumn, stats: Stats) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         a = arr(s)
         stats = stats_pandas(a, ctx.schema_of(df)[self.source_column], self.wanted())
@@ -239,7 +240,7 @@ class _RescaleOutliers(ColumnFunction):
             x = pc.if_else(pc.greater(x, high), high, pc.if_else(pc.less(x, low), low, x))
         return {self.target_column: wrap(self.finish_pandas(x, stats), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         stats = stats_spark(df, ctx, self.source_column, ctx.schema_of(df)[self.source_column], self.wanted())
         x = scol(self.source_column).cast("double")
         bounds = self.detector().bounds(stats)

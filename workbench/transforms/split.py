@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -89,19 +90,19 @@ class _Split(ColumnFunction):
     def spark_parts(self, c: SparkColumn) -> list[SparkColumn]:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         source = df[self.source_column]
         parts = self.pandas_parts(arr(source))
         return {name: wrap(part, source) for name, part in zip(self.part_names(), parts, strict=True)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         parts = self.spark_parts(scol(self.source_column))
         return dict(zip(self.part_names(), parts, strict=True))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         return super().apply_pandas(df, ctx, where).drop(columns=[self.source_column])
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         parts = self.spark_columns(df, ctx)
         selected: list[SparkColumn] = []
         for name in df.columns:
@@ -796,7 +797,7 @@ class _Merge(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         texts = [
             pc.cast(arr(cast_pandas(df[c], schema[c], LType.STRING)), pa.large_string())
@@ -811,7 +812,7 @@ class _Merge(ColumnFunction):
             merged = pc.coalesce(both, merged, text)
         return {self.target_column: wrap(merged, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         texts = [cast_spark(scol(c), schema[c], LType.STRING) for c in self.source_columns]
         some = texts[0].isNotNull()

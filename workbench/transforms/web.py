@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field
 
+from workbench.core.context import SparkContext
 from workbench.core.families import ColumnOrValue
 from workbench.core.lazy import F
 from workbench.core.params import KIND, ParamKind, TextColumn
@@ -153,7 +154,7 @@ class IntToIp(ColumnOrValue):
         octets = [pc.bit_wise_and(pc.shift_right(n, shift), 255) for shift in (24, 16, 8, 0)]
         return wrap(_concat(octets[0], ".", octets[1], ".", octets[2], ".", octets[3]), s)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
         source = self.spark_source()
         if ltype is LType.STRING:

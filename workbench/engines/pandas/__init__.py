@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext
 from workbench.core.secrets import Secrets, as_secrets
 from workbench.core.types import LType, Schema, arrow_type, ltype_of_arrow, python_value
 from workbench.engines.base import bound_dataset
@@ -216,3 +217,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def _implements_the_step_context(engine: PandasEngine) -> PandasContext:
+    """Never called: mypy checks here that the engine offers what steps may ask of it."""
+    return engine

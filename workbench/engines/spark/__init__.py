@@ -10,6 +10,7 @@ from typing import Any
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from workbench.core.context import SparkContext
 from workbench.core.lazy import scol
 from workbench.core.secrets import Secrets, as_secrets
 from workbench.core.types import LType, Schema, python_value
@@ -183,3 +184,8 @@ def _python_value(value: Any, ltype: LType) -> Any:
     if hasattr(value, "asDict"):
         return value.asDict(recursive=True)
     return value
+
+
+def _implements_the_step_context(engine: SparkEngine) -> SparkContext:
+    """Never called: mypy checks here that the engine offers what steps may ask of it."""
+    return engine

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     DEFAULT_FORMAT,
     MICROS_PER_DAY,
@@ -354,19 +355,19 @@ class DateDiff(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.INTEGER}
 
-    def _pandas_operand(self, df: pd.DataFrame, ctx: Any, operand: tuple[str, str]) -> Any:
+    def _pandas_operand(self, df: pd.DataFrame, ctx: PandasContext, operand: tuple[str, str]) -> Any:
         kind, name = operand
         if kind == "column":
             return instant_pandas(df[name], ctx.schema_of(df)[name])
         return instant_pandas(ctx.constant(name, LType.STRING, df.index), LType.STRING)
 
-    def _spark_operand(self, df: SparkFrame, ctx: Any, operand: tuple[str, str]) -> SparkColumn:
+    def _spark_operand(self, df: SparkFrame, ctx: SparkContext, operand: tuple[str, str]) -> SparkColumn:
         kind, name = operand
         if kind == "column":
             return instant_spark(scol(name), ctx.schema_of(df)[name])
         return instant_spark(F.lit(name), LType.STRING)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         first, second = (self._pandas_operand(df, ctx, op) for op in self.operands())
         start, end = micros(first), micros(second)
         if self.units.months is None and not self.units.whole_days:
@@ -386,6 +387,6 @@ class DateDiff(ColumnFunction):
                 result = pc.divide(months, self.units.months)
         return {self.target_column: wrap(pc.cast(result, pa.int64()), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         first, second = (self._spark_operand(df, ctx, op) for op in self.operands())
         return {self.target_column: F.timestamp_diff(self.units.spark, first, second).cast("long")}

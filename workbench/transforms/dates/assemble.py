@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import pandas as pd
 import pyarrow as pa
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError, model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     DateFormatSpec,
     format_pandas,
@@ -168,7 +169,7 @@ class _Assemble(ColumnFunction):
             return 1970 if name == "year" else 1 if name in ("month", "day") else 0
         return p.value
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         texts = []
         for name, (low, high) in _RANGES.items():
@@ -191,7 +192,7 @@ class _Assemble(ColumnFunction):
         ts = arr(cast_pandas(wrap(text, df.index), LType.STRING, LType.TIMESTAMP))
         return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         numbers = []
         for name, (low, high) in _RANGES.items():

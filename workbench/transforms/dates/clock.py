@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import TimeZone
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import slit
@@ -42,10 +43,10 @@ class _Clock(ColumnFunction):
     def value(self, ctx: Any) -> Any:
         raise NotImplementedError
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         return {self.target_column: ctx.constant(self.value(ctx), self.result, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, Column]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, Column]:
         return {self.target_column: slit(self.value(ctx))}
 
 

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     DEFAULT_FORMAT,
     MICROS_PER_SECOND,
@@ -198,13 +199,13 @@ class FormatDate(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = ctx.schema_of(df)[self.source_column]
         s = df[self.source_column]
         text = format_pandas(instant_pandas(s, ltype, us_dates=True), self.spec())
         return {self.source_column: wrap(text, s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         ts = instant_spark(scol(self.source_column), ltype, us_dates=True)
         return {self.source_column: format_spark(ts, self.spec())}
@@ -265,7 +266,7 @@ class UnixTimeFormat(ColumnOrValue):
     def input_type(self, schema: Schema) -> LType:
         return schema[self.source_column] if self.source_column else LType.DOUBLE
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         values = arr(self.pandas_source(df, ctx, LType.DOUBLE))
         seconds = pc.cast(values, pa.float64())
         in_range = pc.and_(pc.greater_equal(seconds, self._LOW), pc.less_equal(seconds, self._HIGH))
@@ -274,7 +275,7 @@ class UnixTimeFormat(ColumnOrValue):
         ts = from_micros(pc.multiply(whole, MICROS_PER_SECOND))
         return {self.target_column: wrap(format_pandas(ts, self.spec()), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         source = self.spark_source()
         seconds = source.cast("double")
         in_range = (seconds >= F.lit(self._LOW)) & (seconds <= F.lit(self._HIGH))

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     MICROS_PER_SECOND,
     DateFormatSpec,
@@ -455,7 +456,7 @@ class Millisecond(ColumnOrValue):
     def result_type(self, source: LType) -> LType:
         return LType.INTEGER
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = self.input_type(ctx.schema_of(df))
         source = self.pandas_source(df, ctx)
         values = arr(source)
@@ -473,7 +474,7 @@ class Millisecond(ColumnOrValue):
             result = pc.if_else(valid, pc.fill_null(millis, 0), pa.scalar(None, pa.int64()))
         return {self.target_column: wrap(result, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = self.input_type(ctx.schema_of(df))
         source = self.spark_source()
         if ltype is LType.TIMESTAMP:

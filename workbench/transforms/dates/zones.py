@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     DEFAULT_FORMAT,
     DateInputColumn,
@@ -196,14 +197,14 @@ class ConvertTimezone(DateText):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = ctx.schema_of(df)[self.source_column]
         wall = micros(instant_pandas(df[self.source_column], ltype))
         instant = from_micros(_instant_pandas(wall, self.from_time_zone))
         moved = from_micros(_wall_pandas(instant, self.to_time_zone))
         return {self.target_column: wrap(format_pandas(moved, self.spec()), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         wall = instant_spark(scol(self.source_column), ltype)
         # The session time zone is UTC, so a timestamp's UTC reading is its wall time.

@@ -10,6 +10,7 @@ import pyarrow as pa
 from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -101,22 +102,22 @@ class _Nest(ColumnFunction):
         super().check(schema)
         self._elements(schema)
 
-    def _pandas_values(self, df: pd.DataFrame, ctx: Any) -> list[pa.Array]:
+    def _pandas_values(self, df: pd.DataFrame, ctx: PandasContext) -> list[pa.Array]:
         schema = ctx.schema_of(df)
         common = self._elements(schema)
         arrays = [arr(cast_pandas(df[c], schema[c], common)).combine_chunks() for c in self.source_columns]
         return [a.cast(arrays[0].type) for a in arrays]
 
-    def _spark_values(self, df: SparkFrame, ctx: Any) -> list[SparkColumn]:
+    def _spark_values(self, df: SparkFrame, ctx: SparkContext) -> list[SparkColumn]:
         schema = ctx.schema_of(df)
         common = self._elements(schema)
         return [cast_spark(scol(c), schema[c], common) for c in self.source_columns]
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         out = super().apply_pandas(df, ctx, where)
         return out.drop(columns=self._removed()) if self._removed() else out
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         out = super().apply_spark(df, ctx, where)
         return out.drop(*self._removed()) if self._removed() else out
 
@@ -156,12 +157,12 @@ class NestToArray(_Nest):
         ),
     )
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arrays = self._pandas_values(df, ctx)
         values = pa.ListArray.from_arrays(_offsets(len(df), len(arrays)), _interleaved(arrays))
         return {self.target_column: wrap(values, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: F.array(*self._spark_values(df, ctx))}
 
 
@@ -194,14 +195,14 @@ class NestToMap(_Nest):
         ),
     )
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arrays = self._pandas_values(df, ctx)
         keys = pa.array(np.tile(np.array(self.source_columns, dtype=object), len(df)), pa.large_string())
         offsets = _offsets(len(df), len(arrays))
         values = pa.MapArray.from_arrays(offsets, keys, _interleaved(arrays))
         return {self.target_column: wrap(values, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         pairs = []
         for name, value in zip(self.source_columns, self._spark_values(df, ctx), strict=True):
             pairs.extend([F.lit(name), value])
@@ -245,10 +246,10 @@ class NestToStruct(_Nest):
     def _elements(self, schema: Schema) -> LType:
         return LType.STRUCT
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arrays = [arr(df[c]).combine_chunks() for c in self.source_columns]
         values = pa.StructArray.from_arrays(arrays, names=list(self.source_columns))
         return {self.target_column: wrap(values, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: F.struct(*[scol(c).alias(c) for c in self.source_columns])}

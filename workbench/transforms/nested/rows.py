@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.lazy import F, quoted, scol
 from workbench.core.nesting import (
     ArrayColumn,
@@ -98,12 +99,12 @@ class UnnestArray(Unnest):
         super().check(schema)
         refuse_clashes(self.operation, "targetColumn", [self.target_column], list(schema))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         rows, elements = _explode_pandas(arr(df[self.source_column]).combine_chunks())
         order = layout([str(c) for c in df.columns], self.source_column, [self.target_column], False)
         return _rows_with(df, rows, order, {self.target_column: elements})
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         order = layout(list(df.columns), self.source_column, [self.target_column], False)
         new = {self.target_column: F.explode_outer(scol(self.source_column))}
         return spark_frame(df, order, new)
@@ -155,7 +156,7 @@ class UnnestMap(Unnest):
         super().check(schema)
         self._names(list(schema))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         columns = [str(c) for c in df.columns]
         key, value = self._names(columns)
         rows, entries = _explode_pandas(_entries(arr(df[self.source_column]).combine_chunks()))
@@ -163,7 +164,7 @@ class UnnestMap(Unnest):
         new = {key: pc.struct_field(entries, "key"), value: pc.struct_field(entries, "value")}
         return _rows_with(df, rows, order, new)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         key, value = self._names(list(df.columns))
         order = layout(list(df.columns), self.source_column, [key, value], self.remove_source_column)
         entry = F.explode_outer(scol(self.source_column)).alias(key, value)

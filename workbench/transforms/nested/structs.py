@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError, nearest
 from workbench.core.lazy import F, scol
 from workbench.core.nesting import (
@@ -86,7 +87,7 @@ class UnnestStruct(Unnest):
         refuse_clashes(self.operation, "targetColumn", names, taken)
         return names
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         fields = pandas_shape(df, self.source_column).fields()
         names = self._names(fields, [str(c) for c in df.columns])
         source = arr(df[self.source_column])
@@ -94,7 +95,7 @@ class UnnestStruct(Unnest):
         order = layout([str(c) for c in df.columns], self.source_column, names, self.remove_source_column)
         return pandas_frame(df, order, new)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         fields = spark_shape(df, self.source_column).fields()
         names = self._names(fields, list(df.columns))
         source = scol(self.source_column)
@@ -207,7 +208,7 @@ class UnnestStructN(Unnest):
             paths.update({n: (source, p) for n, p in zip(names, leaves, strict=True)})
         return order, paths
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         chosen = self._chosen(ctx.schema_of(df))
         order, paths = self._plan([str(c) for c in df.columns], {c: pandas_shape(df, c) for c in chosen})
         new = {}
@@ -218,7 +219,7 @@ class UnnestStructN(Unnest):
             new[name] = wrap(values, df.index)
         return pandas_frame(df, order, new)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         chosen = self._chosen(ctx.schema_of(df))
         order, paths = self._plan(list(df.columns), {c: spark_shape(df, c) for c in chosen})
         new = {}
@@ -383,14 +384,14 @@ class ExtractValue(Unnest):
             segments = segments[1:]
         return _resolve(shape, segments, self.operation, self.source_column)
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         values = arr(df[self.source_column])
         for kind, key in self._steps(pandas_shape(df, self.source_column)):
             values = _pandas_step(values, kind, key)
         order = layout([str(c) for c in df.columns], self.source_column, [self.target_column], False)
         return pandas_frame(df, order, {self.target_column: wrap(values, df.index)})
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         value = scol(self.source_column)
         for kind, key in self._steps(spark_shape(df, self.source_column)):
             value = _spark_step(value, kind, key)

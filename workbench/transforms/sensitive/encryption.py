@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.keyed_hash import hex_lit, hmac_hex_spark
 from workbench.core.lazy import F
 from workbench.core.params import Boolean, Text, TextList
@@ -133,7 +134,7 @@ class _Encrypt(_Crypt):
     abstract: ClassVar[bool] = True
     deterministic: ClassVar[bool] = False
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         key = self._key(ctx)
         text = text_pandas(s, ltype)
         if self.deterministic:
@@ -141,7 +142,7 @@ class _Encrypt(_Crypt):
         values = [None if v is None else encrypt_value(key, v, deterministic=False) for v in text.to_pylist()]
         return wrap(pa.array(values, TEXT), s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         return _encrypt_spark(text_spark(c, ltype), self._key(ctx), self.deterministic, secrets_of(ctx))
 
 
@@ -149,10 +150,10 @@ class _Decrypt(_Crypt):
     abstract: ClassVar[bool] = True
     accepted: ClassVar[tuple[LType, ...] | None] = (LType.STRING,)
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         return _decrypt_pandas(s, self._key(ctx))
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         return _decrypt_spark(c, self._key(ctx), secrets_of(ctx))
 
 

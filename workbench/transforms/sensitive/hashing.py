@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.keyed_hash import DIGESTS, digest_spark, hmac_hex_spark
 from workbench.core.params import Boolean, Text, TextList, enum_param
@@ -157,7 +158,7 @@ class CryptographicHash(SourceColumns):
     def _key(self, ctx: Any) -> bytes:
         return secrets_of(ctx).require(str(self.secret_id), operation=self.operation, parameter="secretId")
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         digest, keyed = self._digest()
         name = DIGESTS[digest][0]
         text = text_pandas(s, ltype)
@@ -168,7 +169,7 @@ class CryptographicHash(SourceColumns):
             result = map_unique(text, lambda v: hashlib.new(name, v.encode("utf-8")).hexdigest())
         return wrap(result, s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         digest, keyed = self._digest()
         data = text_spark(c, ltype).cast("binary")
         if keyed:

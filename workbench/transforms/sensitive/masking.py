@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.casting import TEXT_PATTERNS, cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.lazy import F
 from workbench.core.params import Boolean, Integer, Text, TextList
@@ -144,10 +145,10 @@ class _Mask(SourceColumns):
     def spark_text(self, c: SparkColumn) -> SparkColumn:
         raise NotImplementedError
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         return wrap(self.pandas_text(text_pandas(s, ltype)), s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         return self.spark_text(text_spark(c, ltype))
 
 
@@ -494,7 +495,7 @@ class MaskDate(SourceColumns):
             pieces.append(_mask_all_spark(piece, self.mask_symbol, None) if hide else piece)
         return F.concat(*pieces)
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         a = arr(s)
         if ltype is LType.DATE:
             return wrap(self._masked_pandas(pc.cast(pc.strftime(a, "%Y-%m-%d"), TEXT), False), s)
@@ -510,7 +511,7 @@ class MaskDate(SourceColumns):
         masked = pc.if_else(date_only, as_date, as_stamp)
         return wrap(pc.if_else(pc.is_valid(stamp), masked, text), s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         if ltype is LType.DATE:
             return self._masked_spark(F.date_format(c, "yyyy-MM-dd"), False)
         if ltype is LType.TIMESTAMP:

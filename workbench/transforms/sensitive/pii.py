@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ColumnNotFoundError, ParameterError
 from workbench.core.lazy import F, scol
 from workbench.core.params import Columns, Integer, Text, TextList
@@ -140,7 +141,7 @@ class MaskPiiColumns(SourceColumns):
         wanted = set(self.entity_types) if self.entity_types else None
         return {str(c) for c, f in findings.items() if wanted is None or f.entity in wanted}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         candidates = self._candidates(ctx.schema_of(df))
         # The first rows, as Spark's detection reads them (pandas' own detection samples at random).
         flagged = self._flagged(df[candidates].iloc[:_SAMPLE], candidates)
@@ -148,7 +149,7 @@ class MaskPiiColumns(SourceColumns):
             c: (wrap(self._mask_pandas(arr(df[c])), df[c]) if c in flagged else df[c]) for c in candidates
         }
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         candidates = self._candidates(ctx.schema_of(df))
         flagged = self._flagged(df, candidates)
         return {c: (self._mask_spark(scol(c)) if c in flagged else scol(c)) for c in candidates}

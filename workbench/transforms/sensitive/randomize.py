@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core import row_hash
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, W, scol
@@ -54,7 +55,7 @@ class _Random(SourceColumns):
     def _unit_spark(self, index: int) -> SparkColumn:
         return _units_spark(self.seed, index)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         # The frame keeps the row-position column: the engine restores row order when needed.
         return super().apply_spark(ctx.with_row_position(df), ctx, where)
 
@@ -105,7 +106,7 @@ class ReplaceWithRandomBetween(_Random):
     def result_type(self, source: LType) -> LType:
         return LType.INTEGER if source is LType.INTEGER and self._whole() else LType.DOUBLE
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         u = self._units_pandas(len(s), index)
         low, high = float(self.lower_bound), float(self.upper_bound)
         if self.result_type(ltype) is LType.INTEGER:
@@ -115,7 +116,7 @@ class ReplaceWithRandomBetween(_Random):
         present = pc.is_valid(arr(s))
         return wrap(pc.if_else(present, values, pa.scalar(None, values.type)), s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         u = self._unit_spark(index)
         low, high = float(self.lower_bound), float(self.upper_bound)
         if self.result_type(ltype) is LType.INTEGER:
@@ -203,7 +204,7 @@ class ReplaceWithRandomDateBetween(_Random):
         first = int((start - _EPOCH).total_seconds())
         return first, int((end - start).total_seconds()) + 1
 
-    def pandas_value(self, s: pd.Series, ltype: LType, ctx: Any, index: int) -> pd.Series:
+    def pandas_value(self, s: pd.Series, ltype: LType, ctx: PandasContext, index: int) -> pd.Series:
         first, count = self._range(ltype)
         offsets = np.floor(self._units_pandas(len(s), index) * float(count)).astype(np.int64) + first
         if ltype is LType.DATE:
@@ -220,7 +221,7 @@ class ReplaceWithRandomDateBetween(_Random):
         present = pc.is_valid(arr(s))
         return wrap(pc.if_else(present, values, pa.scalar(None, values.type)), s)
 
-    def spark_value(self, c: SparkColumn, ltype: LType, ctx: Any, index: int) -> SparkColumn:
+    def spark_value(self, c: SparkColumn, ltype: LType, ctx: SparkContext, index: int) -> SparkColumn:
         first, count = self._range(ltype)
         offset = F.floor(self._unit_spark(index) * F.lit(float(count))).cast("long") + F.lit(first)
         if ltype is LType.DATE:
@@ -280,7 +281,7 @@ class ShuffleRows(TableTransform):
     def _groups(self) -> list[str]:
         return list(self.group_by_columns or [])
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         from workbench.core.pivoting import group_ids
 
         n = len(df)
@@ -297,7 +298,7 @@ class ShuffleRows(TableTransform):
             out[column] = wrap(pc.take(arr(df[column]), indices), df[column])
         return out
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         positioned = ctx.with_row_position(df)

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import RowFilter, TableTransform
 from workbench.core.lazy import F, W, quoted, scol
@@ -43,14 +44,14 @@ class _ColumnRemoval(TableTransform):
     def removed_pandas(self, df: pd.DataFrame, schema: Schema) -> set[str]:
         raise NotImplementedError
 
-    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: Any) -> set[str]:
+    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: SparkContext) -> set[str]:
         raise NotImplementedError
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         removed = self.removed_pandas(df, ctx.schema_of(df)) if len(df) else set()
         return df[[c for c in df.columns if c not in removed]]
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         removed = self.removed_spark(df, ctx.schema_of(df), ctx)
         return df.select(*[df[quoted(c)] for c in df.columns if c not in removed])
 
@@ -130,7 +131,7 @@ class RemoveEmptyColumns(_ColumnRemoval):
         counts = {c: pc.sum(_missing_pandas(df[c], schema[c])).as_py() or 0 for c in self.candidates(schema)}
         return {c for c, missing in counts.items() if self._empty(missing, len(df))}
 
-    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: Any) -> set[str]:
+    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: SparkContext) -> set[str]:
         columns = self.candidates(schema)
         exprs = {
             f"m{i}": F.sum(F.when(_missing_spark(scol(c), schema[c]), 1).otherwise(0))
@@ -199,7 +200,7 @@ class RemoveConstantColumns(_ColumnRemoval):
                 removed.add(column)
         return removed
 
-    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: Any) -> set[str]:
+    def removed_spark(self, df: SparkFrame, schema: Schema, ctx: SparkContext) -> set[str]:
         columns = self.candidates(schema)
         exprs: dict[str, SparkColumn] = {"rows": F.count(F.lit(1))}
         for i, c in enumerate(columns):
@@ -289,7 +290,7 @@ class DeduplicateByKey(RowFilter):
                     column=column,
                 )
 
-    def pandas_drop(self, df: pd.DataFrame, ctx: Any) -> pd.Series:
+    def pandas_drop(self, df: pd.DataFrame, ctx: PandasContext) -> pd.Series:
         n = len(df)
         gid, _ = group_ids(df, self.key_columns)
         columns = {"g": pa.array(gid, pa.int64()), "p": pa.array(np.arange(n, dtype=np.int64))}
@@ -309,10 +310,10 @@ class DeduplicateByKey(RowFilter):
         keep[positions[chosen]] = True
         return pd.Series(~keep, index=df.index, dtype=bool)
 
-    def spark_drop(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_drop(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         return F.col("__wb_rank") > 1
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         positioned = ctx.with_row_position(df)

@@ -9,6 +9,7 @@ import pyarrow as pa
 from pydantic import field_validator, model_validator
 
 from workbench.core.casting import cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform, place_columns
 from workbench.core.lazy import W, scol
@@ -229,7 +230,7 @@ class GroupBy(TableTransform):
         anchor = self.source_columns[0] if self.source_columns else None
         return place_columns(schema, added, anchor)
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         types = self._types(schema)
         gid, first = group_ids(df, self.source_columns)
@@ -250,7 +251,7 @@ class GroupBy(TableTransform):
             out[name] = pd.Series(values.take(index), index=df.index, dtype=pd.ArrowDtype(values.type))
         return out[list(self.output_schema(schema))]
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark.types import spark_type
 
         schema = ctx.schema_of(df)

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, scol
@@ -307,7 +308,7 @@ class Join(TableTransform):
             out[name] = right[column]
         return out
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         right = ctx.dataset(self.secondary_dataset_name, self.operation)
         lschema, rschema = ctx.schema_of(df), ctx.schema_of(right)
         self.check_with(lschema, {self.secondary_dataset_name: rschema})
@@ -347,7 +348,7 @@ class Join(TableTransform):
             out[name] = flat(arr(right[column])).take(right_index)
         return frame_of(out)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         right = ctx.dataset(self.secondary_dataset_name, self.operation)
         lschema, rschema = ctx.schema_of(df), ctx.schema_of(right)
         self.check_with(lschema, {self.secondary_dataset_name: rschema})

@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.json_schema import (
@@ -179,7 +180,7 @@ class JsonToStructs(TableTransform):
                 order.append(self._target(column))
         return list(dict.fromkeys(order))
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         chosen = self._chosen(ctx.schema_of(df))
         out = df.copy(deep=False)
         for column in chosen:
@@ -199,7 +200,7 @@ class JsonToStructs(TableTransform):
             values = pa.array([shaped(v, tree) if ok else None for ok, v in parsed], arrow_of(tree))
         return pd.Series(values, index=s.index, dtype=pd.ArrowDtype(values.type))
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         chosen = self._chosen(ctx.schema_of(df))
         stats = ctx.aggregate(
             df, {f"s{i}": F.schema_of_variant_agg(F.try_parse_json(scol(c))) for i, c in enumerate(chosen)}

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, W, quoted, scol
@@ -81,7 +82,7 @@ class SplitMultiValuedCellsToRows(TableTransform):
     def output_schema(self, schema: Schema) -> Schema:
         return dict(schema)
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         text = flat(arr(df[self.source_column])).cast(pa.large_string())
         lists = pc.split_pattern(text, pattern=self.delimiter)
         lists = pc.if_else(pc.is_null(lists), pa.scalar([None], lists.type), lists)
@@ -94,7 +95,7 @@ class SplitMultiValuedCellsToRows(TableTransform):
         }
         return frame_of(columns)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         parts = F.split(scol(self.source_column), java_literal(self.delimiter), -1)
         if self.trim:
             edges = f"^{_JAVA_SPACE}+|{_JAVA_SPACE}+$"
@@ -181,7 +182,7 @@ class JoinMultiValuedCells(TableTransform):
             keyed |= pc.fill_null(present, False).to_numpy(zero_copy_only=False)
         return keyed
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         n = len(df)
         if self.grouping is Grouping.RECORDS:
@@ -206,7 +207,7 @@ class JoinMultiValuedCells(TableTransform):
         }
         return frame_of(columns)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark import ROW_POSITION
 
         schema = ctx.schema_of(df)

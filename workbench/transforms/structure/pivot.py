@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, quoted, scol
@@ -116,7 +117,7 @@ class Pivot(TableTransform):
                 )
         return names
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         others = self._others([str(c) for c in df.columns])
         values = distinct_values_pandas(
@@ -136,7 +137,7 @@ class Pivot(TableTransform):
             )
         return frame_of(out)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         schema = ctx.schema_of(df)
         others = self._others(list(df.columns))
         values = distinct_values_spark(df, self.source_column, ctx, self.operation, "sourceColumn")
@@ -248,7 +249,7 @@ class Unpivot(TableTransform):
                 out[name] = ltype
         return out
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         target = self.value_type(schema)
         n, k = len(df), len(self.source_columns)
@@ -267,7 +268,7 @@ class Unpivot(TableTransform):
                 columns[name] = flat(arr(df[name])).take(rows)
         return frame_of(columns)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         schema = ctx.schema_of(df)
         target = self.value_type(schema)
         pairs = F.array(
@@ -427,7 +428,7 @@ class Transpose(TableTransform):
                 )
         return names
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         target = self.value_type(schema)
         gid, first = group_ids(df, self.pivot_columns)
@@ -457,7 +458,7 @@ class Transpose(TableTransform):
                 out[name] = stacked.take(pa.array(rows + j))
         return frame_of(out)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         schema = ctx.schema_of(df)
         target = self.value_type(schema)
         stats = ctx.aggregate(df, {"values": F.collect_set(F.struct(*[scol(c) for c in self.pivot_columns]))})

@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import BeforeValidator, Field, model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import TableTransform
 from workbench.core.lazy import F, scol
@@ -154,7 +155,7 @@ class UnionRows(TableTransform):
     def _frames(self, df: Any, ctx: Any) -> list[Any]:
         return [df] + [ctx.dataset(name, self.operation) for name in self.secondary_dataset_names]
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         frames = self._frames(df, ctx)
         schemas = [ctx.schema_of(f) for f in frames]
         target = self.output_schema_with(
@@ -172,7 +173,7 @@ class UnionRows(TableTransform):
             out[name] = pa.chunked_array(pieces)
         return frame_of(out)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         from workbench.engines.spark.types import spark_type
 
         frames = self._frames(df, ctx)

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import ColumnFunction, ColumnOrValue, require_one_of
 from workbench.core.lazy import F, scol
 from workbench.core.params import Integer, NewColumn, NumericColumn
@@ -116,14 +117,14 @@ class Char(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.STRING}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         if self.source_column is not None:
             source = df[self.source_column]
         else:
             source = ctx.constant(self.value, LType.INTEGER, df.index)
         return {self.target_column: wrap(_chars_pandas(arr(source)), source)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, Column]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, Column]:
         source = scol(self.source_column) if self.source_column else F.lit(self.value)
         return {self.target_column: _chars_spark(source)}
 

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import ColumnFunction, require_one_of
 from workbench.core.lazy import F, scol
 from workbench.core.params import NewColumn, Text, TextColumn
@@ -49,13 +50,13 @@ class _TwoStrings(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.BOOLEAN}
 
-    def _pandas_operand(self, df: pd.DataFrame, ctx: Any, side: str) -> pd.Series:
+    def _pandas_operand(self, df: pd.DataFrame, ctx: PandasContext, side: str) -> pd.Series:
         column = getattr(self, f"source_column{side}")
         if column is not None:
             return df[column]
         return ctx.constant(getattr(self, f"value{side}"), LType.STRING, df.index)
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         left, right = self._pandas_operand(df, ctx, "1"), self._pandas_operand(df, ctx, "2")
         large = pa.large_string()
         result = self.compare_pandas(pc.cast(arr(left), large), pc.cast(arr(right), large))
@@ -65,7 +66,7 @@ class _TwoStrings(ColumnFunction):
         column = getattr(self, f"source_column{side}")
         return scol(column) if column is not None else F.lit(getattr(self, f"value{side}"))
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, Column]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, Column]:
         return {self.target_column: self.compare_spark(self._spark_operand("1"), self._spark_operand("2"))}
 
 

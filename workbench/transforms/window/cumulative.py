@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.lazy import F, W, scol
 from workbench.core.ordered import Arrangement, Grouped, combined, position, same_as_previous
 from workbench.core.params import Boolean, Column, Columns, Integer, NewColumn, NumericColumn, enum_param
@@ -65,7 +66,7 @@ class _Steps(Grouped):
     def result_type(self, source: LType) -> LType:
         return _number_type(source)
 
-    def spark_values(self, df: SparkFrame, ctx: Any) -> SparkColumn:
+    def spark_values(self, df: SparkFrame, ctx: SparkContext) -> SparkColumn:
         return _present_spark(scol(self.source_column), ctx.schema_of(df)[self.source_column])
 
     def running(self) -> Any:
@@ -80,14 +81,14 @@ class _Running(_Steps):
     how: ClassVar[str]
     """pandas' grouped running reduction: cumsum, cummax or cummin."""
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arranged = self.arrangement(df)
         values = arranged.take(_present_pandas(df[self.source_column]))
         running = arranged.segmented(values, self.how)
         running = pc.if_else(pc.is_valid(values), running, pa.scalar(None, running.type))
         return {self.target_column: wrap(arranged.restore(running), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         values = self.spark_values(df, ctx)
         running = self.aggregate_spark(values).over(self.running())
         return {self.target_column: F.when(values.isNotNull(), running)}
@@ -223,7 +224,7 @@ class CumulativeCount(_Steps):
     def result_type(self, source: LType) -> LType:
         return LType.INTEGER
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arranged = self.arrangement(df)
         values = combined(df[self.source_column])
         if pa.types.is_floating(values.type):
@@ -231,7 +232,7 @@ class CumulativeCount(_Steps):
         present = pc.cast(pc.is_valid(arranged.take(values)), pa.int64())
         return {self.target_column: wrap(arranged.restore(arranged.segmented(present, "cumsum")), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         c = scol(self.source_column)
         values = F.when(~F.isnan(c), c) if ltype is LType.DOUBLE else c
@@ -255,13 +256,13 @@ class _Change(_Steps):
             return F.lag(c, self.periods).over(self.window())
         return F.lead(c, -self.periods).over(self.window())
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arranged = self.arrangement(df)
         values = arranged.take(_present_pandas(df[self.source_column]))
         changed = self.change_pandas(values, self.earlier_pandas(arranged, values))
         return {self.target_column: wrap(arranged.restore(changed), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         values = self.spark_values(df, ctx)
         return {self.target_column: self.change_spark(values, self.earlier_spark(values))}
 
@@ -423,7 +424,7 @@ class Rank(Grouped):
         kind = LType.DOUBLE if self.method is RankMethod.PERCENT else LType.INTEGER
         return {self.target_column: kind}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         values = combined(df[self.source_column])
         if pa.types.is_floating(values.type):
             values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
@@ -459,7 +460,7 @@ class Rank(Grouped):
         share = pc.divide(above, pa.array(np.maximum(counted - 1, 1).astype(np.float64)))
         return pc.if_else(pa.array(counted > 1), share, 0.0)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         c = scol(self.source_column)
         values = F.when(~F.isnan(c), c) if ltype is LType.DOUBLE else c

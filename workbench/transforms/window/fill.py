@@ -5,7 +5,7 @@ Blank means null, empty text or NaN, as for every missing-value step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.lazy import F, W, scol
 from workbench.core.missing import missing_pandas, missing_spark
 from workbench.core.ordered import (
@@ -89,7 +90,7 @@ class Fill(OrderedDerive):
         filled = pc.coalesce(pc.take(values, source_row), values)
         return wrap(pc.if_else(blank, filled, values), s)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         source = ctx.schema_of(df)[self.source_column]
         c = scol(self.source_column)
         blank = missing_spark(c, source)
@@ -115,7 +116,7 @@ class _FillOnward(Grouped):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: schema[self.source_column]}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         arranged = self.arrangement(df)
         values = arranged.take(combined(s))
@@ -124,7 +125,7 @@ class _FillOnward(Grouped):
         filled = pc.if_else(blank, pc.coalesce(pc.take(values, nearest), values), values)
         return {self.source_column: wrap(arranged.restore(filled), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         blank = missing_spark(c, ctx.schema_of(df)[self.source_column])
         usable = F.when(~blank, c)
@@ -238,7 +239,7 @@ class BlankDown(Grouped):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.source_column: schema[self.source_column]}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         s = df[self.source_column]
         arranged = self.arrangement(df)
         values = arranged.take(combined(s))
@@ -246,7 +247,7 @@ class BlankDown(Grouped):
         blanked = pc.if_else(repeated, pa.scalar(None, values.type), values)
         return {self.source_column: wrap(arranged.restore(blanked), s)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         c = scol(self.source_column)
         above = F.lag(c, 1).over(self.window())
         return {self.source_column: F.when(c.eqNullSafe(above), F.lit(None)).otherwise(c)}

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     MICROS_PER_DAY,
     DateInputColumn,
@@ -239,7 +240,7 @@ class ResampleTimeSeries(TableTransform):
 
     # --- engines ---------------------------------------------------------------------------------
 
-    def apply_pandas(self, df: pd.DataFrame, ctx: Any, where: Any = None) -> pd.DataFrame:
+    def apply_pandas(self, df: pd.DataFrame, ctx: PandasContext, where: Any = None) -> pd.DataFrame:
         schema = ctx.schema_of(df)
         times = instant_pandas(df[self.source_column], schema[self.source_column])
         times = times.combine_chunks() if isinstance(times, pa.ChunkedArray) else times
@@ -273,7 +274,7 @@ class ResampleTimeSeries(TableTransform):
         index = pd.RangeIndex(groups)
         return pd.DataFrame({name: wrap(table[name], index) for name in table.column_names}, index=index)
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         schema = ctx.schema_of(df)
         time = instant_spark(scol(self.source_column), schema[self.source_column])
         framed = ctx.with_row_position(df)

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 from pydantic import model_validator
 
 from workbench.core.casting import cast_pandas, cast_spark
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction
 from workbench.core.lazy import F, scol
@@ -67,14 +68,14 @@ class RowNumber(Grouped):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.INTEGER}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arranged = self.arrangement(df)
         index = pa.array(np.arange(len(df), dtype=np.int64))
         start = pc.fill_null_forward(pc.if_else(arranged.starts, index, pa.scalar(None, pa.int64())))
         numbers = pc.add(pc.subtract(index, start), 1)
         return {self.target_column: wrap(arranged.restore(numbers), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         return {self.target_column: F.row_number().over(self.window()).cast("long")}
 
 
@@ -205,7 +206,7 @@ class _Offset(Grouped):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: schema[self.source_column]}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = ctx.schema_of(df)[self.source_column]
         arranged = self.arrangement(df)
         values = arranged.take(combined(df[self.source_column]))
@@ -216,7 +217,7 @@ class _Offset(Grouped):
             moved = pc.if_else(arranged.in_group(offset), moved, pa.scalar(default, arrow_type(ltype)))
         return {self.target_column: wrap(arranged.restore(moved), df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         c = scol(self.source_column)
         if self.offset == 0:
@@ -406,14 +407,14 @@ class Coalesce(ColumnFunction):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: _common_type([schema[c] for c in self.source_columns])}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         schema = ctx.schema_of(df)
         target = _common_type([schema[c] for c in self.source_columns])
         columns = [arr(cast_pandas(df[c], schema[c], target)) for c in self.source_columns]
         result = columns[0] if len(columns) == 1 else pc.coalesce(*columns)
         return {self.target_column: wrap(result, df.index)}
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         schema = ctx.schema_of(df)
         target = _common_type([schema[c] for c in self.source_columns])
         columns = [cast_spark(scol(c), schema[c], target) for c in self.source_columns]

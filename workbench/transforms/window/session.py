@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import model_validator
 
+from workbench.core.context import PandasContext, SparkContext
 from workbench.core.datetimes import (
     DateInputColumn,
     TimeUnit,
@@ -140,7 +141,7 @@ class Session(Grouped):
     def produced(self, schema: Schema) -> dict[str, LType]:
         return {self.target_column: LType.INTEGER}
 
-    def pandas_columns(self, df: pd.DataFrame, ctx: Any) -> dict[str, pd.Series]:
+    def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         ltype = ctx.schema_of(df)[self.source_column]
         arranged = self.arrangement(df)
         instants = instant_pandas(df[self.source_column], ltype)
@@ -161,7 +162,7 @@ class Session(Grouped):
             return add_months_pandas(previous, self.units.months * self.value)
         return from_micros(pc.add(micros(previous), self.units.micros * self.value))
 
-    def apply_spark(self, df: SparkFrame, ctx: Any, where: Any = None) -> SparkFrame:
+    def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         ltype = ctx.schema_of(df)[self.source_column]
         time = instant_spark(scol(self.source_column), ltype)
         earlier = self.window().rowsBetween(W.Window.unboundedPreceding, -1)
@@ -171,7 +172,7 @@ class Session(Grouped):
         staged = ctx.with_row_position(df).withColumn(_NEW_SESSION, starts)
         return super().apply_spark(staged, ctx, where).drop(_NEW_SESSION)
 
-    def spark_columns(self, df: SparkFrame, ctx: Any) -> dict[str, SparkColumn]:
+    def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         ltype = ctx.schema_of(df)[self.source_column]
         time = instant_spark(scol(self.source_column), ltype)
         so_far = self.window().rowsBetween(W.Window.unboundedPreceding, 0)
