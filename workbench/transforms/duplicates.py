@@ -17,13 +17,13 @@ import pyarrow.compute as pc
 
 from workbench.core.context import PandasContext, SparkContext
 from workbench.core.families import ColumnFunction, RowFilter
+from workbench.core.fill_values import require_scalar
+from workbench.core.flagging import flag_ltype, flag_pandas, flag_spark
 from workbench.core.lazy import F, W, scol
 from workbench.core.params import Column, NewColumn, Text
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr
-from workbench.transforms.flags import flag_ltype, flag_pandas, flag_spark
-from workbench.transforms.missing import require_scalar
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn

@@ -32,22 +32,15 @@ from workbench.core.column_stats import Stats, Wanted, stats_pandas, stats_spark
 from workbench.core.context import PandasContext, SparkContext
 from workbench.core.errors import ParameterError
 from workbench.core.families import ColumnFunction, InPlace, RowFilter
+from workbench.core.fill_values import check_fits, pandas_scalar, spark_literal, typed_text_pandas
+from workbench.core.flagging import flag_ltype, flag_pandas, flag_spark
 from workbench.core.lazy import F, scol
 from workbench.core.outlier_detection import Detector, OutlierStrategy
 from workbench.core.params import Boolean, NewColumn, Number, NumericColumn, Text, enum_param
 from workbench.core.registry import Category, Example
+from workbench.core.stats import column_value, mean_value, mode_value
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
-from workbench.transforms.flags import flag_ltype, flag_pandas, flag_spark
-from workbench.transforms.missing import (
-    check_fits,
-    column_value,
-    mean_value,
-    mode_value,
-    pandas_scalar,
-    spark_literal,
-    typed_text_pandas,
-)
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
