@@ -155,3 +155,18 @@ class Unnest(TableTransform):
 
     def output_schema(self, schema: Schema) -> Schema | None:
         return None
+
+
+def check_column_choice(step: Any) -> None:
+    """Refuse a step choosing no columns (neither sourceColumns nor regexColumnSelector) or an
+    unnestLevel below 1: UNNEST_STRUCT_N and JSON_TO_STRUCTS pick their columns the same way."""
+    if step.source_columns is None and step.regex_column_selector is None:
+        raise ParameterError(
+            "choose columns with sourceColumns or regexColumnSelector",
+            operation=step.operation,
+            parameter="sourceColumns",
+        )
+    if step.unnest_level is not None and step.unnest_level < 1:
+        raise ParameterError(
+            "unnestLevel must be 1 or more", operation=step.operation, parameter="unnestLevel"
+        )

@@ -18,6 +18,7 @@ from workbench.core.nesting import (
     Shape,
     StructColumn,
     Unnest,
+    check_column_choice,
     layout,
     pandas_frame,
     pandas_shape,
@@ -166,16 +167,7 @@ class UnnestStructN(Unnest):
 
     @model_validator(mode="after")
     def _choice(self) -> UnnestStructN:
-        if self.source_columns is None and self.regex_column_selector is None:
-            raise ParameterError(
-                "choose columns with sourceColumns or regexColumnSelector",
-                operation=self.operation,
-                parameter="sourceColumns",
-            )
-        if self.unnest_level is not None and self.unnest_level < 1:
-            raise ParameterError(
-                "unnestLevel must be 1 or more", operation=self.operation, parameter="unnestLevel"
-            )
+        check_column_choice(self)
         return self
 
     def check(self, schema: Schema) -> None:

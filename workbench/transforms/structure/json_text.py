@@ -21,6 +21,7 @@ from workbench.core.json_schema import (
     shaped,
 )
 from workbench.core.lazy import F, quoted, scol
+from workbench.core.nesting import check_column_choice
 from workbench.core.params import Boolean, Columns, Integer, Regex
 from workbench.core.registry import Category, Example
 from workbench.core.types import LType, Schema, spark_ddl
@@ -127,16 +128,7 @@ class JsonToStructs(TableTransform):
 
     @model_validator(mode="after")
     def _choice(self) -> JsonToStructs:
-        if self.source_columns is None and self.regex_column_selector is None:
-            raise ParameterError(
-                "choose columns with sourceColumns or regexColumnSelector",
-                operation=self.operation,
-                parameter="sourceColumns",
-            )
-        if self.unnest_level is not None and self.unnest_level < 1:
-            raise ParameterError(
-                "unnestLevel must be 1 or more", operation=self.operation, parameter="unnestLevel"
-            )
+        check_column_choice(self)
         return self
 
     def output_schema(self, schema: Schema) -> Schema | None:
