@@ -21,6 +21,9 @@ from workbench.core.json_schema import (
     merge,
     type_of_value,
 )
+from workbench.core.types import LType
+from workbench.recipe.model import Step
+from workbench.recipe.replay import replay
 
 ORDERS = pd.DataFrame(
     {
@@ -188,3 +191,39 @@ def test_the_variant_schema_reads_as_the_same_tree() -> None:
 
 def test_json_text_is_written_as_spark_writes_it() -> None:
     assert compact({"sku": "😀 é", "q": [1, 2.5, None]}) == '{"sku":"\\uD83D\\uDE00 é","q":[1,2.5,null]}'
+
+
+# --- JSON_TO_STRUCTS never drops text it could not parse ------------------------------------------
+
+INVALID_JSON = {"payload": ['{"a": 1}', "{oops", "", None, "[1" + "x" * 100], "n": [1, 2, 3, 4, 5]}
+
+
+def _json_step(remove_source: bool) -> Recipe:
+    parameters = {"sourceColumns": ["payload"], "removeSourceColumn": remove_source}
+    return Recipe(steps=[Step("JSON_TO_STRUCTS", parameters)])
+
+
+def test_json_to_structs_refuses_to_remove_a_source_holding_invalid_json(engine: Any) -> None:
+    frame = engine.from_records(INVALID_JSON, {"payload": LType.STRING, "n": LType.INTEGER})
+    with pytest.raises(WorkbenchError) as caught:
+        engine.to_records(replay(_json_step(True), frame, engine=engine))
+    message = str(caught.value)
+    for words in ("step 1", "JSON_TO_STRUCTS", "'payload'", "2 values are not valid JSON"):
+        assert words in message
+    assert "(first: '[1" + "x" * 58 + "…')" in message, "the first invalid value in text order, cut short"
+
+
+def test_json_to_structs_keeps_invalid_text_in_the_source_column(engine: Any) -> None:
+    frame = engine.from_records(INVALID_JSON, {"payload": LType.STRING, "n": LType.INTEGER})
+    out = engine.to_records(replay(_json_step(False), frame, engine=engine))
+    assert list(out) == ["payload", "payload_struct", "n"]
+    assert out["payload"] == INVALID_JSON["payload"]
+    assert out["payload_struct"] == [{"a": 1}, None, None, None, None]
+
+
+def test_json_to_structs_removes_a_source_whose_only_gaps_are_null_or_empty() -> None:
+    frame = pd.DataFrame({"payload": ['{"a": 1}', "", None]}, dtype=pd.ArrowDtype(pa.large_string()))
+    out = _json_step(True).apply(frame)
+    assert list(out.columns) == ["payload"]
+    assert out["payload"].tolist()[0] == {"a": 1}
+    assert out["payload"].isna().tolist() == [False, True, True]

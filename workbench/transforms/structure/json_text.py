@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 SUFFIX = "_struct"
 """The name of the parsed column, after the source's, when the source column is kept."""
 
+_SAMPLE_LENGTH = 60
+"""Characters of an invalid value an error quotes."""
+
 
 class JsonToStructs(TableTransform):
     """Parse JSON text columns into struct and array columns, with one schema inferred from every value.
@@ -47,8 +50,11 @@ class JsonToStructs(TableTransform):
     JSON (NaN and Infinity included) gives null. A column whose values are not objects or arrays
     (numbers, text, or a mix of objects and arrays) stays text, invalid values null.
     The parsed column replaces the source with ``removeSourceColumn``; otherwise it is added
-    after it as ``<column>_struct``. Columns are chosen by ``sourceColumns`` or by
-    ``regexColumnSelector``, which must match a whole column name and picks only text columns.
+    after it as ``<column>_struct``. Removing the source would lose the text of invalid values,
+    so then a column holding any (null and "" are not invalid) fails the step, naming the
+    column, how many values are invalid and the first of them in text order. Columns are chosen
+    by ``sourceColumns`` or by ``regexColumnSelector``, which must match a whole column name and
+    picks only text columns.
     """
 
     operation = "JSON_TO_STRUCTS"
@@ -60,13 +66,13 @@ class JsonToStructs(TableTransform):
     unnest_level: Integer | None = None
     examples: ClassVar = (
         Example(
-            title="one schema merged from every row; invalid JSON gives null",
+            title="one schema merged from every row; empty text gives null",
             given={
                 "id": [1, 2, 3, 4, 5],
                 "address": [
                     '{"city": "Zürich", "zip": 8001, "geo": {"lat": 47.4}}',
                     '{"city": "", "zip": 8002.5, "tags": ["a", null], "geo": {}}',
-                    "not json",
+                    "",
                     None,
                     '{"zip": null, "geo": {"lat": 1}, "tags": []}',
                 ],
@@ -90,6 +96,7 @@ class JsonToStructs(TableTransform):
                     '{"a": 1, "b": {"c": [1, 2.5]}, "k": true}',
                     '{"a": "x", "b": {"d": "é"}, "k": 0, "e": {}}',
                     "null",
+                    "{not json",
                 ]
             },
             params={"sourceColumns": ["j"], "unnestLevel": "1"},
@@ -98,10 +105,12 @@ class JsonToStructs(TableTransform):
                     '{"a": 1, "b": {"c": [1, 2.5]}, "k": true}',
                     '{"a": "x", "b": {"d": "é"}, "k": 0, "e": {}}',
                     "null",
+                    "{not json",
                 ],
                 "j_struct": [
                     {"a": "1", "b": '{"c":[1,2.5]}', "e": None, "k": "true"},
                     {"a": "x", "b": '{"d":"é"}', "e": "{}", "k": "0"},
+                    None,
                     None,
                 ],
             },
@@ -110,7 +119,7 @@ class JsonToStructs(TableTransform):
             title="arrays of objects, columns chosen by a pattern; text that is not JSON objects stays text",
             given={
                 "items_json": ['[{"sku": "A", "qty": 2}, {"sku": "B"}]', "[]", '[{"qty": -1}]'],
-                "note_json": ['"plain"', "42", "{oops"],
+                "note_json": ['"plain"', "42", ""],
                 "n": [1, 2, 3],
             },
             params={"regexColumnSelector": ".*_json", "removeSourceColumn": True},
@@ -176,29 +185,52 @@ class JsonToStructs(TableTransform):
         chosen = self._chosen(ctx.schema_of(df))
         out = df.copy(deep=False)
         for column in chosen:
-            out[self._target(column)] = self._parsed_pandas(df[column])
+            out[self._target(column)] = self._parsed_pandas(column, df[column])
         return out[self._order([str(c) for c in df.columns], chosen)]
 
-    def _parsed_pandas(self, s: pd.Series) -> pd.Series:
+    def _refuse_lost_text(self, column: str, invalid: int, first: str | None) -> None:
+        """Fail when removing the source would silently lose the text of invalid values."""
+        if not self.remove_source_column or not invalid:
+            return
+        values = "value is" if invalid == 1 else "values are"
+        sample = first if first is None or len(first) <= _SAMPLE_LENGTH else first[:_SAMPLE_LENGTH] + "…"
+        raise ParameterError(
+            f"{invalid} {values} not valid JSON in column {column!r} (first: {sample!r}); "
+            "removing the source column would lose them: clear removeSourceColumn to keep the text "
+            "beside the parsed column, or fix or remove those values first",
+            operation=self.operation,
+            parameter="removeSourceColumn",
+            column=column,
+        )
+
+    def _parsed_pandas(self, column: str, s: pd.Series) -> pd.Series:
         # JSON parsing is per value by nature; the schema is merged over the parsed values.
-        parsed = [parse(text) for text in arr(s).to_pylist()]
+        texts = arr(s).to_pylist()
+        parsed = [parse(text) for text in texts]
+        invalid = [text for text, (ok, _) in zip(texts, parsed, strict=True) if not ok and text]
+        self._refuse_lost_text(column, len(invalid), min(invalid) if invalid else None)
         tree = finished(inferred([value for valid, value in parsed if valid]), self.unnest_level)
         if tree.kind not in ("object", "array"):
-            texts = [
-                text if valid else None for text, (valid, _) in zip(arr(s).to_pylist(), parsed, strict=True)
-            ]
-            values = pa.array(texts, pa.large_string())
+            kept = [text if valid else None for text, (valid, _) in zip(texts, parsed, strict=True)]
+            values = pa.array(kept, pa.large_string())
         else:
             values = pa.array([shaped(v, tree) if ok else None for ok, v in parsed], arrow_of(tree))
         return pd.Series(values, index=s.index, dtype=pd.ArrowDtype(values.type))
 
     def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         chosen = self._chosen(ctx.schema_of(df))
-        stats = ctx.aggregate(
-            df, {f"s{i}": F.schema_of_variant_agg(F.try_parse_json(scol(c))) for i, c in enumerate(chosen)}
-        )
+        exprs = {f"s{i}": F.schema_of_variant_agg(F.try_parse_json(scol(c))) for i, c in enumerate(chosen)}
+        if self.remove_source_column:
+            # Counted in the schema's own job: the check costs no extra pass over the data.
+            for i, column in enumerate(chosen):
+                text = scol(column)
+                invalid = text.isNotNull() & (text != F.lit("")) & F.try_parse_json(text).isNull()
+                exprs[f"n{i}"] = F.count_if(invalid)
+                exprs[f"e{i}"] = F.min(F.when(invalid, text))
+        stats = ctx.aggregate(df, exprs)
         new: dict[str, SparkColumn] = {}
         for i, column in enumerate(chosen):
+            self._refuse_lost_text(column, int(stats.get(f"n{i}") or 0), stats.get(f"e{i}"))
             tree = finished(from_variant_schema(stats[f"s{i}"]), self.unnest_level)
             text = scol(column)
             variant = F.try_parse_json(text)
