@@ -10,6 +10,9 @@ import pytest
 
 from workbench import Recipe
 from workbench.core.errors import ColumnNotFoundError, RecipeError
+from workbench.core.types import LType
+from workbench.recipe.model import Step
+from workbench.recipe.replay import replay
 
 
 def _apply(operation: str, parameters: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
@@ -291,3 +294,44 @@ def test_an_empty_table_gives_an_empty_result(operation: str, parameters: dict[s
         }
     )
     assert len(_apply(operation, parameters, frame)) == 0
+
+
+# --- RESAMPLE_TIME_SERIES: rows without a time are dropped, kept or refused, as chosen ------------
+
+UNTIMED = {"t": ["2024-01-01 10:00:00", None, "soon", "2024-01-01 10:30:00"], "v": [1, 2, 3, 4]}
+RESAMPLE = {"sourceColumn": "t", "value": "1", "units": "HOURS", "aggregations": '{"v": "SUM"}'}
+
+
+def _resampled(engine: Any, rows_without_time: str) -> dict[str, list[Any]]:
+    step = Step("RESAMPLE_TIME_SERIES", {**RESAMPLE, "rowsWithoutTime": rows_without_time})
+    frame = engine.from_records(UNTIMED, {"t": LType.STRING, "v": LType.INTEGER})
+    return engine.to_records(replay(Recipe(steps=[step]), frame, engine=engine))
+
+
+def test_resample_keeps_or_drops_rows_without_a_time(engine: Any) -> None:
+    assert _resampled(engine, "KEEP")["v"] == [5, 5]
+    assert _resampled(engine, "DROP")["v"] == [5]
+
+
+def test_resample_fails_on_a_row_without_a_time_quoting_it(engine: Any) -> None:
+    # pandas fails as the step runs; Spark when the plan runs, at the first row it meets.
+    with pytest.raises(Exception, match="rowsWithoutTime") as caught:
+        _resampled(engine, "FAIL")
+    message = str(caught.value)
+    for words in ("RESAMPLE_TIME_SERIES", "in column 't'", "rowsWithoutTime"):
+        assert words in message
+    assert "holds null" in message or "holds 'soon'" in message
+    if engine.name == "pandas":
+        assert "step 1" in message
+        assert "2 rows have no time; the first holds null" in message
+
+
+def test_resample_refuses_an_unknown_choice_for_rows_without_a_time() -> None:
+    frame = pd.DataFrame({"t": pd.to_datetime(["2024-01-01"]), "v": [1]})
+    error = _refused("RESAMPLE_TIME_SERIES", {**RESAMPLE, "rowsWithoutTime": "SKIP"}, frame)
+    assert error.parameter == "rowsWithoutTime"
+
+
+def test_resample_drops_rows_without_a_time_by_default_as_saved_recipes_expect() -> None:
+    frame = pd.DataFrame({"t": pd.array(UNTIMED["t"], dtype="string[pyarrow]"), "v": UNTIMED["v"]})
+    assert _apply("RESAMPLE_TIME_SERIES", RESAMPLE, frame)["v"].tolist() == [5]

@@ -56,6 +56,14 @@ class Resampling(str, Enum):
     LAST = "LAST"
 
 
+class RowsWithoutTime(str, Enum):
+    """What happens to rows whose time is null or text not readable as a time."""
+
+    KEEP = "KEEP"
+    DROP = "DROP"
+    FAIL = "FAIL"
+
+
 _GROUP_FUNCTIONS = {
     Resampling.SUM: AggFunction.SUM,
     Resampling.MEAN: AggFunction.MEAN,
@@ -71,7 +79,10 @@ class ResampleTimeSeries(TableTransform):
     Buckets are value units long and start at whole multiples of that length: seconds to days
     from 1970-01-01 UTC, weeks on Mondays, months, quarters and years from January 1970 (3
     MONTHS: Jan, Apr, Jul, Oct). sourceColumn (a timestamp, a date, or text read as one) becomes
-    each bucket's start; rows without a time are dropped. aggregations maps each value column
+    each bucket's start. rowsWithoutTime says what happens to rows without a time (null, or text
+    not readable as one): DROP (the default) leaves them out; KEEP aggregates them into a bucket
+    of their own whose time is null, after the timed buckets of their group; FAIL stops the step
+    at the first of them, quoting its value. aggregations maps each value column
     to SUM, MEAN, MIN, MAX, COUNT (non-null values), FIRST or LAST (the earliest or latest
     non-null value by time, then row order); other columns are dropped. Only buckets holding
     rows are written: unlike pandas' resample, empty buckets are not filled in, so a sparse
@@ -87,6 +98,7 @@ class ResampleTimeSeries(TableTransform):
     units: enum_param(TimeUnit)  # type: ignore[valid-type]
     aggregations: KeyValueMap
     group_by_columns: Columns = []
+    rows_without_time: enum_param(RowsWithoutTime) = RowsWithoutTime.DROP  # type: ignore[valid-type]
     examples: ClassVar = (
         Example(
             given={
@@ -111,7 +123,37 @@ class ResampleTimeSeries(TableTransform):
                 "sales": [15, 7],
                 "note": ["", "d"],
             },
-            title="hourly; no row for the empty 10:00 bucket; a row without a time is dropped",
+            title="hourly; no row for the empty 10:00 bucket; a row without a time is left out by default",
+        ),
+        Example(
+            given={
+                "shop": ["a", "a", "b", "a", "b", "a"],
+                "t": [
+                    "2024-03-01 09:10:00",
+                    None,
+                    "2024-03-01 09:30:00",
+                    "not a time",
+                    "",
+                    "2024-03-01 09:50:00",
+                ],
+                "qty": [1, 2, 3, 4, None, 6],
+                "who": ["Zoë", "", None, "ß", "x", "y"],
+            },
+            params={
+                "sourceColumn": "t",
+                "value": 1,
+                "units": "HOURS",
+                "groupByColumns": ["shop"],
+                "aggregations": {"qty": "SUM", "who": "FIRST"},
+                "rowsWithoutTime": "KEEP",
+            },
+            expect={
+                "shop": ["a", "a", "b", "b"],
+                "t": [stamp(2024, 3, 1, 9), None, stamp(2024, 3, 1, 9), None],
+                "qty": [7, 6, 3, None],
+                "who": ["Zoë", "", None, "x"],
+            },
+            title="KEEP: rows without a time (null, unreadable, empty) get a bucket of their own",
         ),
         Example(
             given={
@@ -245,7 +287,7 @@ class ResampleTimeSeries(TableTransform):
         times = instant_pandas(df[self.source_column], schema[self.source_column])
         times = times.combine_chunks() if isinstance(times, pa.ChunkedArray) else times
         buckets = self.bucket_pandas(times)
-        timed = np.flatnonzero(pc.is_valid(buckets).to_numpy(zero_copy_only=False))
+        timed = self._timed_rows(df[self.source_column], buckets)
         keys = pd.DataFrame(
             {
                 **{f"g{i}": df[g].array.take(timed) for i, g in enumerate(self.group_by_columns)},
@@ -274,12 +316,49 @@ class ResampleTimeSeries(TableTransform):
         index = pd.RangeIndex(groups)
         return pd.DataFrame({name: wrap(table[name], index) for name in table.column_names}, index=index)
 
+    def _timed_rows(self, source: pd.Series, buckets: pa.Array) -> np.ndarray:
+        """The positions of the rows the buckets are made of."""
+        if self.rows_without_time is RowsWithoutTime.KEEP:
+            return np.arange(len(buckets))
+        timed = pc.is_valid(buckets).to_numpy(zero_copy_only=False)
+        if self.rows_without_time is RowsWithoutTime.FAIL and not timed.all():
+            value = source.iloc[int(np.argmin(timed))]
+            shown = "null" if value is None or value is pd.NA else repr(str(value))
+            count = int((~timed).sum())
+            raise ParameterError(
+                f"{count} {'row has' if count == 1 else 'rows have'} no time; the first holds {shown} "
+                + self._untimed(),
+                operation=self.operation,
+                parameter="rowsWithoutTime",
+                column=self.source_column,
+            )
+        return np.flatnonzero(timed)
+
+    def _untimed(self) -> str:
+        return (
+            f"in column {self.source_column!r} (null, or text not readable as a time); "
+            "set rowsWithoutTime to KEEP or DROP, or fill or remove those rows first"
+        )
+
+    def _bucket_or_fail(self, source: SparkColumn, bucket: SparkColumn) -> SparkColumn:
+        """The bucket, or (FAIL) an error raised when the plan runs, quoting the row's value."""
+        if self.rows_without_time is not RowsWithoutTime.FAIL:
+            return bucket
+        shown = F.coalesce(F.concat(F.lit("'"), source.cast("string"), F.lit("'")), F.lit("null"))
+        message = F.concat(
+            F.lit(f"{self.operation}: a row without a time holds "), shown, F.lit(f" {self._untimed()}")
+        )
+        return F.when(bucket.isNull(), F.raise_error(message)).otherwise(bucket)
+
     def apply_spark(self, df: SparkFrame, ctx: SparkContext, where: Any = None) -> SparkFrame:
         schema = ctx.schema_of(df)
         time = instant_spark(scol(self.source_column), schema[self.source_column])
         framed = ctx.with_row_position(df)
         bucket = "__wb_bucket"
-        timed = framed.withColumn(bucket, self.bucket_spark(time)).where(scol(bucket).isNotNull())
+        buckets = self._bucket_or_fail(scol(self.source_column), self.bucket_spark(time))
+        timed = framed.withColumn(bucket, buckets)
+        if self.rows_without_time is RowsWithoutTime.DROP:
+            timed = timed.where(scol(bucket).isNotNull())
         timed = timed.withColumn("__wb_time", time)
         aggregates = []
         for column, function in self.functions().items():
@@ -293,7 +372,7 @@ class ResampleTimeSeries(TableTransform):
             aggregates.append(expr.alias(column))
         keys = [scol(g) for g in self.group_by_columns]
         out = timed.groupBy(*keys, scol(bucket)).agg(*aggregates)
-        out = out.orderBy(*[k.asc_nulls_last() for k in keys], scol(bucket))
+        out = out.orderBy(*[k.asc_nulls_last() for k in keys], scol(bucket).asc_nulls_last())
         selected = [scol(g) for g in self.group_by_columns]
         selected.append(scol(bucket).alias(self.source_column))
         selected.extend(scol(column) for column in self.aggregations)
