@@ -330,6 +330,33 @@ def test_parameter_rules() -> None:
         )
 
 
+# --- MASK_PII_COLUMNS: classification on the first rows or on every row ---------------------------
+
+LATE_PII = {"contact": [None] * 6_000 + [""] * 4_000 + [f"user{i}@example.com" for i in range(500)]}
+"""Personal data that starts after the 10,000 rows read by default."""
+
+
+def _masked_contacts(engine: Any, **parameters: Any) -> list[Any]:
+    step = Step("MASK_PII_COLUMNS", parameters)
+    return run(engine, [step], LATE_PII, {"contact": LType.STRING})["contact"]
+
+
+def test_pii_starting_after_the_rows_read_is_masked_when_every_row_is_read(engine: Any) -> None:
+    assert _masked_contacts(engine)[-500:] == LATE_PII["contact"][-500:], "the first 10,000 rows hold none"
+    masked = _masked_contacts(engine, sampleRows="0")
+    assert masked[:10_000] == LATE_PII["contact"][:10_000], "null stays null, empty stays empty"
+    assert masked[10_000] == "#" * len("user0@example.com")
+    assert all(set(value) == {"#"} for value in masked[10_000:])
+
+
+def test_sample_rows_is_zero_or_more() -> None:
+    build("MASK_PII_COLUMNS", {"sampleRows": "0"})
+    with pytest.raises(ParameterError, match="sampleRows must be 0") as caught:
+        build("MASK_PII_COLUMNS", {"sampleRows": "-1"})
+    assert caught.value.parameter == "sampleRows"
+    assert "MASK_PII_COLUMNS" in str(caught.value)
+
+
 # --- command line ----------------------------------------------------------------------------------
 
 

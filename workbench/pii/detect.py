@@ -61,16 +61,16 @@ class PiiFinding:
 
 
 def detect_pii(
-    frame: Any, columns: Sequence[str] | None = None, *, sample: int = 10_000, seed: int = 0
+    frame: Any, columns: Sequence[str] | None = None, *, sample: int | None = 10_000, seed: int = 0
 ) -> dict[str, PiiFinding]:
     """Classify the columns of a pandas or Spark DataFrame that hold PII, on a sample of rows.
 
     Only text, integer, date and timestamp columns are considered. On pandas a frame longer than
     ``sample`` is sampled at random with ``seed``; on Spark the first ``sample`` rows are read
-    in one job. The result maps each column classified as PII to its finding; other columns
-    are left out.
+    in one job. ``sample=None`` reads every row. The result maps each column classified as PII
+    to its finding; other columns are left out.
     """
-    if sample < 1:
+    if sample is not None and sample < 1:
         raise ValueError(f"sample must be positive, got {sample}")
     table = _sampled_table(frame, columns, sample, seed)
     original = {str(c): c for c in frame.columns}  # pandas column names need not be text
@@ -82,7 +82,7 @@ def detect_pii(
     return findings
 
 
-def _sampled_table(frame: Any, columns: Sequence[str] | None, sample: int, seed: int) -> pa.Table:
+def _sampled_table(frame: Any, columns: Sequence[str] | None, sample: int | None, seed: int) -> pa.Table:
     if isinstance(frame, pd.DataFrame):
         return _pandas_sample(frame, _chosen(list(frame.columns), columns), sample, seed)
     from workbench.engines.spark import is_spark_frame
@@ -101,8 +101,8 @@ def _chosen(available: list[Any], columns: Sequence[str] | None) -> list[Any]:
     return list(dict.fromkeys(columns))
 
 
-def _pandas_sample(frame: pd.DataFrame, columns: list[Any], sample: int, seed: int) -> pa.Table:
-    rows = frame if len(frame) <= sample else frame.sample(n=sample, random_state=seed)
+def _pandas_sample(frame: pd.DataFrame, columns: list[Any], sample: int | None, seed: int) -> pa.Table:
+    rows = frame if sample is None or len(frame) <= sample else frame.sample(n=sample, random_state=seed)
     arrays = {}
     for name in columns:
         array = _arrow_of(rows[name])
@@ -127,13 +127,14 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def _spark_sample(frame: Any, columns: list[str], sample: int) -> pa.Table:
+def _spark_sample(frame: Any, columns: list[str], sample: int | None) -> pa.Table:
     types = dict(frame.dtypes)
     kept = [c for c in columns if _spark_kind(types[c]) is not None]
     if not kept:
         return pa.table({})
     quoted = ["`" + c.replace("`", "``") + "`" for c in kept]
-    return frame.select(*quoted).limit(sample).toArrow()
+    chosen = frame.select(*quoted)
+    return (chosen if sample is None else chosen.limit(sample)).toArrow()
 
 
 def _spark_kind(type_name: str) -> Kind | None:

@@ -23,23 +23,29 @@ if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
     from pyspark.sql import DataFrame as SparkFrame
 
-_SAMPLE = 10_000
-"""Rows read for detection: the first ones, on both engines."""
+ALL_ROWS = 0
+"""The ``sampleRows`` value that classifies on every row."""
+
+_LATE_EMAILS = ["n/a", "unknown", "", None, "ana@example.com", "bo.li@example.org", "zoe@example.net"]
+_NOTES = ["Zoë ✓", "late", None, "", "x", "y", "z"]
 
 
 class MaskPiiColumns(SourceColumns):
     """Mask every text column that PII detection classifies as personal data (emails, cards, …).
 
     The detectors of ``workbench.pii`` (docs/pii.md) classify each candidate column on its first
-    10,000 rows: IBAN, Brazilian CNPJ and CPF, credit card (issuer prefix and Luhn check), US
-    ITIN and SSN, UK National Insurance number, email, URL, MAC and IP address, US passport
-    number, date, phone number and person name, each value validated by its checksum or rules,
+    ``sampleRows`` rows (10,000 by default, quick enough for a preview; 0 reads every row, for
+    batch runs where personal data may start late in a column): IBAN, Brazilian CNPJ and CPF,
+    credit card (issuer prefix and Luhn check), US ITIN and SSN, UK National Insurance number,
+    email, URL, MAC and IP address, US passport number, date, phone number and person name,
+    each value validated by its checksum or rules,
     with column-name hints lowering the share of values that must validate. ``entityTypes``
     limits masking to some of these types. In a masked column every character of a value
     becomes ``maskSymbol`` except the last ``keepLast`` ones (default 0), which stay visible
     only in values longer than that; null stays null and "" stays "". Candidates are
     ``sourceColumns`` (default: every text column); a column keeps its name and type, so the
-    schema after the step is known without the data. On Spark detection is one job.
+    schema after the step is known without the data. On Spark detection is one job, which with
+    every row brings each candidate column's whole text to the driver.
     """
 
     operation = "MASK_PII_COLUMNS"
@@ -51,6 +57,7 @@ class MaskPiiColumns(SourceColumns):
     entity_types: TextList | None = None
     mask_symbol: Text = "#"
     keep_last: Integer = 0
+    sample_rows: Integer = 10_000
     examples: ClassVar = (
         Example(
             title="the email and card columns are masked, the last 4 characters kept; the notes are not PII",
@@ -80,6 +87,38 @@ class MaskPiiColumns(SourceColumns):
                 "id": [1, 2, 3],
             },
         ),
+        Example(
+            title="emails that start after the rows read are not found; sampleRows 0 reads every row",
+            given={
+                "email": _LATE_EMAILS,
+                "note": _NOTES,
+            },
+            params={"sampleRows": "2", "keepLast": 4},
+            expect={
+                "email": _LATE_EMAILS,
+                "note": _NOTES,
+            },
+        ),
+        Example(
+            title="every row: the emails after the first rows are found and the whole column is masked",
+            given={
+                "email": _LATE_EMAILS,
+                "note": _NOTES,
+            },
+            params={"sampleRows": "0", "keepLast": 4},
+            expect={
+                "email": [
+                    "###",
+                    "###nown",
+                    "",
+                    None,
+                    "###########.com",
+                    "#############.org",
+                    "###########.net",
+                ],
+                "note": _NOTES,
+            },
+        ),
     )
 
     @model_validator(mode="after")
@@ -89,6 +128,12 @@ class MaskPiiColumns(SourceColumns):
                 f"maskSymbol must be one character (got {self.mask_symbol!r})",
                 operation=self.operation,
                 parameter="maskSymbol",
+            )
+        if self.sample_rows < 0:
+            raise ParameterError(
+                f"sampleRows must be 0 (every row) or more (got {self.sample_rows})",
+                operation=self.operation,
+                parameter="sampleRows",
             )
         if self.keep_last < 0:
             raise ParameterError(
@@ -137,14 +182,15 @@ class MaskPiiColumns(SourceColumns):
     def _flagged(self, frame: Any, candidates: list[str]) -> set[str]:
         if not candidates:
             return set()
-        findings = detect_pii(frame, candidates, sample=_SAMPLE)
+        findings = detect_pii(frame, candidates, sample=self.sample_rows or None)
         wanted = set(self.entity_types) if self.entity_types else None
         return {str(c) for c, f in findings.items() if wanted is None or f.entity in wanted}
 
     def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         candidates = self._candidates(ctx.schema_of(df))
         # The first rows, as Spark's detection reads them (pandas' own detection samples at random).
-        flagged = self._flagged(df[candidates].iloc[:_SAMPLE], candidates)
+        rows = df[candidates] if self.sample_rows == ALL_ROWS else df[candidates].iloc[: self.sample_rows]
+        flagged = self._flagged(rows, candidates)
         return {
             c: (wrap(self._mask_pandas(arr(df[c])), df[c]) if c in flagged else df[c]) for c in candidates
         }
