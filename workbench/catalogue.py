@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from workbench.core.registry import Transform, transforms
@@ -17,7 +18,7 @@ def _entry(cls: type[Transform]) -> dict[str, Any]:
         "operation": cls.operation,
         "category": cls.category.value,
         "summary": cls.summary(),
-        "description": (cls.__doc__ or "").strip(),
+        "description": inspect.cleandoc(cls.__doc__ or ""),
         "extension": cls.extension,
         "version": cls.version,
         "orderSensitive": cls.order_sensitive,

@@ -118,9 +118,17 @@ class MathFunction(ColumnFunction):
 
 
 class Unary(MathFunction):
-    """One numeric source column."""
+    """One numeric source column.
+
+    The simple form writes one expression per engine on the operand (``arrow_map`` and
+    ``spark_map``, the hooks a table row fills): the operand arrives as a double unless the
+    operation ``keeps_type`` (ABSOLUTE gives an integer for an integer).
+    """
 
     abstract: ClassVar[bool] = True
+    row_hooks: ClassVar[tuple[str, str]] = ("arrow_map", "spark_map")
+    keeps_type: ClassVar[bool] = False
+    """The result has the operand's type; otherwise both are doubles."""
     source_column: NumericColumn
     target_column: NewColumn
 
@@ -128,7 +136,19 @@ class Unary(MathFunction):
         return [(self.source_column, None)]
 
     def result_type(self, types: list[LType]) -> LType:
-        return LType.DOUBLE
+        return types[0] if self.keeps_type else LType.DOUBLE
+
+    def arrow_map(self, a: Any) -> Any:
+        raise NotImplementedError
+
+    def spark_map(self, c: SparkColumn) -> SparkColumn:
+        raise NotImplementedError
+
+    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
+        return self.arrow_map(args[0] if self.keeps_type else pd_double(args[0], types[0]))
+
+    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
+        return self.spark_map(args[0] if self.keeps_type else sp_double(args[0], types[0]))
 
 
 class ColumnOrNumber(MathFunction):
@@ -152,9 +172,16 @@ class ColumnOrNumber(MathFunction):
 
 
 class Binary(MathFunction):
-    """Two operands: ``sourceColumn1`` or ``value1``, and ``sourceColumn2`` or ``value2``."""
+    """Two operands: ``sourceColumn1`` or ``value1``, and ``sourceColumn2`` or ``value2``.
+
+    The operation is one expression per engine on the pair (``pandas_pair``, ``spark_pair``,
+    the hooks a table row fills), both integers or both doubles.
+    """
 
     abstract: ClassVar[bool] = True
+    row_hooks: ClassVar[tuple[str, str]] = ("pandas_pair", "spark_pair")
+    double_result: ClassVar[bool] = False
+    """The result is a double even for two integers (division)."""
     source_column1: NumericColumn | None = None
     value1: Number | None = None
     source_column2: NumericColumn | None = None
@@ -174,21 +201,22 @@ class Binary(MathFunction):
         return [(self.source_column1, self.value1), (self.source_column2, self.value2)]
 
     def result_type(self, types: list[LType]) -> LType:
-        """Integer when both operands are integers, else double."""
-        return LType.INTEGER if all(t is LType.INTEGER for t in types) else LType.DOUBLE
+        """Integer when both operands are integers (unless ``double_result``), else double."""
+        integers = all(t is LType.INTEGER for t in types)
+        return LType.INTEGER if integers and not self.double_result else LType.DOUBLE
 
-    def pandas_pair(self, a: Any, b: Any, integer: bool) -> Any:
+    def pandas_pair(self, a: Any, b: Any) -> Any:
         raise NotImplementedError
 
-    def spark_pair(self, a: SparkColumn, b: SparkColumn, integer: bool) -> SparkColumn:
+    def spark_pair(self, a: SparkColumn, b: SparkColumn) -> SparkColumn:
         raise NotImplementedError
 
     def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
         integer = self.result_type(types) is LType.INTEGER
         a, b = ((x if integer else pd_double(x, t)) for x, t in zip(args, types, strict=True))
-        return self.pandas_pair(a, b, integer)
+        return self.pandas_pair(a, b)
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         integer = self.result_type(types) is LType.INTEGER
         a, b = ((x if integer else sp_double(x, t)) for x, t in zip(args, types, strict=True))
-        return self.spark_pair(a, b, integer)
+        return self.spark_pair(a, b)

@@ -381,13 +381,16 @@ class DateFunction(ColumnOrValue):
     """A new column computed from a date read from ``sourceColumn`` or ``value``."""
 
     abstract: ClassVar[bool] = True
+    row_hooks: ClassVar[tuple[str, str]] = ("from_instant_pandas", "from_instant_spark")
     calendar_only: ClassVar[bool] = False
     """The result depends on the calendar day alone: a date column is read as it is on Spark,
     without the round trip through a timestamp (two time-zone conversions per row)."""
+    result: ClassVar[LType] = LType.INTEGER
+    """The type of the new column."""
     source_column: DateInputColumn | None = None
 
     def result_type(self, source: LType) -> LType:
-        return LType.INTEGER
+        return self.result
 
     def from_instant_pandas(self, ts: Any, source: LType) -> Any:
         raise NotImplementedError

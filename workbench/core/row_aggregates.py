@@ -150,6 +150,7 @@ class RowAggregate(ColumnFunction):
     """
 
     abstract: ClassVar[bool] = True
+    row_hooks: ClassVar[tuple[str, str]] = ("pandas_reduce", "spark_reduce")
     numeric: ClassVar[bool] = True
     """True when inputs are read as numbers (text that is not a number is skipped)."""
     as_double: ClassVar[bool] = False

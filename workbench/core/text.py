@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.core.errors import ParameterError
-from workbench.core.families import ColumnOrValue
+from workbench.core.families import ColumnOrValue, InPlace
 from workbench.core.lazy import F
 from workbench.core.params import Regex, TextColumn
 from workbench.core.regex import java_regex, noncapturing
@@ -101,14 +101,39 @@ def combined(a: Any) -> pa.Array:
 # --- families of text functions -----------------------------------------------------------
 
 
-class TextFunction(ColumnOrValue):
+class ArrowMapped:
+    """Mixin: the pandas side of a column map written on the Arrow array (``arrow_map``).
+
+    The hooks a table row fills (``workbench.core.table``): an expression on an Arrow array and
+    one on a Spark column.
+    """
+
+    row_hooks: ClassVar[tuple[str, str]] = ("arrow_map", "spark_map")
+
+    def arrow_map(self, a: Any) -> Any:
+        raise NotImplementedError
+
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        return wrap(self.arrow_map(arr(s)), s)
+
+
+class TextFunction(ArrowMapped, ColumnOrValue):
     """A text function of ``sourceColumn`` (a text column) or a literal ``value``."""
 
     abstract: ClassVar[bool] = True
+    result: ClassVar[LType] = LType.STRING
+    """The type of the new column."""
     source_column: TextColumn | None = None
 
     def result_type(self, source: LType) -> LType:
-        return LType.STRING
+        return self.result
+
+
+class TextInPlace(ArrowMapped, InPlace):
+    """A text function that rewrites ``sourceColumn`` in place."""
+
+    abstract: ClassVar[bool] = True
+    source_column: TextColumn
 
 
 class PatternTest(TextFunction):

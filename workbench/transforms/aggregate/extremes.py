@@ -16,6 +16,7 @@ from workbench.core.row_aggregates import (
     sp_count,
     sp_present,
 )
+from workbench.core.table import declare, row
 from workbench.core.types import LType, Schema
 
 if TYPE_CHECKING:
@@ -23,64 +24,6 @@ if TYPE_CHECKING:
 
 
 # --- extremes and counts ----------------------------------------------------------------------
-
-
-class Max(RowAggregate):
-    """Write the largest number among the listed columns for each row to a new column.
-
-    Missing values and text that is not a number are skipped; a row with none gives null.
-    """
-
-    operation = "MAX"
-    category = Category.AGGREGATE
-    examples: ClassVar = (
-        Example(
-            given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
-            params={"sourceColumns": '["a","b"]', "targetColumn": "hi"},
-            expect={"a": [1, None, -7, None], "hi": [9, 3, -2, None], "b": [9, 3, -2, None]},
-            expect_schema={"hi": "integer"},
-        ),
-        Example(
-            given={"x": [1.5, None], "t": ["10", "n/a"]},
-            params={"sourceColumns": '["x","t"]', "targetColumn": "hi"},
-            expect={"x": [1.5, None], "hi": [10.0, None], "t": ["10", "n/a"]},
-        ),
-    )
-
-    def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
-        return pc.max_element_wise(*values, skip_nulls=True)
-
-    def spark_reduce(self, values: list[SparkColumn], vtype: LType | None) -> SparkColumn:
-        return F.greatest(*values) if len(values) > 1 else values[0]
-
-
-class Min(RowAggregate):
-    """Write the smallest number among the listed columns for each row to a new column.
-
-    Missing values and text that is not a number are skipped; a row with none gives null.
-    """
-
-    operation = "MIN"
-    category = Category.AGGREGATE
-    examples: ClassVar = (
-        Example(
-            given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
-            params={"sourceColumns": '["a","b"]', "targetColumn": "lo"},
-            expect={"a": [1, None, -7, None], "lo": [1, 3, -7, None], "b": [9, 3, -2, None]},
-            expect_schema={"lo": "integer"},
-        ),
-        Example(
-            given={"x": [0.5, -1.0]},
-            params={"sourceColumns": '["x"]', "targetColumn": "lo"},
-            expect={"x": [0.5, -1.0], "lo": [0.5, -1.0]},
-        ),
-    )
-
-    def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
-        return pc.min_element_wise(*values, skip_nulls=True)
-
-    def spark_reduce(self, values: list[SparkColumn], vtype: LType | None) -> SparkColumn:
-        return F.least(*values) if len(values) > 1 else values[0]
 
 
 class Count(RowAggregate):
@@ -172,38 +115,82 @@ class CountDistinct(RowAggregate):
         return F.size(F.array_distinct(sp_present(values)))
 
 
-class Any_(RowAggregate):
-    """Write the first non-empty value among the listed columns, in their order, to a new column.
+EXTREMES_AND_ANY = declare(
+    RowAggregate,
+    Category.AGGREGATE,
+    __name__,
+    row(
+        "MAX",
+        """Write the largest number among the listed columns for each row to a new column.
 
-    DataBrew returns "any" value; Workbench picks the first one in sourceColumns order so the
-    result is reproducible. Null, NaN and the empty string are skipped; a row with nothing gives
-    null. Columns of one type keep it; numbers of mixed types give a double; any other mix
-    gives text.
-    """
-
-    operation = "ANY"
-    category = Category.AGGREGATE
-    numeric: ClassVar[bool] = False
-    examples: ClassVar = (
-        Example(
-            given={"nick": [None, "", "Bo", None], "name": ["Ann", "Cy", "Bob", None]},
-            params={"sourceColumns": '["nick","name"]', "targetColumn": "any"},
-            expect={
-                "nick": [None, "", "Bo", None],
-                "any": ["Ann", "Cy", "Bo", None],
-                "name": ["Ann", "Cy", "Bob", None],
-            },
+        Missing values and text that is not a number are skipped; a row with none gives null.
+        """,
+        examples=(
+            Example(
+                given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
+                params={"sourceColumns": '["a","b"]', "targetColumn": "hi"},
+                expect={"a": [1, None, -7, None], "hi": [9, 3, -2, None], "b": [9, 3, -2, None]},
+                expect_schema={"hi": "integer"},
+            ),
+            Example(
+                given={"x": [1.5, None], "t": ["10", "n/a"]},
+                params={"sourceColumns": '["x","t"]', "targetColumn": "hi"},
+                expect={"x": [1.5, None], "hi": [10.0, None], "t": ["10", "n/a"]},
+            ),
         ),
-        Example(
-            given={"age": [None, 42], "city": ["Oslo", "Lima"]},
-            params={"sourceColumns": '["age","city"]', "targetColumn": "any"},
-            expect={"age": [None, 42], "any": ["Oslo", "42"], "city": ["Oslo", "Lima"]},
-            expect_schema={"any": "string"},
+        pandas=lambda values, *_: pc.max_element_wise(*values, skip_nulls=True),
+        spark=lambda values, _: F.greatest(*values) if len(values) > 1 else values[0],
+    ),
+    row(
+        "MIN",
+        """Write the smallest number among the listed columns for each row to a new column.
+
+        Missing values and text that is not a number are skipped; a row with none gives null.
+        """,
+        examples=(
+            Example(
+                given={"a": [1, None, -7, None], "b": [9, 3, -2, None]},
+                params={"sourceColumns": '["a","b"]', "targetColumn": "lo"},
+                expect={"a": [1, None, -7, None], "lo": [1, 3, -7, None], "b": [9, 3, -2, None]},
+                expect_schema={"lo": "integer"},
+            ),
+            Example(
+                given={"x": [0.5, -1.0]},
+                params={"sourceColumns": '["x"]', "targetColumn": "lo"},
+                expect={"x": [0.5, -1.0], "lo": [0.5, -1.0]},
+            ),
         ),
-    )
+        pandas=lambda values, *_: pc.min_element_wise(*values, skip_nulls=True),
+        spark=lambda values, _: F.least(*values) if len(values) > 1 else values[0],
+    ),
+    row(
+        "ANY",
+        """Write the first non-empty value among the listed columns, in their order, to a new column.
 
-    def pandas_reduce(self, values: list[Any], vtype: LType | None, n: int) -> Any:
-        return pc.coalesce(*values)
-
-    def spark_reduce(self, values: list[SparkColumn], vtype: LType | None) -> SparkColumn:
-        return F.coalesce(*values)
+        DataBrew returns "any" value; Workbench picks the first one in sourceColumns order so the
+        result is reproducible. Null, NaN and the empty string are skipped; a row with nothing gives
+        null. Columns of one type keep it; numbers of mixed types give a double; any other mix
+        gives text.
+        """,
+        examples=(
+            Example(
+                given={"nick": [None, "", "Bo", None], "name": ["Ann", "Cy", "Bob", None]},
+                params={"sourceColumns": '["nick","name"]', "targetColumn": "any"},
+                expect={
+                    "nick": [None, "", "Bo", None],
+                    "any": ["Ann", "Cy", "Bo", None],
+                    "name": ["Ann", "Cy", "Bob", None],
+                },
+            ),
+            Example(
+                given={"age": [None, 42], "city": ["Oslo", "Lima"]},
+                params={"sourceColumns": '["age","city"]', "targetColumn": "any"},
+                expect={"age": [None, 42], "any": ["Oslo", "42"], "city": ["Oslo", "Lima"]},
+                expect_schema={"any": "string"},
+            ),
+        ),
+        pandas=lambda values, *_: pc.coalesce(*values),
+        spark=lambda values, _: F.coalesce(*values),
+        numeric=False,
+    ),
+)

@@ -22,55 +22,11 @@ from workbench.core.errors import ParameterError
 from workbench.core.lazy import F
 from workbench.core.params import NewColumn, Number
 from workbench.core.registry import Category, Example
+from workbench.core.table import declare, row
 from workbench.core.types import LType
 
 if TYPE_CHECKING:
     from pyspark.sql import Column as SparkColumn
-
-
-class Exponent(Unary):
-    """Write e raised to the power of each number to a new column (a double)."""
-
-    operation = "EXPONENT"
-    category = Category.MATH
-    examples: ClassVar = (
-        Example(
-            given={"x": [0, 1, -1, None]},
-            params={"sourceColumn": "x", "targetColumn": "ex"},
-            expect={"x": [0, 1, -1, None], "ex": [1.0, 2.718281828459045, 0.36787944117144233, None]},
-        ),
-    )
-
-    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        return pc.exp(pd_double(args[0], types[0]))
-
-    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        return F.exp(sp_double(args[0], types[0]))
-
-
-class Ln(Unary):
-    """Write the natural logarithm of each number to a new column (a double).
-
-    The logarithm of zero or a negative number is null; NaN gives NaN.
-    """
-
-    operation = "LN"
-    category = Category.MATH
-    examples: ClassVar = (
-        Example(
-            given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]},
-            params={"sourceColumn": "x", "targetColumn": "ln"},
-            expect={"x": [1.0, 2.718281828459045, 0.0, -1.0, None], "ln": [0.0, 1.0, None, None, None]},
-        ),
-    )
-
-    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        a = pd_double(args[0], types[0])
-        return pc.if_else(pd_domain(pc.greater(a, 0.0), a), pc.ln(a), pd_null(a))
-
-    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        c = sp_double(args[0], types[0])
-        return F.when(c > 0, F.log(c))
 
 
 class Log(Unary):
@@ -131,76 +87,6 @@ class Log(Unary):
         else:
             out = F.log(c) / F.lit(math.log(self.base))
         return F.when(c > 0, out)
-
-
-class SquareRoot(Unary):
-    """Write the square root of each number to a new column (a double).
-
-    The square root of a negative number is null; NaN gives NaN.
-    """
-
-    operation = "SQUARE_ROOT"
-    category = Category.MATH
-    examples: ClassVar = (
-        Example(
-            given={"x": [16, 2, 0, -4, None]},
-            params={"sourceColumn": "x", "targetColumn": "root"},
-            expect={"x": [16, 2, 0, -4, None], "root": [4.0, 1.4142135623730951, 0.0, None, None]},
-        ),
-        Example(
-            given={"x": [0.25, -0.0, float("nan"), float("-inf")]},
-            params={"sourceColumn": "x", "targetColumn": "root"},
-            expect={"x": [0.25, -0.0, float("nan"), float("-inf")], "root": [0.5, -0.0, float("nan"), None]},
-        ),
-    )
-
-    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        a = pd_double(args[0], types[0])
-        return pc.if_else(pd_domain(pc.greater_equal(a, 0.0), a), pc.sqrt(a), pd_null(a))
-
-    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        c = sp_double(args[0], types[0])
-        return F.when(c >= 0, F.sqrt(c))
-
-
-class Degrees(Unary):
-    """Convert angles in radians to degrees, in a new column (a double)."""
-
-    operation = "DEGREES"
-    category = Category.MATH
-    examples: ClassVar = (
-        Example(
-            given={"rad": [math.pi, -math.pi / 2, 0.0, None]},
-            params={"sourceColumn": "rad", "targetColumn": "deg"},
-            expect={"rad": [math.pi, -math.pi / 2, 0.0, None], "deg": [180.0, -90.0, 0.0, None]},
-        ),
-    )
-
-    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        return pc.multiply(pd_double(args[0], types[0]), 180.0 / math.pi)
-
-    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        return sp_double(args[0], types[0]) * F.lit(180.0 / math.pi)
-
-
-class Radians(Unary):
-    """Convert angles in degrees to radians, in a new column (a double)."""
-
-    operation = "RADIANS"
-    category = Category.MATH
-    examples: ClassVar = (
-        Example(
-            given={"deg": [180, -90, 0, None]},
-            params={"sourceColumn": "deg", "targetColumn": "rad"},
-            expect={"deg": [180, -90, 0, None], "rad": [math.pi, -math.pi / 2, 0.0, None]},
-        ),
-    )
-
-    def pandas_calc(self, args: list[Any], types: list[LType], n: int) -> Any:
-        return pc.multiply(pd_double(args[0], types[0]), math.pi / 180.0)
-
-    def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
-        return sp_double(args[0], types[0]) * F.lit(math.pi / 180.0)
 
 
 class Power(ColumnOrNumber):
@@ -290,3 +176,89 @@ class Pi(MathFunction):
 
     def spark_calc(self, args: list[SparkColumn], types: list[LType]) -> SparkColumn:
         return F.lit(math.pi)
+
+
+DOUBLE_FUNCTIONS = declare(
+    Unary,
+    Category.MATH,
+    __name__,
+    row(
+        "EXPONENT",
+        """Write e raised to the power of each number to a new column (a double).""",
+        examples=(
+            Example(
+                given={"x": [0, 1, -1, None]},
+                params={"sourceColumn": "x", "targetColumn": "ex"},
+                expect={"x": [0, 1, -1, None], "ex": [1.0, 2.718281828459045, 0.36787944117144233, None]},
+            ),
+        ),
+        pandas=pc.exp,
+        spark=lambda c: F.exp(c),
+    ),
+    row(
+        "LN",
+        """Write the natural logarithm of each number to a new column (a double).
+
+        The logarithm of zero or a negative number is null; NaN gives NaN.
+        """,
+        examples=(
+            Example(
+                given={"x": [1.0, 2.718281828459045, 0.0, -1.0, None]},
+                params={"sourceColumn": "x", "targetColumn": "ln"},
+                expect={"x": [1.0, 2.718281828459045, 0.0, -1.0, None], "ln": [0.0, 1.0, None, None, None]},
+            ),
+        ),
+        pandas=lambda a: pc.if_else(pd_domain(pc.greater(a, 0.0), a), pc.ln(a), pd_null(a)),
+        spark=lambda c: F.when(c > 0, F.log(c)),
+    ),
+    row(
+        "SQUARE_ROOT",
+        """Write the square root of each number to a new column (a double).
+
+        The square root of a negative number is null; NaN gives NaN.
+        """,
+        examples=(
+            Example(
+                given={"x": [16, 2, 0, -4, None]},
+                params={"sourceColumn": "x", "targetColumn": "root"},
+                expect={"x": [16, 2, 0, -4, None], "root": [4.0, 1.4142135623730951, 0.0, None, None]},
+            ),
+            Example(
+                given={"x": [0.25, -0.0, float("nan"), float("-inf")]},
+                params={"sourceColumn": "x", "targetColumn": "root"},
+                expect={
+                    "x": [0.25, -0.0, float("nan"), float("-inf")],
+                    "root": [0.5, -0.0, float("nan"), None],
+                },
+            ),
+        ),
+        pandas=lambda a: pc.if_else(pd_domain(pc.greater_equal(a, 0.0), a), pc.sqrt(a), pd_null(a)),
+        spark=lambda c: F.when(c >= 0, F.sqrt(c)),
+    ),
+    row(
+        "DEGREES",
+        """Convert angles in radians to degrees, in a new column (a double).""",
+        examples=(
+            Example(
+                given={"rad": [math.pi, -math.pi / 2, 0.0, None]},
+                params={"sourceColumn": "rad", "targetColumn": "deg"},
+                expect={"rad": [math.pi, -math.pi / 2, 0.0, None], "deg": [180.0, -90.0, 0.0, None]},
+            ),
+        ),
+        pandas=lambda a: pc.multiply(a, 180.0 / math.pi),
+        spark=lambda c: c * F.lit(180.0 / math.pi),
+    ),
+    row(
+        "RADIANS",
+        """Convert angles in degrees to radians, in a new column (a double).""",
+        examples=(
+            Example(
+                given={"deg": [180, -90, 0, None]},
+                params={"sourceColumn": "deg", "targetColumn": "rad"},
+                expect={"deg": [180, -90, 0, None], "rad": [math.pi, -math.pi / 2, 0.0, None]},
+            ),
+        ),
+        pandas=lambda a: pc.multiply(a, math.pi / 180.0),
+        spark=lambda c: c * F.lit(math.pi / 180.0),
+    ),
+)

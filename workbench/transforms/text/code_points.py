@@ -15,6 +15,7 @@ from workbench.core.families import ColumnFunction, ColumnOrValue, require_one_o
 from workbench.core.lazy import F, scol
 from workbench.core.params import Integer, NewColumn, NumericColumn
 from workbench.core.registry import Category, Example
+from workbench.core.table import declare, row
 from workbench.core.text import (
     TextFunction,
     combined,
@@ -129,30 +130,28 @@ class Char(ColumnFunction):
         return {self.target_column: _chars_spark(source)}
 
 
-class Unicode(TextFunction):
-    """Write the Unicode code point of the first character of the text to a new column.
+CODE_POINT = declare(
+    TextFunction,
+    Category.TEXT,
+    __name__,
+    row(
+        "UNICODE",
+        """Write the Unicode code point of the first character of the text to a new column.
 
-    The result is an integer column; empty or null text gives null.
-    """
-
-    operation = "UNICODE"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given={"t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None]},
-            params={"sourceColumn": "t", "targetColumn": "code"},
-            expect={
-                "t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None],
-                "code": [65, 233, 128512, None, None],
-            },
+        The result is an integer column; empty or null text gives null.
+        """,
+        examples=(
+            Example(
+                given={"t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None]},
+                params={"sourceColumn": "t", "targetColumn": "code"},
+                expect={
+                    "t": ["A", "\u00e9t\u00e9", "\U0001f600x", "", None],
+                    "code": [65, 233, 128512, None, None],
+                },
+            ),
         ),
-    )
-
-    def result_type(self, source: LType) -> LType:
-        return LType.INTEGER
-
-    def pandas_map(self, s: pd.Series) -> pd.Series:
-        return wrap(_first_code_point_pandas(arr(s)), s)
-
-    def spark_map(self, c: Column) -> Column:
-        return F.when(F.length(c) > 0, F.ascii(c).cast("long"))
+        pandas=_first_code_point_pandas,
+        spark=lambda c: F.when(F.length(c) > 0, F.ascii(c).cast("long")),
+        result=LType.INTEGER,
+    ),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -14,6 +15,7 @@ from workbench.core.families import ColumnFunction, require_one_of
 from workbench.core.lazy import F, scol
 from workbench.core.params import NewColumn, Text, TextColumn
 from workbench.core.registry import Category, Example
+from workbench.core.table import declare, row
 from workbench.core.types import LType, Schema
 from workbench.engines.pandas.arrow import arr, wrap
 
@@ -28,6 +30,7 @@ class _TwoStrings(ColumnFunction):
     """A comparison of two strings, each a text column or a literal value; boolean result."""
 
     abstract: ClassVar[bool] = True
+    row_hooks: ClassVar[tuple[str, str]] = ("compare_pandas", "compare_spark")
     source_column1: TextColumn | None = None
     source_column2: TextColumn | None = None
     value1: Text | None = None
@@ -82,129 +85,109 @@ def _compared(result: list[bool | None]) -> dict[str, list[Any]]:
     return {"a": _COMPARED["a"], "cmp": result, "b": _COMPARED["b"]}
 
 
-class Exact(_TwoStrings):
-    """Write true when two strings (columns or literal values) are exactly the same, else false.
+STRING_COMPARISONS = declare(
+    _TwoStrings,
+    Category.TEXT,
+    __name__,
+    row(
+        "EXACT",
+        """Write true when two strings (columns or literal values) are exactly the same, else false.
 
-    Case, spaces and accents all count; "é" and "e" plus a combining accent differ. The
-    result is a boolean column; a null operand gives null.
-    """
-
-    operation = "EXACT"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given={"a": ["x", "X", None, "", "\u00e9", "x "], "b": ["x", "x", "x", "", "e\u0301", "x"]},
-            params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "same"},
-            expect={
-                "a": ["x", "X", None, "", "\u00e9", "x "],
-                "same": [True, False, None, True, False, False],
-                "b": ["x", "x", "x", "", "e\u0301", "x"],
-            },
+        Case, spaces and accents all count; "é" and "e" plus a combining accent differ. The
+        result is a boolean column; a null operand gives null.
+        """,
+        examples=(
+            Example(
+                given={"a": ["x", "X", None, "", "\u00e9", "x "], "b": ["x", "x", "x", "", "e\u0301", "x"]},
+                params={"sourceColumn1": "a", "sourceColumn2": "b", "targetColumn": "same"},
+                expect={
+                    "a": ["x", "X", None, "", "\u00e9", "x "],
+                    "same": [True, False, None, True, False, False],
+                    "b": ["x", "x", "x", "", "e\u0301", "x"],
+                },
+            ),
+            Example(
+                given={"a": ["x", "y", None]},
+                params={"sourceColumn1": "a", "value2": "x", "targetColumn": "is_x"},
+                expect={"a": ["x", "y", None], "is_x": [True, False, None]},
+                title="against a literal value",
+            ),
         ),
-        Example(
-            given={"a": ["x", "y", None]},
-            params={"sourceColumn1": "a", "value2": "x", "targetColumn": "is_x"},
-            expect={"a": ["x", "y", None], "is_x": [True, False, None]},
-            title="against a literal value",
+        pandas=pc.equal,
+        spark=operator.eq,
+    ),
+    row(
+        "STRING_GREATER_THAN",
+        """Write true when the first string sorts after the second, else false.
+
+        Strings compare character by character by Unicode code point ("B" sorts before "a", "é"
+        after "z"). The result is a boolean column; a null operand gives null.
+        """,
+        examples=(
+            Example(
+                given=_COMPARED,
+                params=_COMPARE_PARAMS,
+                expect=_compared([True, False, False, None, True, False]),
+            ),
         ),
-    )
+        pandas=pc.greater,
+        spark=operator.gt,
+    ),
+    row(
+        "STRING_GREATER_THAN_EQUAL",
+        """Write true when the first string sorts after or equal to the second, else false.
 
-    def compare_pandas(self, left: Any, right: Any) -> Any:
-        return pc.equal(left, right)
-
-    def compare_spark(self, left: Column, right: Column) -> Column:
-        return left == right
-
-
-class StringGreaterThan(_TwoStrings):
-    """Write true when the first string sorts after the second, else false.
-
-    Strings compare character by character by Unicode code point ("B" sorts before "a", "é"
-    after "z"). The result is a boolean column; a null operand gives null.
-    """
-
-    operation = "STRING_GREATER_THAN"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([True, False, False, None, True, False])
+        Strings compare by Unicode code point. The result is a boolean column; a null operand
+        gives null.
+        """,
+        examples=(
+            Example(
+                given=_COMPARED,
+                params=_COMPARE_PARAMS,
+                expect=_compared([True, True, False, None, True, False]),
+            ),
         ),
-    )
+        pandas=pc.greater_equal,
+        spark=operator.ge,
+    ),
+    row(
+        "STRING_LESS_THAN",
+        """Write true when the first string sorts before the second, else false.
 
-    def compare_pandas(self, left: Any, right: Any) -> Any:
-        return pc.greater(left, right)
-
-    def compare_spark(self, left: Column, right: Column) -> Column:
-        return left > right
-
-
-class StringGreaterThanEqual(_TwoStrings):
-    """Write true when the first string sorts after or equal to the second, else false.
-
-    Strings compare by Unicode code point. The result is a boolean column; a null operand
-    gives null.
-    """
-
-    operation = "STRING_GREATER_THAN_EQUAL"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([True, True, False, None, True, False])
+        Strings compare by Unicode code point. The result is a boolean column; a null operand
+        gives null.
+        """,
+        examples=(
+            Example(
+                given=_COMPARED,
+                params=_COMPARE_PARAMS,
+                expect=_compared([False, False, True, None, False, True]),
+            ),
+            Example(
+                given={"a": ["apple", "pear", None]},
+                params={"value1": "banana", "sourceColumn2": "a", "targetColumn": "cmp"},
+                expect={"a": ["apple", "pear", None], "cmp": [False, True, None]},
+                title="a literal first operand",
+            ),
         ),
-    )
+        pandas=pc.less,
+        spark=operator.lt,
+    ),
+    row(
+        "STRING_LESS_THAN_EQUAL",
+        """Write true when the first string sorts before or equal to the second, else false.
 
-    def compare_pandas(self, left: Any, right: Any) -> Any:
-        return pc.greater_equal(left, right)
-
-    def compare_spark(self, left: Column, right: Column) -> Column:
-        return left >= right
-
-
-class StringLessThan(_TwoStrings):
-    """Write true when the first string sorts before the second, else false.
-
-    Strings compare by Unicode code point. The result is a boolean column; a null operand
-    gives null.
-    """
-
-    operation = "STRING_LESS_THAN"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([False, False, True, None, False, True])
+        Strings compare by Unicode code point. The result is a boolean column; a null operand
+        gives null.
+        """,
+        examples=(
+            Example(
+                given=_COMPARED,
+                params=_COMPARE_PARAMS,
+                expect=_compared([False, True, True, None, False, True]),
+            ),
         ),
-        Example(
-            given={"a": ["apple", "pear", None]},
-            params={"value1": "banana", "sourceColumn2": "a", "targetColumn": "cmp"},
-            expect={"a": ["apple", "pear", None], "cmp": [False, True, None]},
-            title="a literal first operand",
-        ),
-    )
-
-    def compare_pandas(self, left: Any, right: Any) -> Any:
-        return pc.less(left, right)
-
-    def compare_spark(self, left: Column, right: Column) -> Column:
-        return left < right
-
-
-class StringLessThanEqual(_TwoStrings):
-    """Write true when the first string sorts before or equal to the second, else false.
-
-    Strings compare by Unicode code point. The result is a boolean column; a null operand
-    gives null.
-    """
-
-    operation = "STRING_LESS_THAN_EQUAL"
-    category = Category.TEXT
-    examples: ClassVar = (
-        Example(
-            given=_COMPARED, params=_COMPARE_PARAMS, expect=_compared([False, True, True, None, False, True])
-        ),
-    )
-
-    def compare_pandas(self, left: Any, right: Any) -> Any:
-        return pc.less_equal(left, right)
-
-    def compare_spark(self, left: Column, right: Column) -> Column:
-        return left <= right
+        pandas=pc.less_equal,
+        spark=operator.le,
+    ),
+)
