@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from workbench.core.errors import ParameterError, RecipeError
 from workbench.core.registry import build
 from workbench.core.secrets import SecretFormatError, SecretNotFoundError, Secrets, env_name, parse_binding
 from workbench.core.types import LType
+from workbench.pii import detect_pii
 from workbench.recipe.model import Recipe, Step
 from workbench.recipe.replay import replay
 
@@ -347,6 +349,38 @@ def test_pii_starting_after_the_rows_read_is_masked_when_every_row_is_read(engin
     assert masked[:10_000] == LATE_PII["contact"][:10_000], "null stays null, empty stays empty"
     assert masked[10_000] == "#" * len("user0@example.com")
     assert all(set(value) == {"#"} for value in masked[10_000:])
+
+
+def _card_numbers() -> list[str | None]:
+    """More distinct card-like numbers than the detectors check, valid far more often early on:
+    the finding depends on the order the distinct values are checked in (first appearance)."""
+    rng = random.Random(7)
+    values: list[str | None] = []
+    for i in range(1500):
+        body = "4" + "".join(rng.choice("0123456789") for _ in range(14))
+        check = _luhn_check_digit(body)
+        valid = rng.random() < (0.7 if i < 300 else 0.2)
+        values.append(body + (check if valid else str((int(check) + 1) % 10)))
+    return [*values, *[" " + str(v) + "\t" for v in values[::7]], None, ""]
+
+
+def _luhn_check_digit(body: str) -> str:
+    total = 0
+    for i, digit in enumerate(reversed(body)):
+        n = int(digit) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str((10 - total % 10) % 10)
+
+
+def test_every_row_detection_on_spark_equals_pandas(spark_engine_name: str, spark_session_for: Any) -> None:
+    columns = {"card": _card_numbers(), "n": list(range(len(_card_numbers())))}
+    schema = {"card": LType.STRING, "n": LType.INTEGER}
+    on_pandas = detect_pii(make_engine("pandas", None).from_records(columns, schema), sample=None)
+    on_spark = detect_pii(
+        make_engine(spark_engine_name, spark_session_for).from_records(columns, schema), sample=None
+    )
+    assert on_pandas["card"].entity == "CREDIT_CARD"
+    assert on_spark == on_pandas, "the same distinct values, counts and order of first appearance"
 
 
 def test_sample_rows_is_zero_or_more() -> None:

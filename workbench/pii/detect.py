@@ -67,19 +67,34 @@ def detect_pii(
 
     Only text, integer, date and timestamp columns are considered. On pandas a frame longer than
     ``sample`` is sampled at random with ``seed``; on Spark the first ``sample`` rows are read
-    in one job. ``sample=None`` reads every row. The result maps each column classified as PII
-    to its finding; other columns are left out.
+    in one job. ``sample=None`` reads every row; Spark then counts each column's distinct values
+    in one job and sends only those. The result maps each column classified as PII to its
+    finding; other columns are left out.
     """
     if sample is not None and sample < 1:
         raise ValueError(f"sample must be positive, got {sample}")
-    table = _sampled_table(frame, columns, sample, seed)
+    distinct_columns = _distinct_columns(frame, columns, sample, seed)
     original = {str(c): c for c in frame.columns}  # pandas column names need not be text
     findings: dict[Any, PiiFinding] = {}
-    for name, column in zip(table.column_names, table.columns, strict=True):
-        finding = classify_column(name, column)
+    for name, distinct in distinct_columns.items():
+        finding = None if distinct is None else _classify(name, distinct)
         if finding is not None:
             findings[original.get(name, name)] = finding
     return findings
+
+
+def _distinct_columns(
+    frame: Any, columns: Sequence[str] | None, sample: int | None, seed: int
+) -> dict[str, _Values | None]:
+    if sample is None and not isinstance(frame, pd.DataFrame):
+        from workbench.engines.spark import is_spark_frame
+
+        if is_spark_frame(frame):
+            return _spark_distinct(frame, _chosen(list(frame.columns), columns))
+    table = _sampled_table(frame, columns, sample, seed)
+    return {
+        name: _distinct_values(column) for name, column in zip(table.column_names, table.columns, strict=True)
+    }
 
 
 def _sampled_table(frame: Any, columns: Sequence[str] | None, sample: int | None, seed: int) -> pa.Table:
@@ -137,6 +152,61 @@ def _spark_sample(frame: Any, columns: list[str], sample: int | None) -> pa.Tabl
     return (chosen if sample is None else chosen.limit(sample)).toArrow()
 
 
+def _spark_distinct(frame: Any, columns: list[str]) -> dict[str, _Values | None]:
+    """Every row of the columns as distinct values with their counts and first row, in one job.
+
+    The values are the text ``_as_text`` makes of them, before trimming: trimmed here, they
+    merge exactly as pandas' ``value_counts`` of trimmed text would, in order of first row.
+    """
+    from workbench.core.lazy import F
+
+    types = dict(frame.dtypes)
+    kinds = {c: _spark_kind(types[c]) for c in columns}
+    kept = [c for c in columns if kinds[c] is not None]
+    if not kept:
+        return {}
+    entries = F.array(
+        *[
+            F.struct(
+                F.lit(i).alias("c"), _spark_text(frame["`" + c.replace("`", "``") + "`"], kinds[c]).alias("v")
+            )
+            for i, c in enumerate(kept)
+        ]
+    )
+    stacked = frame.select(F.monotonically_increasing_id().alias("p"), F.explode(entries).alias("e"))
+    counted = (
+        stacked.select("p", "e.c", "e.v")
+        .where(F.col("v").isNotNull())
+        .groupBy("c", "v")
+        .agg(F.count(F.lit(1)).alias("n"), F.min("p").alias("p"))
+        .toArrow()
+    )
+    return {
+        c: _merged_values(kinds[c], counted.filter(pc.equal(counted["c"], i))) for i, c in enumerate(kept)
+    }
+
+
+def _spark_text(column: Any, kind: Kind | None) -> Any:
+    if kind == "temporal":
+        return column.cast("date").cast("string")
+    return column.cast("string")
+
+
+def _merged_values(kind: Kind | None, counted: pa.Table) -> _Values | None:
+    """Counted text values trimmed, with the counts of values that trim alike summed."""
+    if kind is None:
+        return None
+    table = pa.table({"v": pc.utf8_trim_whitespace(counted["v"]), "n": counted["n"], "p": counted["p"]})
+    table = table.filter(pc.not_equal(table["v"], ""))
+    if table.num_rows == 0:
+        return None
+    merged = table.group_by("v", use_threads=False).aggregate([("n", "sum"), ("p", "min")])
+    merged = merged.sort_by("p_min")
+    values = merged["v"].combine_chunks()
+    counts = pc.cast(merged["n_sum"], pa.int64()).combine_chunks()
+    return _Values(kind, values, counts, pc.utf8_length(values), int(pc.sum(counts).as_py()))
+
+
 def _spark_kind(type_name: str) -> Kind | None:
     if type_name.startswith(("varchar", "char")):
         return "text"
@@ -169,8 +239,10 @@ class _Values:
 def classify_column(name: str, column: pa.Array | pa.ChunkedArray) -> PiiFinding | None:
     """The finding for one sampled column, or None when it is not classified as PII."""
     distinct = _distinct_values(column)
-    if distinct is None:
-        return None
+    return None if distinct is None else _classify(name, distinct)
+
+
+def _classify(name: str, distinct: _Values) -> PiiFinding | None:
     hinted = hinted_entities(name)
     for entity in ENTITIES.values():
         if distinct.kind not in entity.kinds or (entity.needs_hint and entity.name not in hinted):

@@ -44,8 +44,8 @@ class MaskPiiColumns(SourceColumns):
     becomes ``maskSymbol`` except the last ``keepLast`` ones (default 0), which stay visible
     only in values longer than that; null stays null and "" stays "". Candidates are
     ``sourceColumns`` (default: every text column); a column keeps its name and type, so the
-    schema after the step is known without the data. On Spark detection is one job, which with
-    every row brings each candidate column's whole text to the driver.
+    schema after the step is known without the data. On Spark detection is one job; with every
+    row it counts each candidate column's distinct values and brings only those to the driver.
     """
 
     operation = "MASK_PII_COLUMNS"
