@@ -77,24 +77,26 @@ class _Steps(Grouped):
 
 
 class _Running(_Steps):
+    """The running ``statistic`` of each group, null and NaN skipped (their own row gets null)."""
+
     abstract: ClassVar[bool] = True
-    how: ClassVar[str]
-    """pandas' grouped running reduction: cumsum, cummax or cummin."""
+    extension: ClassVar[bool] = True
+    category = Category.WINDOW
+    statistic: ClassVar[str]
+    """``sum``, ``max`` or ``min``: pandas' grouped ``cum<statistic>`` and the Spark aggregate
+    function of that name over the rows so far."""
 
     def pandas_columns(self, df: pd.DataFrame, ctx: PandasContext) -> dict[str, pd.Series]:
         arranged = self.arrangement(df)
         values = arranged.take(_present_pandas(df[self.source_column]))
-        running = arranged.segmented(values, self.how)
+        running = arranged.segmented(values, f"cum{self.statistic}")
         running = pc.if_else(pc.is_valid(values), running, pa.scalar(None, running.type))
         return {self.target_column: wrap(arranged.restore(running), df.index)}
 
     def spark_columns(self, df: SparkFrame, ctx: SparkContext) -> dict[str, SparkColumn]:
         values = self.spark_values(df, ctx)
-        running = self.aggregate_spark(values).over(self.running())
+        running = getattr(F, self.statistic)(values).over(self.running())
         return {self.target_column: F.when(values.isNotNull(), running)}
-
-    def aggregate_spark(self, c: SparkColumn) -> SparkColumn:
-        raise NotImplementedError
 
 
 class CumulativeSum(_Running):
@@ -105,9 +107,7 @@ class CumulativeSum(_Running):
     """
 
     operation = "CUMULATIVE_SUM"
-    extension: ClassVar[bool] = True
-    category = Category.WINDOW
-    how = "cumsum"
+    statistic = "sum"
     examples: ClassVar = (
         Example(
             given={"x": [1, None, 2, -4]},
@@ -137,9 +137,6 @@ class CumulativeSum(_Running):
         ),
     )
 
-    def aggregate_spark(self, c: SparkColumn) -> SparkColumn:
-        return F.sum(c)
-
 
 class CumulativeMax(_Running):
     """Write the largest value so far within each group, in orderByColumns order.
@@ -149,9 +146,7 @@ class CumulativeMax(_Running):
     """
 
     operation = "CUMULATIVE_MAX"
-    extension: ClassVar[bool] = True
-    category = Category.WINDOW
-    how = "cummax"
+    statistic = "max"
     examples: ClassVar = (
         Example(
             given={"x": [2, 1, None, 5, 3]},
@@ -165,9 +160,6 @@ class CumulativeMax(_Running):
         ),
     )
 
-    def aggregate_spark(self, c: SparkColumn) -> SparkColumn:
-        return F.max(c)
-
 
 class CumulativeMin(_Running):
     """Write the smallest value so far within each group, in orderByColumns order.
@@ -177,9 +169,7 @@ class CumulativeMin(_Running):
     """
 
     operation = "CUMULATIVE_MIN"
-    extension: ClassVar[bool] = True
-    category = Category.WINDOW
-    how = "cummin"
+    statistic = "min"
     examples: ClassVar = (
         Example(
             given={"x": [2, 1, None, 5, 0]},
@@ -192,9 +182,6 @@ class CumulativeMin(_Running):
             expect={"t": [3, 1, 2], "x": [0.5, 2.5, None], "m": [0.5, 2.5, None]},
         ),
     )
-
-    def aggregate_spark(self, c: SparkColumn) -> SparkColumn:
-        return F.min(c)
 
 
 class CumulativeCount(_Steps):

@@ -108,7 +108,10 @@ class _FillOnward(Grouped):
     """Blanks take the nearest non-blank value above (or below) in their group, however far."""
 
     abstract: ClassVar[bool] = True
+    extension: ClassVar[bool] = True
+    category = Category.WINDOW
     forward: ClassVar[bool]
+    """True to fill from above (down the table), False from below."""
     source_column: Column
     group_by_columns: Columns = []
     order_by_columns: Columns = []
@@ -138,6 +141,10 @@ class _FillOnward(Grouped):
         return {self.source_column: F.when(blank, F.coalesce(nearest, c)).otherwise(c)}
 
 
+_BLANKS = {"s": [None, "a", "", None, "ü", None]}
+"""Blanks both ways fill: null and empty text, at the ends and between values."""
+
+
 class FillDown(_FillOnward):
     """Fill each blank with the nearest non-blank value above it, within its group (pandas ffill).
 
@@ -147,12 +154,10 @@ class FillDown(_FillOnward):
     """
 
     operation = "FILL_DOWN"
-    extension: ClassVar[bool] = True
-    category = Category.WINDOW
     forward = True
     examples: ClassVar = (
         Example(
-            given={"s": [None, "a", "", None, "ü", None]},
+            given=_BLANKS,
             params={"sourceColumn": "s"},
             expect={"s": [None, "a", "a", "a", "ü", "ü"]},
         ),
@@ -187,12 +192,10 @@ class FillUp(_FillOnward):
     """
 
     operation = "FILL_UP"
-    extension: ClassVar[bool] = True
-    category = Category.WINDOW
     forward = False
     examples: ClassVar = (
         Example(
-            given={"s": [None, "a", "", None, "ü", None]},
+            given=_BLANKS,
             params={"sourceColumn": "s"},
             expect={"s": ["a", "a", "ü", "ü", "ü", None]},
         ),

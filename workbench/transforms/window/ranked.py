@@ -69,8 +69,13 @@ class _Sorted(RollingWindow):
 
 
 class _Kth(_Sorted):
+    """The k-th largest of the window's values (k = value), each value counted once or every time."""
+
     abstract: ClassVar[bool] = True
+    category = Category.WINDOW
     descending = True
+    distinct: ClassVar[bool]
+    """True when repeated values count once."""
     value: Integer
 
     @model_validator(mode="after")
@@ -81,8 +86,35 @@ class _Kth(_Sorted):
             )
         return self
 
+    def pandas_map(self, s: pd.Series) -> pd.Series:
+        ordered, count, data_type = self.sorted_windows(s)
+        counted = np.arange(ordered.shape[1])[None, :] < count[:, None]
+        if self.distinct:
+            counted[:, 1:] &= ordered[:, 1:] != ordered[:, :-1]
+        kth = counted & (np.cumsum(counted, axis=1) == self.value)
+        picked = ordered[np.arange(len(ordered)), kth.argmax(axis=1)]
+        return wrap(self.result_array(picked, kth.any(axis=1), data_type), s)
+
+    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
+        return F.collect_set(c) if self.distinct else F.collect_list(c)
+
     def finish_spark(self, aggregated: SparkColumn) -> SparkColumn:
         return F.try_element_at(self.sorted_spark(aggregated), F.lit(self.value))
+
+
+_TIES = {"x": [5, 5, 3, None, 8, 1]}
+"""Ties read by both k-th largest steps: the 2nd largest of 5, 5, 3 is 5 counting each, 3 counting once."""
+
+
+def _kth_of_x(before: Any, after: Any, k: Any) -> dict[str, Any]:
+    """An example's parameters: the k-th largest of x's window into k."""
+    return {
+        "sourceColumn": "x",
+        "numRowsBefore": before,
+        "numRowsAfter": after,
+        "value": k,
+        "targetColumn": "k",
+    }
 
 
 class RollingKthLargest(_Kth):
@@ -94,52 +126,27 @@ class RollingKthLargest(_Kth):
     """
 
     operation = "ROLLING_KTH_LARGEST"
-    category = Category.WINDOW
+    distinct = False
     examples: ClassVar = (
         Example(
-            given={"x": [5, 5, 3, None, 8, 1]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": "1",
-                "numRowsAfter": "1",
-                "value": "2",
-                "targetColumn": "k",
-            },
-            expect={"x": [5, 5, 3, None, 8, 1], "k": [5, 5, 3, 3, 1, 1]},
+            given=_TIES,
+            params=_kth_of_x("1", "1", "2"),
+            expect={**_TIES, "k": [5, 5, 3, 3, 1, 1]},
             title="ties count once each; the edges hold fewer rows",
         ),
         Example(
             given={"x": [2.5, float("nan"), None, -1.0, 4.0]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": 2,
-                "numRowsAfter": 0,
-                "value": 2,
-                "targetColumn": "k",
-            },
+            params=_kth_of_x(2, 0, 2),
             expect={"x": [2.5, float("nan"), None, -1.0, 4.0], "k": [None, None, None, None, -1.0]},
             title="NaN is skipped; fewer than k values give null",
         ),
         Example(
             given={"x": list(range(20))},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": 10,
-                "numRowsAfter": 9,
-                "value": 3,
-                "targetColumn": "k",
-            },
+            params=_kth_of_x(10, 9, 3),
             expect={"x": list(range(20)), "k": [min(19, i + 9) - 2 for i in range(20)]},
             title="a window of 20 rows",
         ),
     )
-
-    def pandas_map(self, s: pd.Series) -> pd.Series:
-        ordered, count, data_type = self.sorted_windows(s)
-        if self.value > ordered.shape[1]:
-            return wrap(pa.nulls(len(s), pa.int64() if pa.types.is_integer(data_type) else pa.float64()), s)
-        picked = ordered[:, self.value - 1]
-        return wrap(self.result_array(picked, count >= self.value, data_type), s)
 
 
 class RollingKthLargestUnique(_Kth):
@@ -151,56 +158,20 @@ class RollingKthLargestUnique(_Kth):
     """
 
     operation = "ROLLING_KTH_LARGEST_UNIQUE"
-    category = Category.WINDOW
+    distinct = True
     examples: ClassVar = (
-        Example(
-            given={"x": [5, 5, 3, None, 8, 1]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": "1",
-                "numRowsAfter": "1",
-                "value": "2",
-                "targetColumn": "k",
-            },
-            expect={"x": [5, 5, 3, None, 8, 1], "k": [None, 3, 3, 3, 1, 1]},
-        ),
+        Example(given=_TIES, params=_kth_of_x("1", "1", "2"), expect={**_TIES, "k": [None, 3, 3, 3, 1, 1]}),
         Example(
             given={"x": [1.5, 1.5, float("nan"), None, 0.5, -2.0]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": 5,
-                "numRowsAfter": 5,
-                "value": 3,
-                "targetColumn": "k",
-            },
+            params=_kth_of_x(5, 5, 3),
             expect={"x": [1.5, 1.5, float("nan"), None, 0.5, -2.0], "k": [-2.0] * 6},
         ),
         Example(
             given={"x": [7, 7, 7]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": 0,
-                "numRowsAfter": 0,
-                "value": 1,
-                "targetColumn": "k",
-            },
+            params=_kth_of_x(0, 0, 1),
             expect={"x": [7, 7, 7], "k": [7, 7, 7]},
         ),
     )
-
-    def pandas_map(self, s: pd.Series) -> pd.Series:
-        ordered, count, data_type = self.sorted_windows(s)
-        present = np.arange(ordered.shape[1])[None, :] < count[:, None]
-        first = np.ones_like(ordered, dtype=bool)
-        first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        distinct = first & present
-        kth = distinct & (np.cumsum(distinct, axis=1) == self.value)
-        found = kth.any(axis=1)
-        picked = ordered[np.arange(len(ordered)), kth.argmax(axis=1)]
-        return wrap(self.result_array(picked, found, data_type), s)
-
-    def statistic_spark(self, c: SparkColumn) -> SparkColumn:
-        return F.collect_set(c)
 
 
 class RollingMedian(_Sorted):
