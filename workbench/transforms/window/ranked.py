@@ -237,6 +237,22 @@ class RollingMedian(_Sorted):
         return F.when(count > 0, (low + high) / 2.0)
 
 
+_MODE_TIES = {"x": [1, 2, 2, None, 1, 3]}
+"""Windows of up to 4 rows where 1 and 2 tie, read with each way of settling the tie."""
+
+
+def _mode_of_x(before: Any, after: Any, mode_type: str | None = None) -> dict[str, Any]:
+    """An example's parameters: the most common value of x's window into m."""
+    chosen = {} if mode_type is None else {"modeType": mode_type}
+    return {
+        "sourceColumn": "x",
+        "numRowsBefore": before,
+        "numRowsAfter": after,
+        **chosen,
+        "targetColumn": "m",
+    }
+
+
 class RollingMode(_Sorted):
     """Write the most common value from numRowsBefore rows above to numRowsAfter rows below each row.
 
@@ -252,42 +268,24 @@ class RollingMode(_Sorted):
     mode_type: enum_param(ModeType) = ModeType.NONE  # type: ignore[valid-type]
     examples: ClassVar = (
         Example(
-            given={"x": [1, 2, 2, None, 1, 3]},
-            params={"sourceColumn": "x", "numRowsBefore": "2", "numRowsAfter": "1", "targetColumn": "m"},
-            expect={"x": [1, 2, 2, None, 1, 3], "m": [1, 2, 2, 2, 1, 1]},
+            given=_MODE_TIES,
+            params=_mode_of_x("2", "1"),
+            expect={**_MODE_TIES, "m": [1, 2, 2, 2, 1, 1]},
             title="NONE: a tie takes the smallest value",
         ),
         Example(
-            given={"x": [1, 2, 2, None, 1, 3]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": "2",
-                "numRowsAfter": "1",
-                "modeType": "MINIMUM",
-                "targetColumn": "m",
-            },
-            expect={"x": [1, 2, 2, None, 1, 3], "m": [1, 2, 2, 2, 1, 1]},
+            given=_MODE_TIES,
+            params=_mode_of_x("2", "1", "MINIMUM"),
+            expect={**_MODE_TIES, "m": [1, 2, 2, 2, 1, 1]},
         ),
         Example(
-            given={"x": [1, 2, 2, None, 1, 3]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": "2",
-                "numRowsAfter": "1",
-                "modeType": "MAXIMUM",
-                "targetColumn": "m",
-            },
-            expect={"x": [1, 2, 2, None, 1, 3], "m": [2, 2, 2, 2, 3, 3]},
+            given=_MODE_TIES,
+            params=_mode_of_x("2", "1", "MAXIMUM"),
+            expect={**_MODE_TIES, "m": [2, 2, 2, 2, 3, 3]},
         ),
         Example(
             given={"x": [0.1, 0.2, float("nan"), None, 0.2, 0.1]},
-            params={
-                "sourceColumn": "x",
-                "numRowsBefore": 1,
-                "numRowsAfter": 1,
-                "modeType": "AVERAGE",
-                "targetColumn": "m",
-            },
+            params=_mode_of_x(1, 1, "AVERAGE"),
             expect={
                 "x": [0.1, 0.2, float("nan"), None, 0.2, 0.1],
                 "m": [(0.1 + 0.2) / 2, (0.1 + 0.2) / 2, 0.2, 0.2, (0.1 + 0.2) / 2, (0.1 + 0.2) / 2],
@@ -296,7 +294,7 @@ class RollingMode(_Sorted):
         ),
         Example(
             given={"x": [None, None]},
-            params={"sourceColumn": "x", "numRowsBefore": 1, "numRowsAfter": 1, "targetColumn": "m"},
+            params=_mode_of_x(1, 1),
             expect={"x": [None, None], "m": [None, None]},
             schema={"x": "integer"},
         ),
