@@ -12,6 +12,12 @@ PYTEST := $(BIN)/python -m pytest -q
 NODE_MODULES := extension/node_modules/.package-lock.json
 WIDGET_JS := workbench/widget/static/widget.js
 FRONTEND_SOURCES := $(shell find extension/src -type f 2>/dev/null) extension/package.json extension/tsconfig.json
+# The JupyterLab extension: extension/lab/ (TypeScript, JupyterLab's builder) -> workbench/labextension/.
+LAB_NODE_MODULES := extension/lab/node_modules/.package-lock.json
+LABEXTENSION := workbench/labextension/static/style.js
+LAB_SOURCES := $(shell find extension/lab/src extension/lab/style extension/lab/schema -type f 2>/dev/null) \
+	extension/lab/package.json extension/lab/tsconfig.json extension/lab/install.json
+LAB_INSTALLED := $(VENV)/share/jupyter/labextensions/workbench
 # The browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 CHROMIUM := /usr/bin/chromium
 
@@ -60,11 +66,21 @@ $(NODE_MODULES): extension/package.json extension/package-lock.json | node
 $(WIDGET_JS): $(NODE_MODULES) $(FRONTEND_SOURCES)
 	cd extension && npm run build:prod
 
-frontend: $(WIDGET_JS)
+$(LAB_NODE_MODULES): extension/lab/package.json extension/lab/package-lock.json | node
+	cd extension/lab && npm ci --no-audit --no-fund
+
+# JupyterLab's builder comes from the venv (jupyter_builder). After a rebuild the venv's copy of the
+# extension becomes a link to the build output, as `jupyter labextension develop` makes it.
+$(LABEXTENSION): $(LAB_NODE_MODULES) $(LAB_SOURCES) | $(STAMP)
+	cd extension/lab && PATH="$(CURDIR)/$(BIN):$$PATH" npm run build:prod
+	@if [ ! -L $(LAB_INSTALLED) ]; then rm -rf $(LAB_INSTALLED); ln -s $(CURDIR)/workbench/labextension $(LAB_INSTALLED); fi
+
+frontend: $(WIDGET_JS) $(LABEXTENSION)
 
 test-frontend: frontend
 	cd extension && npm run typecheck
 	cd extension && npm test
+	cd extension/lab && npm run typecheck
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
@@ -108,4 +124,5 @@ test-fast: install
 	$(PYTEST) -m "not report and not e2e" --engines=pandas
 
 clean:
-	rm -rf $(VENV) $(REPORT_VENV) out extension/node_modules workbench/widget/static test-artifacts
+	rm -rf $(VENV) $(REPORT_VENV) out extension/node_modules workbench/widget/static test-artifacts \
+	  extension/lab/node_modules extension/lab/lib extension/lab/tsconfig.tsbuildinfo workbench/labextension
