@@ -81,7 +81,9 @@ def served_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def serve(app: str, root: Path, state: Path, artifacts: Path) -> Iterator[JupyterServer]:
-    server = start_server(app, root, state, artifacts / f"jupyter-{app}.log")
+    # The Lab side panel and the kernels read the recipe library the CLI would (WORKBENCH_LIBRARY).
+    library = {"WORKBENCH_LIBRARY": str(root / "library")}
+    server = start_server(app, root, state, artifacts / f"jupyter-{app}.log", extra_env=library)
     try:
         yield server
     finally:
@@ -155,7 +157,7 @@ def save_screenshot(page: Page, path: Path) -> None:
     """The page, with the first workbench on the page scrolled into view when there is one."""
     try:
         widgets = page.get_by_test_id("wb-root")
-        if widgets.count():
+        if widgets.count() and widgets.first.is_visible():
             widgets.first.scroll_into_view_if_needed(timeout=2_000)
         page.screenshot(path=str(path), full_page=True)
     except Exception as exc:  # a crashed page must not hide the test's own failure

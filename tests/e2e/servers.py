@@ -103,10 +103,13 @@ def server_command(app: str, server: JupyterServer) -> list[str]:
     return command
 
 
-def start_server(app: str, root: Path, state_dir: Path, log_path: Path) -> JupyterServer:
+def start_server(
+    app: str, root: Path, state_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> JupyterServer:
     """Start `jupyter lab` or `jupyter notebook` serving root; return once it answers /api/status."""
     server = JupyterServer(app, root, free_loopback_port(), secrets.token_hex(16), log_path)
     env = isolated_environment(state_dir)
+    env.update(extra_env or {})
     write_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     log_path.parent.mkdir(parents=True, exist_ok=True)
     server.log_file = log_path.open("wb")

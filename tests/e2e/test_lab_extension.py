@@ -1,0 +1,95 @@
+"""The JupyterLab extension in a real JupyterLab 4 and Notebook 7, in Chromium: Open with Workbench
+from the file browser's context menu shows the workbench on the file in a panel of its own, backed by
+a kernel whose session is the one the UI edits; its recipe is saved and resumed from a notebook; the
+side panel lists the library's recipes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import REPO, missing
+from tests.e2e.lab_extension_ui import (
+    kernel_state,
+    open_with_workbench,
+    panel,
+    panel_ui,
+    server_sessions,
+    tree_url,
+)
+from tests.e2e.servers import JupyterServer
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("shutdown_kernels_after", "labextension")]
+
+SALES_COLUMNS = ["order_id", "order_date", "customer_name", "email"]
+SALES = "data/sales.csv"
+
+
+@pytest.fixture(scope="session")
+def labextension() -> Path:
+    built = REPO / "workbench" / "labextension" / "package.json"
+    if not built.exists():
+        missing(f"the JupyterLab extension is not built ({built}): run `make frontend`")
+    return built
+
+
+def test_open_with_workbench_from_the_file_browser(
+    page: Page, lab_server: JupyterServer, served_root: Path, artifacts: Path
+) -> None:
+    page.goto(tree_url(lab_server, "data"))
+    open_with_workbench(page, "sales.csv")
+    ui = panel_ui(page, SALES)
+
+    # The file's columns, its first rows, and the room of the whole window (side areas folded).
+    for column in SALES_COLUMNS:
+        expect(ui.header(column)).to_be_visible()
+    expect(ui.grid_cell(0, "city")).to_have_text("Lima")
+    expect(page.locator("#jp-left-stack")).to_be_hidden()
+    box = panel(page, SALES).bounding_box()
+    assert box is not None
+    assert box["width"] > 1300
+    page.screenshot(path=str(artifacts / "lab-open-with-workbench.png"))
+
+    # The panel's kernel is the server's session for the file, and it holds what the UI shows.
+    kernel_id = panel(page, SALES).get_attribute("data-kernel-id")
+    sessions = [s for s in server_sessions(lab_server) if s["path"] == SALES]
+    assert [s["kernel"]["id"] for s in sessions] == [kernel_id]
+    assert kernel_state(page, SALES)["sample_rows"] == 5_000
+    ui.add_step("UPPER_CASE", "upper", {"sourceColumn": "city"}, 1)
+    expect(ui.grid_cell(0, "city")).to_have_text("LIMA")
+    state = kernel_state(page, SALES)
+    assert [s["Action"]["Operation"] for s in state["recipe"]["steps"]] == ["UPPER_CASE"]
+    expect(ui.step(0)).to_contain_text(state["described"][0])
+
+    # Insert into notebook: the recipe is saved beside the data, and a new notebook resumes it.
+    page.get_by_test_id("wb-lab-insert-code").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.locator("input")).to_have_value("data/sales-recipe.json")
+    dialog.locator(".jp-mod-accept").click()
+    cell = page.locator(".jp-NotebookPanel .jp-Cell").first
+    expect(cell).to_contain_text('wb.open("sales.csv", recipe="sales-recipe.json")', timeout=30_000)
+    saved = json.loads((served_root / "data" / "sales-recipe.json").read_text(encoding="utf-8"))
+    assert [s["Action"]["Operation"] for s in saved["steps"]] == ["UPPER_CASE"]
+
+
+def test_notebook7_opens_a_file_with_workbench_in_a_tab_of_its_own(
+    page: Page, notebook7_server: JupyterServer, artifacts: Path
+) -> None:
+    page.goto(tree_url(notebook7_server, "data"))
+    with page.context.expect_page() as opened:
+        open_with_workbench(page, "sales.csv")
+    tab = opened.value
+    tab.set_default_timeout(30_000)
+    ui = panel_ui(tab, SALES)
+    for column in SALES_COLUMNS:
+        expect(ui.header(column)).to_be_visible()
+    expect(ui.grid_cell(0, "city")).to_have_text("Lima")
+    kernel_id = panel(tab, SALES).get_attribute("data-kernel-id")
+    assert kernel_id in [s["kernel"]["id"] for s in server_sessions(notebook7_server) if s["path"] == SALES]
+    ui.add_step("LOWER_CASE", "lower", {"sourceColumn": "city"}, 1)
+    expect(ui.grid_cell(0, "city")).to_have_text("lima")
+    assert [s["Action"]["Operation"] for s in kernel_state(tab, SALES)["recipe"]["steps"]] == ["LOWER_CASE"]
+    tab.screenshot(path=str(artifacts / "notebook7-open-with-workbench.png"))
