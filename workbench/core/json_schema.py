@@ -22,6 +22,7 @@ import math
 import re
 from typing import Any, NamedTuple
 
+import numpy as np
 import pyarrow as pa
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -193,8 +194,40 @@ def _surrogates(match: re.Match[str]) -> str:
 
 def compact(value: Any) -> str:
     """A JSON value as compact text, as Spark writes it: keys in their order, characters as they
-    are except those beyond the Basic Multilingual Plane (emoji), escaped as UTF-16 pairs."""
-    return _ASTRAL.sub(_surrogates, json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+    are except those beyond the Basic Multilingual Plane (emoji), escaped as UTF-16 pairs, and
+    doubles as Java prints them (``1.0E20``, ``1.23456785E7``)."""
+    return _ASTRAL.sub(_surrogates, _json_text(value))
+
+
+def _json_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_json_text(str(k))}:{_json_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, float):
+        return java_double_text(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def java_double_text(number: float) -> str:
+    """``number`` as Java's ``Double.toString`` writes it: plain between 10^-3 and 10^7,
+    otherwise scientific with an ``E`` and no ``+``; always a digit after the point.
+
+    The digits are the shortest that read back as the same double, as Python's ``repr`` and
+    Java 19+ choose them (Java 17 picks longer digits for a few values, such as the smallest
+    subnormal, 4.9E-324 where this gives 5.0E-324).
+    """
+    if number == 0 or 1e-3 <= abs(number) < 1e7:
+        return repr(number)
+    digits, power = _shortest_scientific(number)
+    return f"{digits}E{power}"
+
+
+def _shortest_scientific(number: float) -> tuple[str, int]:
+    """(``d.ddd``, exponent) with the shortest digits that read back as ``number``."""
+    text = np.format_float_scientific(number, unique=True, trim="0")
+    mantissa, exponent = text.split("e")
+    return mantissa, int(exponent)
 
 
 # --- Spark's variant schema text ------------------------------------------------------------------

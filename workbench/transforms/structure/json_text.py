@@ -116,6 +116,24 @@ class JsonToStructs(TableTransform):
             },
         ),
         Example(
+            title="numbers inside JSON text are written as Spark writes doubles",
+            given={
+                "j": [
+                    '{"v": {"big": 1e20, "tiny": [2.5e-7, 1]}}',
+                    '{"v": "x"}',
+                    '{"v": [12345678.5, -0.001]}',
+                ]
+            },
+            params={"sourceColumns": ["j"], "removeSourceColumn": True},
+            expect={
+                "j": [
+                    {"v": '{"big":1.0E20,"tiny":[2.5E-7,1]}'},
+                    {"v": "x"},
+                    {"v": "[1.23456785E7,-0.001]"},
+                ]
+            },
+        ),
+        Example(
             title="arrays of objects, columns chosen by a pattern; text that is not JSON objects stays text",
             given={
                 "items_json": ['[{"sku": "A", "qty": 2}, {"sku": "B"}]', "[]", '[{"qty": -1}]'],
