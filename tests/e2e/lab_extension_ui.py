@@ -74,3 +74,14 @@ def server_sessions(server: JupyterServer) -> list[dict[str, Any]]:
 def tree_url(server: JupyterServer, folder: str) -> str:
     prefix = "lab/tree" if server.app == "lab" else "tree"
     return f"{server.base_url}/{prefix}/{folder}?token={server.token}&reset"
+
+
+def side_panel(page: Page) -> Locator:
+    return page.locator("#workbench-side-panel")
+
+
+def run_palette_command(page: Page, label: str) -> None:
+    page.keyboard.press("Control+Shift+C")
+    palette = page.locator(".lm-CommandPalette")
+    palette.locator("input").fill(label)
+    palette.locator(".lm-CommandPalette-item", has_text=label).first.click()

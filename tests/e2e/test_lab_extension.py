@@ -17,7 +17,9 @@ from tests.e2e.lab_extension_ui import (
     open_with_workbench,
     panel,
     panel_ui,
+    run_palette_command,
     server_sessions,
+    side_panel,
     tree_url,
 )
 from tests.e2e.servers import JupyterServer
@@ -93,3 +95,28 @@ def test_notebook7_opens_a_file_with_workbench_in_a_tab_of_its_own(
     expect(ui.grid_cell(0, "city")).to_have_text("lima")
     assert [s["Action"]["Operation"] for s in kernel_state(tab, SALES)["recipe"]["steps"]] == ["LOWER_CASE"]
     tab.screenshot(path=str(artifacts / "notebook7-open-with-workbench.png"))
+
+
+def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer) -> None:
+    page.goto(tree_url(lab_server, "data"))
+    # The launcher card and the palette entry both show the side panel.
+    card = page.locator(".jp-Launcher .jp-LauncherCard", has_text="Workbench")
+    expect(card).to_be_visible()
+    card.click()
+    panel_node = side_panel(page)
+    expect(panel_node).to_be_visible()
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    expect(panel_node).to_be_hidden()
+    run_palette_command(page, "Workbench: Recipe Library and Datasets")
+    expect(panel_node).to_be_visible()
+
+    # The data files beside the file browser's folder; Up moves to the parent; Open opens one.
+    expect(panel_node.get_by_test_id("wb-lab-dataset-dir")).to_contain_text("data")
+    datasets = panel_node.get_by_test_id("wb-lab-dataset")
+    expect(datasets).to_have_count(1)
+    expect(datasets.first).to_have_attribute("data-path", SALES)
+    panel_node.get_by_test_id("wb-lab-dataset-up").click()
+    expect(panel_node.get_by_test_id("wb-lab-dataset-dir")).to_contain_text("the server root")
+    datasets.first.get_by_test_id("wb-lab-dataset-open").click()
+    ui = panel_ui(page, SALES)
+    expect(ui.header("order_id")).to_be_visible()

@@ -39,9 +39,10 @@ export function defaultRecipePath(dataPath: string): string {
   return PathExt.join(dir, `${stem}-recipe.json`);
 }
 
-/** What a panel's kernel runs: open the file (a path relative to the kernel's directory). */
+/** What a panel's kernel runs: open the file (a path relative to the kernel's directory), with a
+ * recipe version from the library when one is given. */
 export function panelOpenCode(fileName: string, recipeRef?: { library: string; ref: string }): string {
-  const recipe = recipeRef ? `, recipe=wb.library(${pyString(recipeRef.library)}).recipe(${pyString(recipeRef.ref)})` : '';
+  const recipe = recipeRef ? `, recipe=${pyString(recipeRef.ref)}, library=${pyString(recipeRef.library)}` : '';
   return ['import workbench as wb', '', `${SESSION_VARIABLE} = wb.open(${pyString(fileName)}${recipe})`, SESSION_VARIABLE].join('\n');
 }
 
@@ -60,8 +61,7 @@ export function libraryCellCode(library: string, ref: string, dataPath: string):
   return [
     'import workbench as wb',
     '',
-    `recipe = wb.library(${pyString(library)}).recipe(${pyString(ref)})`,
-    `${SESSION_VARIABLE} = wb.open(${pyString(dataPath)}, recipe=recipe)`,
+    `${SESSION_VARIABLE} = wb.open(${pyString(dataPath)}, recipe=${pyString(ref)}, library=${pyString(library)})`,
     SESSION_VARIABLE
   ].join('\n');
 }

@@ -185,7 +185,7 @@ function addCommands(services: IServices): void {
     }
   });
   app.commands.addCommand(CommandIDs.showPanel, {
-    label: 'Workbench: Recipe Library and Datasets',
+    label: args => (args.isLauncher ? 'Workbench' : 'Workbench: Recipe Library and Datasets'),
     caption: 'Show the recipe library and the data files beside the notebook',
     icon: workbenchIcon,
     execute: () => {
@@ -298,7 +298,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(services.sidePanel, 'left', { rank: 700 });
     notebooks?.currentChanged.connect(() => {
       if (services.sidePanel.isVisible) {
-        void services.sidePanel.loadDatasets();
+        services.sidePanel.followNotebook();
       }
     });
     factory.widgetCreated.connect((_, widget) => {

@@ -1,5 +1,6 @@
 // The side panel: the recipe library (search, versions, diff, open a version on a dataset, insert a
 // cell) and the data files beside the current notebook. Plain DOM: a list that re-renders on demand.
+import { PathExt } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import { IDataset, IRecipeDetail, IRecipeSummary, WorkbenchApi } from './api';
@@ -47,6 +48,8 @@ export class WorkbenchSidePanel extends Widget {
   private readonly datasetDir = element('div', { class: 'jp-WorkbenchSide-dir', 'data-testid': 'wb-lab-dataset-dir' });
   private readonly datasetList = element('ul', { class: 'jp-WorkbenchSide-list', 'data-testid': 'wb-lab-datasets' });
   private datasets: IDataset[] = [];
+  /** A folder the user moved to with "Up"; cleared when the current notebook changes. */
+  private folder: string | null = null;
   private library = '';
   private searchTimer = 0;
 
@@ -79,9 +82,23 @@ export class WorkbenchSidePanel extends Widget {
     await Promise.all([this.loadRecipes(), this.loadDatasets()]);
   }
 
+  /** List the data files of the current notebook's folder again (forgetting "Up"). */
+  followNotebook(): void {
+    this.folder = null;
+    void this.loadDatasets();
+  }
+
   async loadDatasets(): Promise<void> {
-    const dir = this.actions.currentDir();
-    this.datasetDir.textContent = `Beside ${dir || 'the server root'}`;
+    const dir = this.folder ?? this.actions.currentDir();
+    this.datasetDir.replaceChildren(element('span', {}, `In ${dir || 'the server root'} `));
+    if (dir) {
+      this.datasetDir.append(
+        button('Up', 'wb-lab-dataset-up', () => {
+          this.folder = PathExt.dirname(dir);
+          void this.loadDatasets();
+        })
+      );
+    }
     try {
       this.datasets = (await this.api.datasets(dir)).datasets;
     } catch (error) {
