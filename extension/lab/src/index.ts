@@ -1,7 +1,7 @@
 // The JupyterLab 4 / Notebook 7 extension: "Open with Workbench" on data files (file browser context
 // menu and Open With), a launcher card, command-palette entries and the library side panel.
 import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, InputDialog, Notification, WidgetTracker } from '@jupyterlab/apputils';
+import { ICommandPalette, InputDialog, Notification, Toolbar as KernelItems, WidgetTracker } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
@@ -9,6 +9,7 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { Toolbar } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { WorkbenchApi } from './api';
@@ -244,6 +245,10 @@ function addToolbar(widget: WorkbenchDocument, services: IServices): void {
   };
   add('save-recipe', 'Save recipe', CommandIDs.saveRecipe);
   add('insert-code', 'Insert into notebook', CommandIDs.insertCode);
+  const sessionContext = widget.context.sessionContext;
+  widget.toolbar.addItem('spacer', Toolbar.createSpacerItem());
+  widget.toolbar.addItem('kernelName', KernelItems.createKernelNameItem(sessionContext));
+  widget.toolbar.addItem('kernelStatus', KernelItems.createKernelStatusItem(sessionContext));
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
