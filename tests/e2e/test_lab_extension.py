@@ -85,6 +85,16 @@ def test_notebook7_opens_a_file_with_workbench_in_a_tab_of_its_own(
         open_with_workbench(page, "sales.csv")
     tab = opened.value
     tab.set_default_timeout(30_000)
+    console: list[str] = []
+    tab.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    try:
+        check_notebook7_tab(tab, notebook7_server)
+    finally:
+        tab.screenshot(path=str(artifacts / "notebook7-open-with-workbench.png"))
+        (artifacts / "notebook7-open-with-workbench-console.txt").write_text("\n".join(console))
+
+
+def check_notebook7_tab(tab: Page, notebook7_server: JupyterServer) -> None:
     ui = panel_ui(tab, SALES)
     for column in SALES_COLUMNS:
         expect(ui.header(column)).to_be_visible()
@@ -94,7 +104,6 @@ def test_notebook7_opens_a_file_with_workbench_in_a_tab_of_its_own(
     ui.add_step("LOWER_CASE", "lower", {"sourceColumn": "city"}, 1)
     expect(ui.grid_cell(0, "city")).to_have_text("lima")
     assert [s["Action"]["Operation"] for s in kernel_state(tab, SALES)["recipe"]["steps"]] == ["LOWER_CASE"]
-    tab.screenshot(path=str(artifacts / "notebook7-open-with-workbench.png"))
 
 
 def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer) -> None:

@@ -81,6 +81,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "data" / "nested" / "events.jsonl").write_text('{"a": 1}\n', encoding="utf-8")
     (root / "data" / "nested" / "deeper" / "far.parquet").write_bytes(b"PAR1")
     (root / "data" / "notes.txt").write_text("not data", encoding="utf-8")
+    recipe = {"format": {"name": "workbench-recipe", "version": 1}, "name": "saved", "steps": []}
+    (root / "data" / "sales-recipe.json").write_text(json.dumps(recipe), encoding="utf-8")
     (root / ".hidden").mkdir()
     (root / ".hidden" / "secret.csv").write_text("a\n1\n", encoding="utf-8")
     (root / "notebooks").mkdir()
@@ -170,3 +172,82 @@ def test_without_a_library_the_library_endpoints_say_how_to_set_one(
         assert get(from_env, "status")[1] == expected
     finally:
         stop_server(from_env)
+
+
+UPPER = {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}
+RENAME = {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}}
+
+
+@pytest.fixture(scope="module")
+def published(library_dir: Path) -> str:
+    """Two versions of `sales-clean` and one of `orders ünïcode` in the server's library."""
+    library_module = pytest.importorskip("workbench.library.library")
+    from workbench.recipe.model import Recipe
+
+    library = library_module.Library(str(library_dir))
+    library.publish(Recipe.from_data([UPPER]), name="sales-clean", message="upper-case the city")
+    library.publish(Recipe.from_data([UPPER, RENAME]), name="sales-clean", message="rename it")
+    library.publish(Recipe.from_data([RENAME]), name="orders-2026", message="orders")
+    return "sales-clean"
+
+
+def test_library_lists_and_searches_recipes(server: JupyterServer, library_dir: Path, published: str) -> None:
+    status, body = get(server, "library/recipes")
+    assert status == 200
+    assert body["library"] == str(library_dir)
+    assert [r["name"] for r in body["recipes"]] == ["orders-2026", "sales-clean"]
+    sales = body["recipes"][1]
+    assert (sales["latest"], sales["versions"]) == ("2.0", 2)
+    # Search reaches operations too: only sales-clean upper-cases.
+    assert [r["name"] for r in get(server, "library/recipes", q="UPPER_CASE")[1]["recipes"]] == [published]
+    assert get(server, "library/recipes", q="no-such-thing")[1]["recipes"] == []
+
+
+def test_library_shows_versions_newest_first_and_one_version_with_its_steps(
+    server: JupyterServer, published: str
+) -> None:
+    status, body = get(server, f"library/recipes/{published}")
+    assert status == 200
+    assert [v["version"] for v in body["versions"]] == ["2.0", "1.0"]
+    assert body["versions"][0]["message"] == "rename it"
+    assert body["versions"][0]["digest"].startswith("sha256:")
+    assert body["aliases"]["LATEST_PUBLISHED"] == "2.0"
+    status, body = get(server, f"library/recipes/{published}/versions/1.0")
+    assert status == 200
+    assert (body["ref"], body["version"]) == ("sales-clean@1.0", "1.0")
+    assert [s["Action"]["Operation"] for s in body["recipe"]["steps"]] == ["UPPER_CASE"]
+    latest = get(server, f"library/recipes/{published}/versions/LATEST_PUBLISHED")[1]
+    assert latest["version"] == "2.0"
+
+
+def test_library_diffs_two_versions_in_words(server: JupyterServer, published: str) -> None:
+    status, body = get(server, "library/diff", name=published, **{"from": "1.0", "to": "2.0"})
+    assert status == 200
+    assert "RENAME" in body["text"]
+    assert (body["from"], body["to"]) == ("1.0", "2.0")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "status"),
+    [
+        ("library/recipes/..", 400),
+        ("library/recipes/%2E%2E%2Fescape", 400),
+        ("library/recipes/.hidden", 400),
+        ("library/recipes/a%2Fb", 400),
+        ("library/recipes/sales-clean/versions/..%2F..%2Fx", 400),
+        ("library/recipes/no-such-recipe", 404),
+        ("library/recipes/sales-clean/versions/9.0", 404),
+    ],
+)
+def test_library_refuses_names_that_escape_it_and_says_what_is_missing(
+    server: JupyterServer, published: str, endpoint: str, status: int
+) -> None:
+    answer_status, body = get(server, endpoint)
+    assert answer_status == status
+    assert body["message"]
+
+
+def test_library_diff_refuses_a_bad_ref(server: JupyterServer, published: str) -> None:
+    status, body = get(server, "library/diff", name=published, **{"from": "../1.0", "to": "2.0"})
+    assert status == 400
+    assert "'../1.0'" in body["message"]

@@ -36,9 +36,9 @@ def checked_ref(ref: str) -> str:
 
 
 def open_library(url: str) -> Any:
-    from workbench.library import Library
+    from workbench.library.library import Library
 
-    return Library(url)
+    return _translated(lambda: Library(url))
 
 
 def _plain(value: Any) -> Any:
@@ -74,10 +74,11 @@ def recipes(library: Any, query: str) -> dict[str, Any]:
 
 
 def recipe(library: Any, name: str) -> dict[str, Any]:
+    """A recipe's published versions, newest first, and its aliases."""
     info = _plain(_translated(lambda: library.show(checked_name(name))))
     return {
         "name": name,
-        "versions": [_version_entry(v) for v in info.get("versions", [])],
+        "versions": [_version_entry(v) for v in reversed(info.get("versions", []))],
         "aliases": dict(info.get("aliases", {})),
     }
 

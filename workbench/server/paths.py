@@ -26,6 +26,11 @@ MAX_DEPTH = 3
 MAX_DATASETS = 500
 
 
+# A saved Workbench recipe is JSON too, but not data: its first bytes name its format.
+RECIPE_MARK = b'"workbench-recipe"'
+HEAD_BYTES = 256
+
+
 class PathRefusedError(ValueError):
     """A requested path is absolute, climbs out of the server root, or names a hidden entry."""
 
@@ -86,6 +91,16 @@ def _collect(base: Path, folder: Path, depth: int, found: list[Dataset]) -> None
                 _collect(base, entry, depth - 1, found)
             continue
         kind = DATA_SUFFIXES.get(entry.suffix.lower())
-        if kind is not None and entry.is_file():
+        if kind is not None and entry.is_file() and not _is_recipe(entry):
             relative = entry.relative_to(base).as_posix()
             found.append(Dataset(entry.name, relative, kind, entry.stat().st_size))
+
+
+def _is_recipe(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as handle:
+            return RECIPE_MARK in handle.read(HEAD_BYTES)
+    except OSError:
+        return False

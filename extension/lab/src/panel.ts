@@ -15,7 +15,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { Contents, KernelMessage } from '@jupyterlab/services';
 import { registerWidgetManager } from '@jupyter-widgets/jupyterlab-manager';
 import { PromiseDelegate } from '@lumino/coreutils';
-import { Widget } from '@lumino/widgets';
+import { Panel } from '@lumino/widgets';
 
 import { SESSION_VARIABLE, panelOpenCode, saveRecipeCode } from './code';
 
@@ -54,7 +54,7 @@ export class DataFileModelFactory implements DocumentRegistry.IModelFactory<Docu
 }
 
 /** The panel's content: the output area the kernel's `session` widget renders into. */
-export class WorkbenchView extends Widget {
+export class WorkbenchView extends Panel {
   readonly outputArea: SimplifiedOutputArea;
   /** Where the recipe was last saved from this panel (relative to the server root). */
   savedRecipe: string | null = null;
@@ -69,7 +69,7 @@ export class WorkbenchView extends Widget {
     this.addClass('jp-WorkbenchView');
     this.outputArea = new SimplifiedOutputArea({ model: new OutputAreaModel({ trusted: true }), rendermime });
     this.outputArea.addClass('jp-WorkbenchView-output');
-    this.node.appendChild(this.outputArea.node);
+    this.addWidget(this.outputArea);
     this.node.dataset.path = context.path;
     void this.start();
   }
@@ -81,15 +81,6 @@ export class WorkbenchView extends Widget {
 
   get sessionContext(): ISessionContext {
     return this.context.sessionContext;
-  }
-
-  protected onAfterAttach(): void {
-    Widget.attach(this.outputArea, this.node);
-  }
-
-  dispose(): void {
-    this.outputArea.dispose();
-    super.dispose();
   }
 
   /** Run code in the panel's kernel; returns what it printed (stdout), or throws its error. */
