@@ -42,6 +42,7 @@ __all__ = [
     "WorkbenchError",
     "detect_pii",
     "evaluate",
+    "library",
     "open",
     "profile",
     "transforms",
@@ -69,6 +70,7 @@ def open(
     sample: Any = None,
     recipe: Any = None,
     datasets: dict[str, Any] | None = None,
+    library: Any = None,
 ) -> Any:
     """Open data in the notebook workbench: a grid over a sample, profiled headers, transforms, a recipe.
 
@@ -76,11 +78,27 @@ def open(
     ``sample`` is a row count, a mode ("FIRST_N", "LAST_N", "RANDOM", "FULL") or a ``SampleSpec``;
     by default the first 50,000 rows. With ``recipe=PATH`` the session resumes that recipe and
     saves every edit back to it; otherwise it autosaves under ``.workbench/sessions/``.
-    ``datasets`` binds the secondary datasets JOIN and UNION steps name.
+    ``datasets`` binds the secondary datasets JOIN and UNION steps name. With ``library`` (a URL or
+    a ``Library``), ``recipe="NAME@REF"`` is a version from that recipe library (checked against its
+    checksum); the session starts from it and autosaves under ``.workbench/sessions/``.
     """
     from workbench.widget.widget import open_workbench
 
+    if library is not None and isinstance(recipe, str):
+        from workbench.library import Library
+
+        shelf = library if isinstance(library, Library) else Library(library)
+        recipe = shelf.recipe(recipe)
+
     return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets)
+
+
+def library(url: Any = None) -> Any:
+    """The recipe library at ``url`` (a folder or an fsspec URL; default: ``WORKBENCH_LIBRARY``):
+    publish, list, show, diff, pull, alias and deprecate versioned recipes."""
+    from workbench.library import Library
+
+    return Library(url)
 
 
 def transforms() -> list[dict[str, Any]]:

@@ -85,7 +85,22 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("recipe", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("recipe")
+@click.option(
+    "--library",
+    "library_url",
+    metavar="URL",
+    help="Run RECIPE as a library ref NAME@REF from this library (default: env WORKBENCH_LIBRARY).",
+)
+@click.option("--frozen", is_flag=True, help="Refuse a library ref that workbench.lock does not pin.")
+@click.option(
+    "--lock",
+    "lock_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("workbench.lock"),
+    show_default=True,
+    help="The lock file pinning library refs.",
+)
 @click.option(
     "--input", "input_path", required=True, type=click.Path(path_type=Path), help="Input file or directory."
 )
@@ -145,7 +160,10 @@ def cli(debug: bool) -> None:
 )
 @_guard
 def run(
-    recipe: Path,
+    recipe: str,
+    library_url: str | None,
+    frozen: bool,
+    lock_path: Path,
     input_path: Path,
     output_path: Path,
     engine: str,
@@ -161,13 +179,12 @@ def run(
     quarantine: Path | None,
     row_level: bool,
 ) -> None:
-    """Replay RECIPE over --input and write --output (through a quality gate with --ruleset)."""
+    """Replay RECIPE (a file, or NAME@REF from --library) over --input and write --output."""
     from workbench.cli.jobs import run_job
-    from workbench.recipe.model import Recipe
     from workbench.recipe.replay import check_engine_support
 
     _check_formula_guard(csv_formula_guard, output_path)
-    loaded = Recipe.load(recipe)
+    loaded = _recipe_to_run(recipe, library_url, frozen, lock_path)
     check_engine_support(loaded, ("spark" if spark_remote else engine,))
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = parse_datasets(datasets)
@@ -193,6 +210,29 @@ def run(
         f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
         f"{rows_out} rows out, {result.seconds:.2f} s -> {escape(str(result.output))}"
     )
+
+
+def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path: Path) -> Any:
+    """A recipe file, or a library ref resolved here, before any engine runs (pinned by the lock)."""
+    import os
+
+    from workbench.recipe.model import Recipe
+
+    path = Path(recipe)
+    url = (library_url or os.environ.get("WORKBENCH_LIBRARY", "")).strip()
+    if path.is_file() and "@" not in recipe:
+        return Recipe.load(path)
+    if not url:
+        if "@" in recipe:
+            raise RecipeError(f"{recipe!r} is a library ref: pass --library URL or set WORKBENCH_LIBRARY")
+        return Recipe.load(path)
+    from workbench.library import Library, resolve_pinned
+
+    found = resolve_pinned(Library(url), recipe, lock_path, frozen=frozen)
+    if found.deprecated:
+        _stderr.print(f"[yellow]warning:[/yellow] {escape(found.ref)} is deprecated")
+    _stderr.print(f"recipe {escape(found.ref)} ({found.digest}) from {escape(url)}")
+    return found.recipe
 
 
 def _check_formula_guard(guard: bool, output: Path) -> None:
@@ -354,11 +394,12 @@ def _is_extension(operation: str) -> bool:
 
 
 def _register_commands() -> None:
-    from workbench.cli import clean_cmd, profile_cmd, quality_cmd
+    from workbench.cli import clean_cmd, library_cmd, profile_cmd, quality_cmd
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
     quality_cmd.register(cli, _guard, _csv_options, _stderr)
     clean_cmd.register(cli, _guard, _stderr)
+    library_cmd.register(cli, _guard, _stderr)
 
 
 _register_commands()

@@ -59,7 +59,8 @@ class RecipeDiff:
         return "\n".join([f"{head}: {len(self.changes)} change(s)", *(f"  {c.text()}" for c in self.changes)])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": self.old, "to": self.new, "changes": [c.to_dict() for c in self.changes], "text": str(self)}
+        changes = [c.to_dict() for c in self.changes]
+        return {"from": self.old, "to": self.new, "changes": changes, "text": str(self)}
 
 
 def _signature(step: Step) -> str:
@@ -71,7 +72,7 @@ def _pairs(old: list[Step], new: list[Step]) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     taken_old: set[int] = set()
     taken_new: set[int] = set()
-    by_key = {(s.id, s.operation): j for j, s in enumerate(new) if s.id}
+    by_key: dict[tuple[str | None, str], int] = {(s.id, s.operation): j for j, s in enumerate(new) if s.id}
     for i, step in enumerate(old):
         j = by_key.get((step.id, step.operation))
         if step.id and j is not None and j not in taken_new:
@@ -118,7 +119,8 @@ def diff_recipes(old: Recipe, new: Recipe, *, old_name: str = "old", new_name: s
     pairs = _pairs(old.steps, new.steps)
     new_order = [j for _, j in pairs]
     order = difflib.SequenceMatcher(a=new_order, b=sorted(new_order), autojunk=False)
-    kept = {pairs[k][0] for block in order.get_matching_blocks() for k in range(block.a, block.a + block.size)}
+    blocks = order.get_matching_blocks()
+    kept = {pairs[k][0] for block in blocks for k in range(block.a, block.a + block.size)}
     paired_old = {i for i, _ in pairs}
     paired_new = {j for _, j in pairs}
     changes: list[Change] = []

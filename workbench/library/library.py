@@ -31,7 +31,6 @@ from workbench.library.search import matches
 from workbench.library.store import AlreadyExistsError, Store
 from workbench.library.versions import (
     LATEST_PUBLISHED,
-    LATEST_WORKING,
     Ref,
     draft_version,
     is_version,
@@ -41,6 +40,8 @@ from workbench.library.versions import (
     version_key,
 )
 from workbench.recipe.model import Recipe
+
+_Records = list[dict[str, Any]]
 
 LIBRARY_ENV = "WORKBENCH_LIBRARY"
 AUTHOR_ENV = "WORKBENCH_AUTHOR"
@@ -112,13 +113,8 @@ class Library:
 
     def names(self) -> list[str]:
         """Every recipe name in the library."""
-        found = []
-        for entry in self._store.list(layout.RECIPES):
-            try:
-                found.append(layout.check_name(entry))
-            except InvalidNameError:
-                continue  # not ours (a stray file): never shown, never followed
-        return found
+        # An entry that is not a valid name is not ours (a stray file): never shown, never followed.
+        return [entry for entry in self._store.list(layout.RECIPES) if _valid_name(entry)]
 
     def published(self, name: str) -> list[str]:
         """The published version numbers of ``name``, oldest first."""
@@ -232,7 +228,10 @@ class Library:
         read options that go with it (``{"path": ..., "readOptions": {...}}``). The version is
         created exclusively: a concurrent publisher gets the next number, never the same one.
         """
-        loaded = self._draft(layout.check_name(name)).recipe if recipe is None and name else _as_recipe(recipe)
+        if recipe is None and name:
+            loaded = self._draft(layout.check_name(name)).recipe
+        else:
+            loaded = _as_recipe(recipe)
         chosen = layout.check_name(name or loaded.name or "")
         loaded.name = chosen
         loaded.validate()
@@ -311,7 +310,7 @@ class Library:
 
     # ----------------------------------------------------------------------------- pins
 
-    def pins(self, name: str) -> list[dict[str, Any]]:
+    def pins(self, name: str) -> _Records:
         """The lock files that pin a version of ``name`` (as they registered themselves)."""
         out = []
         for entry in self._store.list(layout.pin_dir(name)):
@@ -445,6 +444,14 @@ class Library:
         published = self.published(name)
         listed = ", ".join(published) if published else "none"
         return f"{name!r} has no version {number} in library {self.url!r} (published: {listed})"
+
+
+def _valid_name(entry: str) -> bool:
+    try:
+        layout.check_name(entry)
+    except InvalidNameError:
+        return False
+    return True
 
 
 def _as_recipe(recipe: Recipe | str | os.PathLike[str] | None) -> Recipe:

@@ -44,7 +44,9 @@ class LockFile:
         write_json(self.path, {"format": LOCK_FORMAT, "lockId": self.lock_id, "pins": self.pins})
 
 
-def lock(library: Library, refs: list[str], path: Path, *, update: bool = False) -> tuple[LockFile, list[str]]:
+def lock(
+    library: Library, refs: list[str], path: Path, *, update: bool = False
+) -> tuple[LockFile, list[str]]:
     """Pin ``refs`` (and, with ``update``, re-resolve every pin); returns the lock and what changed."""
     current = LockFile.read(path)
     wanted = list(dict.fromkeys([*refs, *(current.pins if update else [])]))
