@@ -106,7 +106,21 @@ def check_notebook7_tab(tab: Page, notebook7_server: JupyterServer) -> None:
     assert [s["Action"]["Operation"] for s in kernel_state(tab, SALES)["recipe"]["steps"]] == ["LOWER_CASE"]
 
 
-def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer) -> None:
+UPPER = {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}
+RENAME = {"Action": {"Operation": "RENAME", "Parameters": {"sourceColumn": "city", "targetColumn": "town"}}}
+
+
+def publish_two_versions(library_dir: Path) -> None:
+    library_module = pytest.importorskip("workbench.library.library")
+    from workbench.recipe.model import Recipe
+
+    library = library_module.Library(str(library_dir))
+    library.publish(Recipe.from_data([UPPER]), name="sales-clean", message="upper-case the city")
+    library.publish(Recipe.from_data([UPPER, RENAME]), name="sales-clean", message="rename it")
+
+
+def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer, served_root: Path) -> None:
+    publish_two_versions(served_root / "library")  # the server's WORKBENCH_LIBRARY
     page.goto(tree_url(lab_server, "data"))
     # The launcher card and the palette entry both show the side panel.
     card = page.locator(".jp-Launcher .jp-LauncherCard", has_text="Workbench")
@@ -118,6 +132,22 @@ def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer) 
     expect(panel_node).to_be_hidden()
     run_palette_command(page, "Workbench: Recipe Library and Datasets")
     expect(panel_node).to_be_visible()
+
+    # The library: the published recipe, its versions newest first, the diff between them, and
+    # a cell that opens a version on a dataset.
+    recipe = panel_node.locator('[data-testid="wb-lab-recipe"][data-name="sales-clean"]')
+    expect(recipe).to_contain_text("2 versions")
+    recipe.get_by_test_id("wb-lab-recipe-name").click()
+    versions = panel_node.get_by_test_id("wb-lab-version")
+    expect(versions).to_have_count(2)
+    expect(versions.first).to_have_attribute("data-version", "2.0")
+    versions.first.get_by_test_id("wb-lab-diff-button").click()
+    expect(panel_node.get_by_test_id("wb-lab-diff")).to_contain_text("RENAME")
+    versions.first.get_by_test_id("wb-lab-insert-cell").click()
+    cell = page.locator(".jp-NotebookPanel .jp-Cell").first
+    expect(cell).to_contain_text('recipe="sales-clean@2.0"', timeout=30_000)
+    expect(cell).to_contain_text('wb.open("sales.csv"')
+    page.evaluate("() => window.jupyterapp.commands.execute('workbench:show-panel')")
 
     # The data files beside the file browser's folder; Up moves to the parent; Open opens one.
     expect(panel_node.get_by_test_id("wb-lab-dataset-dir")).to_contain_text("data")
