@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+# Loaded before ``library`` below is defined, so the function (not the subpackage) is ``wb.library``.
+import workbench.library as _library_package
 from workbench.core.errors import (
     ColumnNotFoundError,
     EngineNotSupportedError,
@@ -96,9 +98,7 @@ def open(
 def library(url: Any = None) -> Any:
     """The recipe library at ``url`` (a folder or an fsspec URL; default: ``WORKBENCH_LIBRARY``):
     publish, list, show, diff, pull, alias and deprecate versioned recipes."""
-    from workbench.library import Library
-
-    return Library(url)
+    return _library_package.Library(url)
 
 
 def transforms() -> list[dict[str, Any]]:

@@ -49,7 +49,7 @@ def lock(
 ) -> tuple[LockFile, list[str]]:
     """Pin ``refs`` (and, with ``update``, re-resolve every pin); returns the lock and what changed."""
     current = LockFile.read(path)
-    wanted = list(dict.fromkeys([*refs, *(current.pins if update else [])]))
+    wanted = list(dict.fromkeys([*refs, *current.pins]))
     if not wanted:
         raise LockError(f"nothing to lock: name refs (NAME@REF) to pin in {str(path)!r}")
     changed = []
