@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import workbench as wb
 from workbench.cli.main import cli
-from workbench.library import Library, lock, resolve_pinned
+from workbench.library import LIBRARY_ENV, Library, lock, resolve_pinned
 from workbench.library.errors import (
     InvalidNameError,
     LockError,
@@ -30,7 +30,8 @@ def recipe(column: str = "city", *, extra: bool = False) -> wb.Recipe:
         {"id": "up", "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": column}}}
     ]
     if extra:
-        steps.insert(0, {"id": "lo", "Action": {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "név"}}})
+        lower = {"Operation": "LOWER_CASE", "Parameters": {"sourceColumn": "név"}}
+        steps.insert(0, {"id": "lo", "Action": lower})
     return wb.Recipe.from_data(
         {"name": "sales", "description": "Clean the sales export", "tags": ["finance"], "steps": steps}
     )
@@ -81,7 +82,8 @@ def test_aliases_digests_and_deprecation(lib: Library) -> None:
 
 def test_search_by_name_description_tag_operation_and_column(lib: Library) -> None:
     lib.publish(recipe(extra=True))
-    other = wb.Recipe.from_data([{"Action": {"Operation": "CAPITAL_CASE", "Parameters": {"sourceColumn": "x"}}}])
+    capital = {"Operation": "CAPITAL_CASE", "Parameters": {"sourceColumn": "x"}}
+    other = wb.Recipe.from_data([{"Action": capital}])
     lib.publish(other, name="other")
     for query in ("sales", "export", "FINANCE", "lower_case", "név", "upper city"):
         assert [r["name"] for r in lib.list(search=query)] == ["sales"], query
@@ -194,7 +196,8 @@ def test_lock_pins_refs_and_changes_only_on_update(lib: Library, tmp_path: Path)
     lock(lib, [], lock_file)
     assert resolve_pinned(lib, "sales@prod", lock_file, frozen=True).version == "1.0"
     _, changed = lock(lib, [], lock_file, update=True)
-    assert changed and resolve_pinned(lib, "sales@prod", lock_file).version == "2.0"
+    assert changed
+    assert resolve_pinned(lib, "sales@prod", lock_file).version == "2.0"
     with pytest.raises(LockError, match="not pinned"):
         resolve_pinned(lib, "sales@1.0", lock_file, frozen=True)
     with pytest.raises(PinnedError, match="--force"):
@@ -243,29 +246,36 @@ def test_cli_journey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert [v["version"] for v in shown["versions"]] == ["1.0", "2.0"]
     assert invoke("library", "alias", "sales@1.0", "prod", env=env).exit_code == 0
     one = json.loads(invoke("library", "show", "sales@prod", "--json", env=env).output)
-    assert one["version"] == "1.0" and one["steps"]
+    assert one["version"] == "1.0"
+    assert one["steps"]
     diff = json.loads(invoke("library", "diff", "sales@1.0", "sales@2.0", "--json", env=env).output)
     assert diff["changes"] == []
     assert invoke("library", "pull", "sales@prod", "-o", "pulled.json", env=env).exit_code == 0
     frozen = invoke("run", "sales@prod", "--input", "in.csv", "--output", "out.csv", "--frozen", env=env)
-    assert frozen.exit_code == 2 and "not pinned" in frozen.output
+    assert frozen.exit_code == 2
+    assert "not pinned" in frozen.output
     assert invoke("lock", "sales@prod", env=env).exit_code == 0
     ran = invoke("run", "sales@prod", "--input", "in.csv", "--output", "out.csv", "--frozen", env=env)
     assert ran.exit_code == 0, ran.output
     assert "OSLO" in (tmp_path / "out.csv").read_text(encoding="utf-8")
     refused = invoke("library", "deprecate", "sales@1.0", env=env)
-    assert refused.exit_code == 2 and "--force" in refused.output
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
     assert invoke("library", "deprecate", "sales@1.0", "--force", env=env).exit_code == 0
 
 
 def test_cli_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:
     url = str(tmp_path / "lib")
     missing = invoke("library", "show", "nope", "--library", url)
-    assert missing.exit_code == 2 and "no recipe 'nope'" in missing.output
+    assert missing.exit_code == 2
+    assert "no recipe 'nope'" in missing.output
     bad = invoke("library", "show", "../x", "--library", url)
-    assert bad.exit_code == 2 and "is not a recipe name" in bad.output
+    assert bad.exit_code == 2
+    assert "is not a recipe name" in bad.output
     unset = invoke("library", "list", env={"WORKBENCH_LIBRARY": ""})
-    assert unset.exit_code == 2 and "WORKBENCH_LIBRARY" in unset.output
-    no_lib = invoke("run", "sales@1.0", "--input", "x.csv", "--output", "y.csv", env={"WORKBENCH_LIBRARY": ""})
-    assert no_lib.exit_code == 2 and "--library" in no_lib.output
+    assert unset.exit_code == 2
+    assert "WORKBENCH_LIBRARY" in unset.output
+    no_lib = invoke("run", "sales@1.0", "--input", "x.csv", "--output", "y.csv", env={LIBRARY_ENV: ""})
+    assert no_lib.exit_code == 2
+    assert "--library" in no_lib.output
     assert "Traceback" not in missing.output + bad.output + unset.output
