@@ -99,12 +99,15 @@ class Version:
 class Library:
     """A recipe library at a URL (a folder, a shared disk, ``s3://bucket/prefix``)."""
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, url: str | os.PathLike[str] | None = None, *, storage_options: dict[str, Any] | None = None
+    ) -> None:
+        """``storage_options`` go to fsspec (``{"endpoint_url": ...}`` for an S3-compatible server)."""
         chosen = str(url) if url is not None else os.environ.get(LIBRARY_ENV, "").strip()
         if not chosen:
             raise LibraryError(f"no recipe library given: pass a URL or set {LIBRARY_ENV}")
         self.url = chosen
-        self._store = Store(chosen)
+        self._store = Store(chosen, storage_options)
 
     def __repr__(self) -> str:
         return f"Library({self.url!r})"

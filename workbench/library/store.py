@@ -33,12 +33,12 @@ def _fsspec() -> Any:
 class Store:
     """The storage of one library URL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, storage_options: dict[str, Any] | None = None) -> None:
         self.url = str(url)
         if "://" in self.url and not self.url.startswith("file://"):
             self._local: Path | None = None
             try:
-                self._fs, root = _fsspec().core.url_to_fs(self.url)
+                self._fs, root = _fsspec().core.url_to_fs(self.url, **(storage_options or {}))
             except (ImportError, ValueError) as exc:
                 raise LibraryError(f"library {self.url!r}: {exc}") from None
             self._root = str(root).rstrip("/")

@@ -1,0 +1,150 @@
+"""The recipe library on an S3-compatible server (moto on loopback, started once per session):
+conditional writes, tamper refusal, 8 concurrent publishers, a failed publish, lock and search."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("s3fs")
+moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
+
+import workbench as wb  # noqa: E402
+from workbench.library import Library, library, lock, resolve_pinned  # noqa: E402
+from workbench.library.errors import TamperedError  # noqa: E402
+from workbench.library.store import AlreadyExistsError, Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def options(endpoint: str) -> dict[str, Any]:
+    return {
+        "endpoint_url": endpoint,
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"region_name": "us-east-1"},
+        "skip_instance_cache": True,
+    }
+
+
+@pytest.fixture
+def url(options: dict[str, Any]) -> str:
+    import boto3
+
+    bucket = f"lib-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=bucket)
+    return f"s3://{bucket}/team/recipes"
+
+
+def open_lib(url: str, options: dict[str, Any]) -> Library:
+    return Library(url, storage_options=options)
+
+
+def recipe(column: str = "city") -> wb.Recipe:
+    step = {"id": "up", "Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": column}}}
+    document = {"name": "sales", "description": "Clean sales", "tags": ["s3"], "steps": [step]}
+    return wb.Recipe.from_data(document)
+
+
+def test_publish_show_search_diff_and_pull(url: str, options: dict[str, Any], tmp_path: Path) -> None:
+    lib = open_lib(url, options)
+    assert lib.publish(recipe(), message="first").version == "1.0"
+    assert lib.publish(recipe("town")).version == "2.0"
+    lib.alias("sales@1.0", "prod")
+    assert lib.resolve("sales@prod").version == "1.0"
+    assert [r["name"] for r in lib.list(search="town")] == ["sales"]
+    assert "changed from \"city\" to \"town\"" in str(lib.diff("sales@prod", "sales@2.0"))
+    lib.pull("sales@2.0", tmp_path / "pulled.json")
+    assert wb.Recipe.load(tmp_path / "pulled.json").steps[0].parameters["sourceColumn"] == "town"
+
+
+def test_the_conditional_write_refuses_an_existing_version(url: str, options: dict[str, Any]) -> None:
+    lib = open_lib(url, options)
+    lib.publish(recipe())
+    store = Store(url, options)
+    with pytest.raises(AlreadyExistsError):
+        store.create("recipes/sales/versions/1.0.json", b"{}")
+    assert lib.resolve("sales@1.0").recipe.steps[0].parameters["sourceColumn"] == "city"
+
+
+def test_tampered_object_is_refused(url: str, options: dict[str, Any]) -> None:
+    lib = open_lib(url, options)
+    first = lib.publish(recipe())
+    store = Store(url, options)
+    path = f"recipes/sales/objects/{first.digest.removeprefix('sha256:')}.json"
+    store.replace(path, (store.read(path) or b"").replace(b"city", b"evil"))
+    with pytest.raises(TamperedError, match="does not match its checksum"):
+        lib.resolve("sales@1.0")
+
+
+def test_eight_concurrent_publishers_lose_nothing(url: str, options: dict[str, Any]) -> None:
+    versions: list[str] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def publish(n: int) -> None:
+        try:
+            start.wait()
+            versions.append(open_lib(url, options).publish(recipe(f"c{n}"), message=str(n)).version)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(versions, key=float) == [f"{n}.0" for n in range(1, 9)]
+    lib = open_lib(url, options)
+    assert lib.published("sales") == [f"{n}.0" for n in range(1, 9)]
+    messages = {lib.show(f"sales@{v}")["message"] for v in versions}
+    assert messages == {str(n) for n in range(8)}
+
+
+def test_a_publish_failing_after_the_content_leaves_no_version(
+    url: str, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(library, "_after_content_written", crash)
+    with pytest.raises(KeyboardInterrupt):
+        open_lib(url, options).publish(recipe())
+    monkeypatch.setattr(library, "_after_content_written", None)
+    lib = open_lib(url, options)
+    assert lib.published("sales") == []
+    assert lib.publish(recipe()).version == "1.0"
+
+
+def test_lock_and_frozen_resolution(url: str, options: dict[str, Any], tmp_path: Path) -> None:
+    lib = open_lib(url, options)
+    lib.publish(recipe())
+    lock_file = tmp_path / "workbench.lock"
+    lock(lib, ["sales"], lock_file)
+    lib.publish(recipe("town"))
+    assert resolve_pinned(lib, "sales", lock_file, frozen=True).version == "1.0"
+    pins = json.loads(lock_file.read_text())["pins"]
+    assert pins["sales"]["library"] == url
+    assert [p["version"] for p in lib.pins("sales")] == ["1.0"]
