@@ -85,3 +85,15 @@ def run_palette_command(page: Page, label: str) -> None:
     palette = page.locator(".lm-CommandPalette")
     palette.locator("input").fill(label)
     palette.locator(".lm-CommandPalette-item", has_text=label).first.click()
+
+
+STEP_MS = 30_000
+
+
+def add_step(ui: WorkbenchUI, operation: str, search: str, params: dict[str, str], steps_after: int) -> None:
+    """Add a step from the transform menu, waiting as long as a busy machine may need for it."""
+    form = ui.pick_transform(operation, search)
+    ui.fill_form(form, params)
+    form.get_by_test_id("wb-apply-button").click()
+    expect(form).to_be_hidden(timeout=STEP_MS)
+    expect(ui.steps()).to_have_count(steps_after, timeout=STEP_MS)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import REPO, missing
 from tests.e2e.lab_extension_ui import (
+    add_step,
     kernel_state,
     open_with_workbench,
     panel,
@@ -60,7 +61,7 @@ def test_open_with_workbench_from_the_file_browser(
     sessions = [s for s in server_sessions(lab_server) if s["path"] == SALES]
     assert [s["kernel"]["id"] for s in sessions] == [kernel_id]
     assert kernel_state(page, SALES)["sample_rows"] == 5_000
-    ui.add_step("UPPER_CASE", "upper", {"sourceColumn": "city"}, 1)
+    add_step(ui, "UPPER_CASE", "upper", {"sourceColumn": "city"}, 1)
     expect(ui.grid_cell(0, "city")).to_have_text("LIMA")
     state = kernel_state(page, SALES)
     assert [s["Action"]["Operation"] for s in state["recipe"]["steps"]] == ["UPPER_CASE"]
@@ -101,7 +102,7 @@ def check_notebook7_tab(tab: Page, notebook7_server: JupyterServer) -> None:
     expect(ui.grid_cell(0, "city")).to_have_text("Lima")
     kernel_id = panel(tab, SALES).get_attribute("data-kernel-id")
     assert kernel_id in [s["kernel"]["id"] for s in server_sessions(notebook7_server) if s["path"] == SALES]
-    ui.add_step("LOWER_CASE", "lower", {"sourceColumn": "city"}, 1)
+    add_step(ui, "LOWER_CASE", "lower", {"sourceColumn": "city"}, 1)
     expect(ui.grid_cell(0, "city")).to_have_text("lima")
     assert [s["Action"]["Operation"] for s in kernel_state(tab, SALES)["recipe"]["steps"]] == ["LOWER_CASE"]
 
