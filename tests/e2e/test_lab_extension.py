@@ -150,6 +150,15 @@ def test_launcher_palette_and_side_panel(page: Page, lab_server: JupyterServer, 
     expect(cell).to_contain_text('wb.open("sales.csv"')
     page.evaluate("() => window.jupyterapp.commands.execute('workbench:show-panel')")
 
+    # Open on dataset: a workbench panel on data/sales.csv whose kernel resumed version 2.0.
+    versions.first.get_by_test_id("wb-lab-open-version").click()
+    ui = panel_ui(page, SALES)
+    expect(ui.steps()).to_have_count(2, timeout=30_000)
+    steps = kernel_state(page, SALES)["recipe"]["steps"]
+    assert [step["Action"]["Operation"] for step in steps] == ["UPPER_CASE", "RENAME"]
+    expect(ui.header("town")).to_be_visible()
+    run_palette_command(page, "Workbench: Recipe Library and Datasets")
+
     # The data files beside the file browser's folder; Up moves to the parent; Open opens one.
     expect(panel_node.get_by_test_id("wb-lab-dataset-dir")).to_contain_text("data")
     datasets = panel_node.get_by_test_id("wb-lab-dataset")
