@@ -95,10 +95,11 @@ def open(
     return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets)
 
 
-def library(url: Any = None) -> Any:
+def library(url: Any = None, **storage_options: Any) -> Any:
     """The recipe library at ``url`` (a folder or an fsspec URL; default: ``WORKBENCH_LIBRARY``):
-    publish, list, show, diff, pull, alias and deprecate versioned recipes."""
-    return _library_package.Library(url)
+    publish, list, show, diff, pull, alias and deprecate versioned recipes. ``storage_options`` go
+    to fsspec (``endpoint_url=...`` for an S3-compatible server)."""
+    return _library_package.Library(url, storage_options=storage_options or None)
 
 
 def transforms() -> list[dict[str, Any]]:

@@ -148,3 +148,31 @@ def test_lock_and_frozen_resolution(url: str, options: dict[str, Any], tmp_path:
     pins = json.loads(lock_file.read_text())["pins"]
     assert pins["sales"]["library"] == url
     assert [p["version"] for p in lib.pins("sales")] == ["1.0"]
+
+
+def test_cli_publishes_locks_and_runs_a_job_by_reference(
+    url: str, options: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fsspec.config
+    from click.testing import CliRunner
+
+    from workbench.cli.main import cli
+
+    # What FSSPEC_S3_ENDPOINT_URL and the key variables set for a command run from a shell.
+    shell = {k: v for k, v in options.items() if k != "skip_instance_cache"}
+    monkeypatch.setitem(fsspec.config.conf, "s3", shell)
+    monkeypatch.chdir(tmp_path)
+    recipe().save(tmp_path / "sales.json")
+    (tmp_path / "in.csv").write_text("city\noslo\n\nzürich\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(cli, [*args], env={"WORKBENCH_LIBRARY": url}, catch_exceptions=False)
+
+    assert invoke("library", "publish", "sales.json", "-m", "from the widget").exit_code == 0
+    found = json.loads(invoke("library", "list", "--search", "upper_case", "--json").output)
+    assert [r["name"] for r in found] == ["sales"]
+    assert invoke("lock", "sales@1.0").exit_code == 0
+    ran = invoke("run", "sales@1.0", "--input", "in.csv", "--output", "out.csv", "--frozen")
+    assert ran.exit_code == 0, ran.output
+    assert "ZÜRICH" in (tmp_path / "out.csv").read_text(encoding="utf-8")
