@@ -279,3 +279,44 @@ def test_cli_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:
     assert no_lib.exit_code == 2
     assert "--library" in no_lib.output
     assert "Traceback" not in missing.output + bad.output + unset.output
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("sales@", "after '@'"),
+        ("sales@0.0", "0.0 is not one"),
+        ("sales@1234567.0", "is not a version"),
+        ("sales@sha256:abc", "12 to 64"),
+        ("sales@pr/od", "not an alias name"),
+        ("../etc@1.0", "is not a recipe name"),
+        ("", "NAME@REF"),
+    ],
+)
+def test_bad_refs_are_refused_with_the_rule(ref: str, message: str) -> None:
+    from workbench.library import parse_ref
+
+    with pytest.raises(InvalidNameError, match=message):
+        parse_ref(ref)
+
+
+def test_an_unreadable_lock_file_is_an_error(lib: Library, tmp_path: Path) -> None:
+    broken = tmp_path / "workbench.lock"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(LockError, match="unreadable"):
+        resolve_pinned(lib, "sales@1.0", broken)
+    with pytest.raises(LockError, match="nothing to lock"):
+        lock(lib, [], tmp_path / "new.lock")
+
+
+def test_publish_records_the_input_it_was_built_against(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = str(tmp_path / "lib")
+    recipe().save(tmp_path / "sales.json")
+    (tmp_path / "in.csv").write_text("city,n\noslo,1\n", encoding="utf-8")
+    published = invoke("library", "publish", "sales.json", "--input", "in.csv", "--library", url, "--json")
+    record = json.loads(published.output)
+    assert record["inputSchema"] == [{"name": "city", "type": "string"}, {"name": "n", "type": "integer"}]
+    assert record["dataset"] == {"path": "in.csv", "format": "csv"}

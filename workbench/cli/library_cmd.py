@@ -49,6 +49,12 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
     @click.option("--name", help="The recipe's name in the library (default: the recipe's own name).")
     @click.option("--message", "-m", default="", help="Why this version was published.")
     @click.option("--author", help="Who publishes (default: env WORKBENCH_AUTHOR or the user name).")
+    @click.option(
+        "--input",
+        "input_path",
+        type=click.Path(exists=True, path_type=Path),
+        help="Record this dataset's schema and path with the version (what it was built against).",
+    )
     @library_option
     @json_option
     @guard
@@ -57,11 +63,15 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
         name: str | None,
         message: str,
         author: str | None,
+        input_path: Path | None,
         library_url: str | None,
         as_json: bool,
     ) -> None:
         """Publish RECIPE as the next immutable version (1.0, 2.0, …)."""
-        version = open_library(library_url).publish(recipe, name=name, message=message, author=author)
+        schema, dataset = _built_against(input_path)
+        version = open_library(library_url).publish(
+            recipe, name=name, message=message, author=author, input_schema=schema, dataset=dataset
+        )
         if as_json:
             _print_json(version.to_dict())
             return
@@ -165,6 +175,19 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
         for line in changed:
             console.print(f"pinned {escape(line)}")
         console.print(f"{escape(str(lock_path))}: {len(written.pins)} pinned, {len(changed)} changed")
+
+
+def _built_against(path: Path | None) -> tuple[Any, dict[str, Any] | None]:
+    """The input schema and dataset binding ``--input`` records (nothing without it)."""
+    if path is None:
+        return None, None
+    from workbench.cli.read_options import read_settings
+    from workbench.io.formats import CsvOptions, detect_format, read_schema
+
+    return read_schema(path, CsvOptions(**read_settings())), {
+        "path": str(path),
+        "format": detect_format(path).value,
+    }
 
 
 def _show_recipe(info: dict[str, Any]) -> None:
