@@ -220,7 +220,8 @@ def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path
 
     path = Path(recipe)
     url = (library_url or os.environ.get("WORKBENCH_LIBRARY", "")).strip()
-    if path.is_file() and "@" not in recipe:
+    looks_like_file = path.suffix.lower() in {".json", ".yml", ".yaml"} or "/" in recipe or "\\" in recipe
+    if "@" not in recipe and (path.exists() or looks_like_file):
         return Recipe.load(path)
     if not url:
         if "@" in recipe:
