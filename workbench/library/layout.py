@@ -2,7 +2,6 @@
 
 ::
 
-    <library>/workbench-library.json          marks the folder as a library (format version)
     <library>/recipes/<name>/draft.json       the mutable draft (DataBrew's LATEST_WORKING)
     <library>/recipes/<name>/objects/<hex>.json   canonical recipe JSON, named by its sha256
     <library>/recipes/<name>/versions/<X.Y>.json  a published version's record (write-once)
@@ -19,7 +18,6 @@ import re
 
 from workbench.library.errors import InvalidNameError
 
-MARKER = "workbench-library.json"
 RECIPES = "recipes"
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
