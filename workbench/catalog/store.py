@@ -1,0 +1,217 @@
+"""The embedded catalog file: one SQLite database, safe for several processes at once.
+
+The file is opened in WAL mode (readers never wait for the writer) with a busy timeout, and
+every change runs in one ``BEGIN IMMEDIATE`` transaction, so one process writes at a time and
+a change lands whole or not at all. The layout carries its own version in ``catalog_meta``;
+opening an older file migrates it forward, one numbered step at a time, inside a transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.core.errors import DataIOError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+DEFAULT_PATH = Path(".workbench") / "catalog.db"
+
+_LAYOUT_V1 = """
+CREATE TABLE databases (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE tables (
+    id INTEGER PRIMARY KEY,
+    database TEXT NOT NULL REFERENCES databases(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    location TEXT NOT NULL,
+    format TEXT NOT NULL,
+    read_options TEXT NOT NULL DEFAULT '{}',
+    classification TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    partition_keys TEXT NOT NULL DEFAULT '[]',
+    row_estimate INTEGER,
+    size_bytes INTEGER,
+    description TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active',
+    schema_version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (database, name)
+);
+CREATE TABLE partitions (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    partition_values TEXT NOT NULL,
+    location TEXT NOT NULL,
+    files TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'active',
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (table_id, partition_values)
+);
+CREATE TABLE schema_versions (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    columns TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (table_id, version)
+);
+CREATE TABLE tags (
+    table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+    column_name TEXT NOT NULL DEFAULT '',
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (table_id, column_name, key)
+);
+CREATE TABLE crawled_folders (
+    database TEXT NOT NULL,
+    url TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    PRIMARY KEY (database, url)
+);
+"""
+
+MIGRATIONS: dict[int, str] = {1: _LAYOUT_V1}
+"""Step N brings a file of layout N - 1 to layout N (0 is a new, empty file)."""
+
+
+class CatalogError(DataIOError):
+    """The catalog file cannot be opened, is locked past the timeout, or is not a catalog."""
+
+
+def catalog_path(url: str | os.PathLike[str] | None = None) -> Path:
+    """The file of a catalog URL: the argument, else ``WORKBENCH_CATALOG``, else ``.workbench/catalog.db``."""
+    text = str(url) if url is not None else os.environ.get("WORKBENCH_CATALOG") or str(DEFAULT_PATH)
+    for prefix in ("sqlite:///", "sqlite://", "file://"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if "://" in text:
+        raise CatalogError(
+            f"catalog {text!r}: only a local SQLite file is supported (a path or sqlite:///PATH)"
+        )
+    return Path(text)
+
+
+class Store:
+    """An open catalog file; ``read()`` and ``write()`` give a connection for one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection = _connect(path)
+        self._migrate()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        with _failures(self.path):
+            yield self._connection
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that holds the file's write lock from its start (one writer at a time)."""
+        connection = self._connection
+        with _failures(self.path):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
+    def version(self) -> int:
+        with self.read() as connection:
+            row = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'catalog_meta'"
+            ).fetchone()
+            if row is None:
+                return 0
+            found = connection.execute(
+                "SELECT value FROM catalog_meta WHERE key = 'schema_version'"
+            ).fetchone()
+            return int(found[0]) if found else 0
+
+    def _migrate(self) -> None:
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise CatalogError(
+                f"catalog {str(self.path)!r} has layout version {current}, newer than this Workbench "
+                f"({SCHEMA_VERSION}); upgrade Workbench to open it"
+            )
+        if current == SCHEMA_VERSION:
+            return
+        with self.write() as connection:
+            if self._version_in(connection) != current:
+                return  # another process migrated it while this one waited for the lock
+            connection.execute("CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT)")
+            for step in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[step]):
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    @staticmethod
+    def _version_in(connection: sqlite3.Connection) -> int:
+        try:
+            found = connection.execute(
+                "SELECT value FROM catalog_meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(found[0]) if found else 0
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE) by write().
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise CatalogError(_problem(path, exc)) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot open catalog {str(path)!r}: {exc.strerror or exc}") from None
+    return connection
+
+
+@contextmanager
+def _failures(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise CatalogError(_problem(path, exc)) from None
+
+
+def _problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"catalog {str(path)!r} is locked by another process for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+        )
+    if "not a database" in text or "malformed" in text:
+        return f"catalog {str(path)!r} is not a Workbench catalog or is corrupt ({text}); nothing was changed"
+    return f"catalog {str(path)!r}: {text}; nothing was changed"
+
+
+Opener = Callable[[Path], Store]
