@@ -82,17 +82,13 @@ def open(
     saves every edit back to it; otherwise it autosaves under ``.workbench/sessions/``.
     ``datasets`` binds the secondary datasets JOIN and UNION steps name. With ``library`` (a URL or
     a ``Library``), ``recipe="NAME@REF"`` is a version from that recipe library (checked against its
-    checksum); the session starts from it and autosaves under ``.workbench/sessions/``.
+    checksum); the session starts from it, is based on it, and autosaves under
+    ``.workbench/sessions/``. Without ``library``, the session's library (where the widget
+    publishes and opens versions) is ``WORKBENCH_LIBRARY``, if set.
     """
     from workbench.widget.widget import open_workbench
 
-    if library is not None and isinstance(recipe, str):
-        from workbench.library import Library
-
-        shelf = library if isinstance(library, Library) else Library(library)
-        recipe = shelf.recipe(recipe)
-
-    return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets)
+    return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets, library=library)
 
 
 def library(url: Any = None, **storage_options: Any) -> Any:

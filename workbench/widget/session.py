@@ -37,6 +37,9 @@ from workbench.widget.sample import FileSource, SampleSpec, Source, open_source,
 SESSIONS_DIR = Path(".workbench") / "sessions"
 """Where a session without a recipe file saves its recipe, under the working directory."""
 
+_KEEP: Any = object()
+"""Marks "leave the base as it is", where None means "based on nothing"."""
+
 PREVIEW_PROFILE_CELLS = 250_000
 """A preview profiles its new columns only up to this many cells (about half a second); beyond,
 those headers stay empty until the step is applied, so a sort or join previews without waiting."""
@@ -91,8 +94,11 @@ class Session:
             secrets=secrets,
         )
         self._dataset_schemas = {name: self._engine.schema_of(f) for name, f in self._engine.datasets.items()}
-        self._undo: list[Recipe] = []
-        self._redo: list[Recipe] = []
+        # Each undo entry is a recipe with the library version it was based on, so undoing
+        # "open this version" also takes back the base it set.
+        self._undo: list[tuple[Recipe, Any]] = []
+        self._redo: list[tuple[Recipe, Any]] = []
+        self._base: Any = None
         self._runs: list[_Run] = []
         self._live = pd.DataFrame()
         self._revision = 0
@@ -257,15 +263,15 @@ class Session:
         """Take back the last edit (recipe and live frame)."""
         if not self._undo:
             raise RecipeError("there is nothing to undo")
-        self._redo.append(self._recipe)
-        self._restore(self._undo.pop())
+        self._redo.append((self._recipe, self._base))
+        self._restore(*self._undo.pop())
 
     def redo(self) -> None:
         """Make the last undone edit again."""
         if not self._redo:
             raise RecipeError("there is nothing to redo")
-        self._undo.append(self._recipe)
-        self._restore(self._redo.pop())
+        self._undo.append((self._recipe, self._base))
+        self._restore(*self._redo.pop())
 
     def import_recipe(self, text: str) -> None:
         """Replace the steps with a recipe in native JSON, DataBrew JSON or YAML (one undoable edit)."""
@@ -278,6 +284,37 @@ class Session:
         recipe.description = loaded.description or recipe.description
         recipe.tags = loaded.tags or recipe.tags
         self._commit_recipe(recipe)
+
+    def replace_recipe(self, recipe: Recipe, base: Any = None) -> None:
+        """Make ``recipe`` the working recipe, based on ``base`` (one undoable edit).
+
+        Undo brings back the previous recipe and the base it had.
+        """
+        replacement = copy.deepcopy(recipe)
+        replacement.steps = []
+        for step in recipe.steps:
+            replacement.steps.append(_with_unique_id(copy.deepcopy(step), replacement.steps, explicit=True))
+        self._commit_recipe(replacement, base=base)
+
+    @property
+    def base(self) -> Any:
+        """The library version the recipe is based on (a ``library_link.Base``), or None."""
+        return self._base
+
+    def set_base(self, base: Any) -> None:
+        """Record the library version the recipe is now based on (after a publish); not an edit."""
+        self._base = base
+
+    def input_schema(self) -> Schema:
+        """The schema of the source, before any step: what the recipe is built against."""
+        return self._engine.schema_of(self._sample)
+
+    def dataset_binding(self) -> dict[str, Any] | None:
+        """The file the session reads and its format, as ``library publish --input`` records it."""
+        if not isinstance(self._source, FileSource):
+            return None
+        kind = "excel" if self._source.excel or self._source.format is None else self._source.format.value
+        return {"path": str(self._source.path), "format": kind}
 
     def export_recipe(self, databrew: bool = False) -> str:
         """The recipe as text: the native JSON document, or DataBrew's strict JSON list."""
@@ -508,8 +545,11 @@ class Session:
         recipe.steps = steps
         self._commit_recipe(recipe, refuse_at)
 
-    def _commit_recipe(self, recipe: Recipe, refuse_at: int | None = None) -> None:
-        """Make ``recipe`` the working recipe as one undoable edit (or refuse it, changing nothing)."""
+    def _commit_recipe(self, recipe: Recipe, refuse_at: int | None = None, base: Any = _KEEP) -> None:
+        """Make ``recipe`` the working recipe as one undoable edit (or refuse it, changing nothing).
+
+        ``base`` replaces the library version the recipe is based on; by default it stays.
+        """
         saved = (self._recipe, self._runs, self._live, self._revision)
         self._recipe = recipe
         self._replay()
@@ -517,12 +557,15 @@ class Session:
         if failed is not None and failed.error is not None:
             self._recipe, self._runs, self._live, self._revision = saved
             raise failed.error
-        self._undo.append(saved[0])
+        self._undo.append((saved[0], self._base))
         self._redo.clear()
+        if base is not _KEEP:
+            self._base = base
         self._save()
 
-    def _restore(self, recipe: Recipe) -> None:
+    def _restore(self, recipe: Recipe, base: Any) -> None:
         self._recipe = recipe
+        self._base = base
         self._replay()
         self._save()
 

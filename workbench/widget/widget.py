@@ -16,7 +16,9 @@ import anywidget
 import traitlets
 
 from workbench.core.errors import WorkbenchError
+from workbench.library.errors import LibraryError
 from workbench.widget import protocol
+from workbench.widget.library_link import Base, LibraryLink, open_library
 from workbench.widget.sample import SampleSpec
 from workbench.widget.session import Session
 
@@ -48,6 +50,7 @@ class WorkbenchView(anywidget.AnyWidget):  # type: ignore[misc]
     recipe = traitlets.Dict().tag(sync=True)
     job = traitlets.Dict().tag(sync=True)
     datasets = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    library = traitlets.Dict().tag(sync=True)
 
 
 class Workbench:
@@ -57,8 +60,9 @@ class Workbench:
     ``sample_frame`` the sample with it applied. Display the object to get the UI.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, link: LibraryLink | None = None) -> None:
         self._session = session
+        self._link = link or LibraryLink(*open_library(None))
         self._job_thread: threading.Thread | None = None
         self.widget = WorkbenchView(
             _esm=_bundle().read_text(encoding="utf-8"),
@@ -68,6 +72,7 @@ class Workbench:
         )
         self.widget.on_msg(self._on_message)
         self._refresh()
+        self._check_library()
 
     # ------------------------------------------------------------------ what a notebook reads
 
@@ -149,6 +154,41 @@ class Workbench:
             on_progress=self._job_progress,
         )
 
+    # ------------------------------------------------------------------ the recipe library
+
+    @property
+    def library(self) -> Any:
+        """The session's recipe library (a ``Library``), or None when none is configured."""
+        return self._link.library
+
+    @property
+    def base(self) -> Base | None:
+        """The published version the recipe is based on (opened from, or last published), or None."""
+        return self._session.base
+
+    def publish(self, name: str | None = None, message: str = "", *, force: bool = False) -> Any:
+        """Publish the recipe as the next immutable version of ``name`` and make it the base.
+
+        ``name`` defaults to the base's name, else the recipe's. The version records the input
+        schema and the file the session reads. Returns the ``Version`` (``.version``, ``.ref``,
+        ``.digest``). A newer version of the base published meanwhile is refused unless ``force``.
+        """
+        version = self._link.publish(self._session, name, message, force=force)
+        self._refresh()
+        return version
+
+    def open_version(self, ref: str) -> Workbench:
+        """Replace the recipe with the library version ``ref`` names (one undoable edit); it becomes the base."""
+        return self._edit(lambda: self._link.open(self._session, ref))
+
+    def check_library(self) -> dict[str, Any]:
+        """Look for a newer published version of the base; returns what the recipe panel shows."""
+        self._check_library()
+        return dict(self.widget.library)
+
+    def _check_library(self) -> None:
+        self.widget.library = self._link.check(self._session)
+
     def _edit(self, action: Any) -> Workbench:
         action()
         self._refresh()
@@ -167,6 +207,7 @@ class Workbench:
             "recipePath": str(session.recipe_path),
         }
         self.widget.recipe = session.recipe_state()
+        self.widget.library = self._link.state(session)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if not isinstance(content, dict) or content.get("kind") != "request":
@@ -181,6 +222,32 @@ class Workbench:
         """Bring the traits up to date with what the request changed."""
         if method in _CHANGES_VIEW:
             self._refresh()
+
+    def _library_request(self, content: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        params = content.get("params") or {}
+        try:
+            result = self._library_answer(str(content.get("method")), params)
+        except Exception as exc:
+            return protocol.failure(content.get("id"), exc), []
+        return protocol.success(content.get("id"), result), []
+
+    def _library_answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        link, session = self._link, self._session
+        if method == "library_check":
+            return self.check_library()
+        if method == "library_search":
+            return link.search(str(params.get("query") or ""))
+        if method == "library_versions":
+            return link.versions(str(params["name"]))
+        if method == "library_diff":
+            return link.diff(session, str(params["ref"]))
+        if method == "library_open":
+            self.open_version(str(params["ref"]))
+            return session.recipe_state()
+        version = self.publish(
+            params.get("name") or None, str(params.get("message") or ""), force=bool(params.get("force"))
+        )
+        return {"version": library_version(version)}
 
     def _sample_request(self, content: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
         params = content.get("params") or {}
@@ -246,7 +313,20 @@ _CHANGES_VIEW = frozenset(
 _LOCAL = {
     "sample": Workbench._sample_request,
     "run": Workbench._run_request,
+    "library_check": Workbench._library_request,
+    "library_search": Workbench._library_request,
+    "library_versions": Workbench._library_request,
+    "library_diff": Workbench._library_request,
+    "library_open": Workbench._library_request,
+    "library_publish": Workbench._library_request,
 }
+
+
+def library_version(version: Any) -> dict[str, Any]:
+    """A published version as the widget shows it."""
+    from workbench.widget.library_link import version_summary
+
+    return version_summary(version)
 
 
 def sample_spec(sample: Any) -> SampleSpec | None:
@@ -265,8 +345,27 @@ def sample_spec(sample: Any) -> SampleSpec | None:
 
 
 def open_workbench(
-    data: Any, *, sample: Any = None, recipe: Any = None, datasets: dict[str, Any] | None = None
+    data: Any,
+    *,
+    sample: Any = None,
+    recipe: Any = None,
+    datasets: dict[str, Any] | None = None,
+    library: Any = None,
 ) -> Workbench:
-    """Build the session over ``data`` and its widget (``wb.open``)."""
+    """Build the session over ``data`` and its widget (``wb.open``).
+
+    ``library`` is a ``Library`` or its URL (else ``WORKBENCH_LIBRARY`` names it). Given
+    explicitly, a string ``recipe`` is a ref (``NAME@REF``) into it, and that version becomes the
+    session's base.
+    """
+    shelf, problem = open_library(library)
+    base: Base | None = None
+    if library is not None and isinstance(recipe, str) and shelf is not None:
+        found = shelf.resolve(recipe)
+        recipe = found.recipe
+        base = None if found.draft else Base.of(found)
+    elif library is not None and shelf is None:
+        raise LibraryError(problem or "no recipe library")
     session = Session(data, sample=sample_spec(sample), recipe=recipe, datasets=datasets)
-    return Workbench(session)
+    session.set_base(base)
+    return Workbench(session, LibraryLink(shelf, problem))
