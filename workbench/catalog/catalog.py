@@ -238,6 +238,24 @@ class Catalog:
                 ],
             )
 
+    def replace_table(self, table: Table, partitions: list[Partition], *, note: str = "") -> Table:
+        """Save ``table`` (see ``save_table``) and make ``partitions`` its only partitions, in one transaction."""
+        self.ensure_database(table.database)
+        check_name("table", table.name)
+        with self.store.write() as db:
+            saved = self._save(db, table, note)
+            table_id = self._table_id(db, table.database, table.name)
+            db.execute("DELETE FROM partitions WHERE table_id = ?", (table_id,))
+            stamp = now()
+            db.executemany(
+                "INSERT INTO partitions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (table_id, p.key(), p.location, json.dumps(p.files), p.size_bytes, p.status, stamp)
+                    for p in partitions
+                ],
+            )
+        return saved
+
     def drop_partitions(self, database: str, name: str, keys: list[str]) -> None:
         with self.store.write() as db:
             table_id = self._table_id(db, database, name)
