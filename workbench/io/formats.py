@@ -71,6 +71,15 @@ class CsvOptions:
         )
 
 
+TABLE_PREFIX = "catalog:"
+"""An input or output named ``catalog:DB.TABLE`` is a table of the catalog, not a path."""
+
+
+def is_table_name(path: object) -> bool:
+    """Whether ``path`` names a catalog table (``catalog:DB.TABLE``) rather than a file."""
+    return str(path).startswith(TABLE_PREFIX)
+
+
 def format_of_name(path: str | Path) -> Format:
     """The format an output path asks for, by its extension."""
     suffix = Path(str(path).rstrip("/")).suffix.lower()
@@ -123,7 +132,11 @@ def infer_text_schema(path: Path, options: CsvOptions) -> Schema:
 
 def file_schemas(path: Path, fmt: Format) -> list[tuple[Path, pa.Schema]]:
     """The Arrow schema of each Parquet or JSON Lines file of an input."""
-    files = data_files(path)
+    return file_schemas_of(data_files(path), fmt)
+
+
+def file_schemas_of(files: list[Path], fmt: Format) -> list[tuple[Path, pa.Schema]]:
+    """The Arrow schema of each of these Parquet or JSON Lines files."""
     if fmt is Format.PARQUET:
         return [(f, _parquet_schema(f)) for f in files]
     return [(f, _jsonl_schema(str(f), f.stat().st_size, f.stat().st_mtime_ns)) for f in files]
@@ -207,12 +220,24 @@ def _is_number(t: pa.DataType) -> bool:
     return bool(pa.types.is_integer(t) or pa.types.is_floating(t))
 
 
-def read_schema(path: str | Path, csv: CsvOptions | None = None) -> Schema:
-    """An input's logical schema (a CSV input's types come from the pass over its rows)."""
+def read_schema(path: str | Path, csv: CsvOptions | None = None, *, where: str | None = None) -> Schema:
+    """An input's logical schema (a CSV input's types come from the pass over its rows).
+
+    A catalog table (``catalog:DB.TABLE``) has the schema of its (pruned) files plus its
+    partition keys.
+    """
+    if is_table_name(path):
+        from workbench.catalog.tables import table_schema
+
+        return table_schema(str(path), csv, where=where)
     p = Path(path)
-    fmt = detect_format(p)
+    return files_schema(data_files(p), detect_format(p), csv)
+
+
+def files_schema(files: list[Path], fmt: Format, csv: CsvOptions | None = None) -> Schema:
+    """The logical schema of data files of one format, read together."""
     options = csv or CsvOptions()
     if fmt is Format.CSV:
-        return infer_text_schema(p, options)
-    schema = unified_schema(file_schemas(p, fmt), options.union_by_name)
+        return scan_csv(files, options.scan())[0].types
+    schema = unified_schema(file_schemas_of(files, fmt), options.union_by_name)
     return {f.name: ltype_of_arrow(f.type) for f in schema}

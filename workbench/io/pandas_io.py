@@ -13,6 +13,7 @@ from workbench.core.errors import DataIOError
 from workbench.core.types import LType
 from workbench.io.csv_scan import aligned, scan_csv
 from workbench.io.formats import (
+    is_table_name,
     CsvOptions,
     Format,
     data_files,
@@ -22,11 +23,22 @@ from workbench.io.formats import (
 )
 
 
-def read_pandas(path: str | Path, csv: CsvOptions | None = None) -> pd.DataFrame:
-    """Read a file or a directory of files into an Arrow-backed pandas frame."""
+def read_pandas(path: str | Path, csv: CsvOptions | None = None, *, where: str | None = None) -> pd.DataFrame:
+    """Read a file, a directory of files or a catalog table (``catalog:DB.TABLE``) into an
+    Arrow-backed pandas frame; ``where`` prunes a catalog table's partitions before any file is read."""
+    if is_table_name(path):
+        from workbench.catalog.tables import read_table_pandas
+
+        return read_table_pandas(str(path), csv, where=where)
     p = Path(path)
-    fmt = detect_format(p)
-    files = data_files(p)
+    frame, _ = read_pandas_files(data_files(p), detect_format(p), csv, source=str(p))
+    return frame
+
+
+def read_pandas_files(
+    files: list[Path], fmt: Format, csv: CsvOptions | None = None, *, source: str = ""
+) -> tuple[pd.DataFrame, list[int]]:
+    """Data files of one format as one frame, with the number of rows each file gave (in order)."""
     options = csv or CsvOptions()
     if fmt is Format.CSV:
         return _read_csv(files, options)
@@ -36,12 +48,13 @@ def read_pandas(path: str | Path, csv: CsvOptions | None = None) -> pd.DataFrame
         else:
             tables = [(f, jsonl_table(f)) for f in files if f.stat().st_size > 0]
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataIOError(f"cannot read {str(p)!r}: {exc}") from None
+        raise DataIOError(f"cannot read {source or str(files[0])!r}: {exc}") from None
     if not tables:
-        raise DataIOError(f"{str(p)!r} holds no rows and no columns (its files are empty)")
+        raise DataIOError(f"{source!r} holds no rows and no columns (its files are empty)")
     schema = unified_schema([(f, t.schema) for f, t in tables], options.union_by_name)
     table = pa.concat_tables([_conformed(t, schema) for _, t in tables])
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    counts = dict.fromkeys(files, 0) | {f: len(t) for f, t in tables}
+    return table.to_pandas(types_mapper=pd.ArrowDtype), [counts[f] for f in files]
 
 
 def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -53,11 +66,12 @@ def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _read_csv(files: list[Path], options: CsvOptions) -> pd.DataFrame:
+def _read_csv(files: list[Path], options: CsvOptions) -> tuple[pd.DataFrame, list[int]]:
     layout, batches = scan_csv(files, options.scan(), keep=True)
     tables = [aligned(b, layout, f.names) for f, b in zip(layout.files, batches, strict=True)]
     text = pa.concat_tables(tables).to_pandas(types_mapper=pd.ArrowDtype)
-    return typed_text(text, layout.types)
+    counts = {f.path: len(t) for f, t in zip(layout.files, tables, strict=True)}
+    return typed_text(text, layout.types), [counts.get(f, 0) for f in files]
 
 
 def typed_text(text: pd.DataFrame, types: dict[str, LType]) -> pd.DataFrame:

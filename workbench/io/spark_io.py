@@ -15,7 +15,8 @@ from workbench.io.formats import (
     Format,
     data_files,
     detect_format,
-    file_schemas,
+    file_schemas_of,
+    is_table_name,
     unified_schema,
 )
 
@@ -23,14 +24,24 @@ _LINE_ENCODINGS = ("utf-8", "ascii")
 """Encodings whose line breaks are the bytes of ASCII, so Spark may split a file into lines."""
 
 
-def read_spark(session: Any, path: str | Path, csv: CsvOptions | None = None) -> Any:
-    """A lazy Spark DataFrame over a file or directory, typed like ``read_pandas``."""
+def read_spark(
+    session: Any, path: str | Path, csv: CsvOptions | None = None, *, where: str | None = None
+) -> Any:
+    """A lazy Spark DataFrame over a file, a directory or a catalog table, typed like ``read_pandas``."""
+    if is_table_name(path):
+        from workbench.catalog.tables import read_table_spark
+
+        return read_table_spark(session, str(path), csv, where=where)
     p = Path(path).resolve()
-    fmt = detect_format(p)
+    return read_spark_files(session, data_files(p), detect_format(p), csv)
+
+
+def read_spark_files(session: Any, files: list[Path], fmt: Format, csv: CsvOptions | None = None) -> Any:
+    """A lazy Spark DataFrame over data files of one format (Spark reads exactly these files)."""
     options = csv or CsvOptions()
     if fmt is Format.CSV:
-        return _read_csv(session, data_files(p), options)
-    schemas = file_schemas(p, fmt)
+        return _read_csv(session, files, options)
+    schemas = file_schemas_of(files, fmt)
     schema = unified_schema(schemas, options.union_by_name)
     if fmt is Format.JSONL:
         # The Arrow schema the pandas reader infers, nested fields included, as Spark's own types.

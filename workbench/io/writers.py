@@ -91,21 +91,30 @@ def write_spark(
     fmt = format_of_name(p)
     if csv_formula_guard and fmt is Format.CSV:
         frame = _spark_guarded(frame)
-    with publishing(p, overwrite=overwrite) as target, _quiet_spark_log(frame):
+    write_spark_folder(frame, p, fmt, overwrite=overwrite)
+
+
+def write_spark_folder(
+    frame: Any, path: Path, fmt: Format, *, partition_by: tuple[str, ...] = (), overwrite: bool = True
+) -> None:
+    """Write a folder of part files in ``fmt`` atomically; ``partition_by`` makes Hive ``key=value`` folders."""
+    with publishing(path, overwrite=overwrite) as target, _quiet_spark_log(frame):
         try:
-            _spark_write(frame, fmt, target)
+            _spark_write(frame, fmt, target, partition_by)
         except WorkbenchError:
             raise
         except Exception as exc:
             if not _is_spark_error(exc):
                 raise
-            raise DataIOError(_spark_failure(exc, p)) from exc
+            raise DataIOError(_spark_failure(exc, path)) from exc
         if not target.exists():
             raise DataIOError(f"Spark wrote nothing at {str(target)!r}; is the Spark server on this machine?")
 
 
-def _spark_write(frame: Any, fmt: Format, target: Path) -> None:
+def _spark_write(frame: Any, fmt: Format, target: Path, partition_by: tuple[str, ...] = ()) -> None:
     writer = frame.write.mode("error")
+    if partition_by:
+        writer = writer.partitionBy(*partition_by)
     if fmt is Format.CSV:
         writer = writer.option("header", "true").option("escape", '"')
         # Spark trims text cells when writing CSV unless told not to; pandas writes them as they are.
