@@ -7,6 +7,8 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from workbench.catalog.model import Columns, Partition, SchemaVersion, Table, diff_is_empty, schema_diff
@@ -60,6 +62,12 @@ class Catalog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several changes as one transaction: all of them land, or none (e.g. one crawl's results)."""
+        with self.store.write():
+            yield
 
     # --- databases -----------------------------------------------------------------------
 

@@ -120,8 +120,14 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction that holds the file's write lock from its start (one writer at a time)."""
+        """One transaction that holds the file's write lock from its start (one writer at a time).
+
+        Inside an open ``write()`` a nested one joins it, so several changes land as one.
+        """
         connection = self._connection
+        if connection.in_transaction:
+            yield connection
+            return
         with _failures(self.path):
             connection.execute("BEGIN IMMEDIATE")
             try:
