@@ -8,10 +8,14 @@ Enabled on install (``jupyter-config/jupyter_server_config.d/workbench.json``, s
 - ``GET /workbench/api/library/recipes?q=Q``: the library's recipes, searched;
 - ``GET /workbench/api/library/recipes/NAME``: a recipe's versions and aliases;
 - ``GET /workbench/api/library/recipes/NAME/versions/REF``: one version with its steps;
-- ``GET /workbench/api/library/diff?name=NAME&from=A&to=B``: the step diff between two versions.
+- ``GET /workbench/api/library/diff?name=NAME&from=A&to=B``: the step diff between two versions;
+- ``GET /workbench/api/catalog/tables?q=Q``: the data catalog's tables, searched;
+- ``GET /workbench/api/catalog/tables/DB.TABLE``: one table's schema, tags, partitions and versions.
 
 The library is the one the CLI uses: ``library=URL`` on the request (the Lab setting), else the
-``WorkbenchServer.library_url`` server option, else ``WORKBENCH_LIBRARY``.
+``WorkbenchServer.library_url`` server option, else ``WORKBENCH_LIBRARY``. The catalog likewise:
+``catalog=URL``, ``WorkbenchServer.catalog_url``, ``WORKBENCH_CATALOG``, else
+``.workbench/catalog.db`` under the server root.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -13,10 +14,12 @@ from tornado import web
 from traitlets import Unicode
 from traitlets.config import Configurable
 
-from workbench.server import library_view
+from workbench.server import catalog_view, library_view
 from workbench.server.paths import PathRefusedError, datasets_in, folder_under_root
 
 LIBRARY_ENV = "WORKBENCH_LIBRARY"
+CATALOG_ENV = "WORKBENCH_CATALOG"
+DEFAULT_CATALOG = ".workbench/catalog.db"
 API = "workbench/api"
 
 
@@ -27,6 +30,13 @@ class WorkbenchServer(Configurable):
         "",
         help="The recipe library the Lab side panel shows (a folder or an fsspec URL); "
         f"empty: the {LIBRARY_ENV} environment variable.",
+    ).tag(config=True)
+
+    catalog_url = Unicode(
+        "",
+        help="The data catalog the Lab side panel shows (a SQLite file path or sqlite:///PATH, "
+        f"relative to the server root); empty: the {CATALOG_ENV} environment variable, "
+        f"else {DEFAULT_CATALOG} under the server root.",
     ).tag(config=True)
 
 
@@ -58,6 +68,41 @@ class WorkbenchHandler(APIHandler):
         )
         raise web.HTTPError(503, msg)
 
+    def catalog_url(self) -> tuple[str, str]:
+        """The catalog URL and where it came from: the request (Lab setting), the server's option,
+        the environment, or the default file under the server root (never missing)."""
+        requested = (self.get_query_argument("catalog", "") or "").strip()
+        if requested:
+            return requested, "settings"
+        if self.server_options.catalog_url:
+            return self.server_options.catalog_url, "server"
+        from_env = os.environ.get(CATALOG_ENV, "").strip()
+        if from_env:
+            return from_env, "environment"
+        return DEFAULT_CATALOG, "default"
+
+    def catalog_file(self) -> Path:
+        url, _ = self.catalog_url()
+        try:
+            return catalog_view.catalog_file(url, self.root)
+        except catalog_view.RefusedError as exc:
+            raise web.HTTPError(400, str(exc)) from exc
+
+    def run_catalog(self, action: Any) -> None:
+        """Run a catalog read on the configured file: a bad name 400, an unknown table 404, a locked
+        or corrupt catalog 503, each with its message."""
+        path = self.catalog_file()
+        try:
+            body = action(path)
+        except catalog_view.RefusedError as exc:
+            raise web.HTTPError(400, str(exc)) from exc
+        except catalog_view.NotFoundError as exc:
+            raise web.HTTPError(404, str(exc)) from exc
+        except catalog_view.UnreadableError as exc:
+            raise web.HTTPError(503, str(exc)) from exc
+        _, source = self.catalog_url()
+        self.answer({**body, "catalogSource": source})
+
     def answer(self, body: dict[str, Any]) -> None:
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(body))
@@ -80,7 +125,13 @@ class StatusHandler(WorkbenchHandler):
             url, source = self.library_url()
         except web.HTTPError:
             url, source = None, None  # type: ignore[assignment]
-        self.answer({"library": url, "librarySource": source})
+        catalog, catalog_source = self.catalog_url()
+        # A URL the catalog cannot open is named as given; the catalog endpoints say what is wrong.
+        with contextlib.suppress(catalog_view.RefusedError):
+            catalog = str(catalog_view.catalog_file(catalog, self.root))
+        self.answer(
+            {"library": url, "librarySource": source, "catalog": catalog, "catalogSource": catalog_source}
+        )
 
 
 class DatasetsHandler(WorkbenchHandler):
@@ -127,6 +178,19 @@ class DiffHandler(WorkbenchHandler):
         self.run_library(lambda library: library_view.diff(library, name, old, new))
 
 
+class CatalogTablesHandler(WorkbenchHandler):
+    @web.authenticated
+    def get(self) -> None:
+        query = self.get_query_argument("q", "")
+        self.run_catalog(lambda path: catalog_view.tables(path, query))
+
+
+class CatalogTableHandler(WorkbenchHandler):
+    @web.authenticated
+    def get(self, name: str) -> None:
+        self.run_catalog(lambda path: catalog_view.table(path, name))
+
+
 def setup_handlers(serverapp: Any) -> None:
     web_app = serverapp.web_app
     options = WorkbenchServer(parent=serverapp)
@@ -141,6 +205,8 @@ def setup_handlers(serverapp: Any) -> None:
         ("library/recipes/([^/]+)", RecipeHandler),
         ("library/recipes/([^/]+)/versions/([^/]+)", VersionHandler),
         ("library/diff", DiffHandler),
+        ("catalog/tables", CatalogTablesHandler),
+        ("catalog/tables/([^/]+)", CatalogTableHandler),
     ]
     web_app.add_handlers(".*$", [(url_path_join(base, path) + "$", handler) for path, handler in routes])
     serverapp.log.info("Workbench server extension: REST endpoints under /%s", API)
