@@ -190,7 +190,7 @@ def prune(table: Table, partitions: list[Partition], where: str) -> list[Partiti
 
 
 def quote_keys(text: str) -> str:
-    """``year = 2024`` as ``\u0060year\u0060 = 2024``: bare words that are not keywords or calls are columns."""
+    """``year = 2024`` as ``\u0060year\u0060 = 2024``: bare words (not keywords or calls) are columns."""
     out, last = [], 0
     for match in _TOKENS.finditer(text):
         word = match.group(0)
@@ -355,7 +355,9 @@ def write_table(
     with connect(catalog) as cat:
         existing = cat.find_table(database, table_name)
         if existing is not None and not overwrite:
-            raise RecipeError(f"table {existing.full_name} already exists; pass --overwrite to replace its data")
+            raise RecipeError(
+                f"table {existing.full_name} already exists; pass --overwrite to replace its data"
+            )
         location = _local(existing.location) if existing else warehouse(cat) / database / table_name
         fmt = table_format(existing) if existing else Format.PARQUET
         location = location.resolve()
@@ -412,7 +414,9 @@ def _write_pandas_folder(
         if not keys:
             write_pandas(frame, target / part)
             return
-        text = pd.DataFrame({k: cast_pandas(frame[k], schema[k], LType.STRING) for k in keys}, index=frame.index)
+        text = pd.DataFrame(
+            {k: cast_pandas(frame[k], schema[k], LType.STRING) for k in keys}, index=frame.index
+        )
         text = text.astype(object).where(text.notna(), HIVE_NULL)
         data = frame.drop(columns=list(keys))
         for values, rows in text.groupby(list(keys), sort=True).groups.items():

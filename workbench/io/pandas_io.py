@@ -13,11 +13,11 @@ from workbench.core.errors import DataIOError
 from workbench.core.types import LType
 from workbench.io.csv_scan import aligned, scan_csv
 from workbench.io.formats import (
-    is_table_name,
     CsvOptions,
     Format,
     data_files,
     detect_format,
+    is_table_name,
     jsonl_table,
     unified_schema,
 )

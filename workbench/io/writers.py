@@ -97,7 +97,7 @@ def write_spark(
 def write_spark_folder(
     frame: Any, path: Path, fmt: Format, *, partition_by: tuple[str, ...] = (), overwrite: bool = True
 ) -> None:
-    """Write a folder of part files in ``fmt`` atomically; ``partition_by`` makes Hive ``key=value`` folders."""
+    """Write a folder of part files in ``fmt`` atomically (``partition_by``: Hive ``key=value`` folders)."""
     with publishing(path, overwrite=overwrite) as target, _quiet_spark_log(frame):
         try:
             _spark_write(frame, fmt, target, partition_by)
