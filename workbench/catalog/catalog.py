@@ -247,7 +247,7 @@ class Catalog:
             )
 
     def replace_table(self, table: Table, partitions: list[Partition], *, note: str = "") -> Table:
-        """Save ``table`` (see ``save_table``) and make ``partitions`` its only partitions, in one transaction."""
+        """Save ``table`` (as ``save_table`` does) and make ``partitions`` its only partitions, at once."""
         self.ensure_database(table.database)
         check_name("table", table.name)
         with self.store.write() as db:

@@ -56,6 +56,11 @@ def using_catalog(url: str | None) -> Iterator[None]:
         _current.reset(token)
 
 
+def use_catalog(url: str | None) -> None:
+    """Resolve table names against the catalog at ``url`` from now on (the commands' ``--catalog``)."""
+    _current.set(url)
+
+
 def connect(url: str | None = None) -> Catalog:
     """The catalog at ``url``, else the one ``using_catalog`` set, else ``WORKBENCH_CATALOG``/the default."""
     return open_catalog(url or _current.get())

@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workbench.cli.gate import publish
-from workbench.io.formats import CsvOptions, format_of_name
+from workbench.core.errors import RecipeError
+from workbench.io.formats import CsvOptions, format_of_name, is_table_name
 from workbench.io.publish import check_output
 from workbench.recipe.model import Recipe
 
@@ -28,6 +29,10 @@ class JobResult:
     rows_out: int | None
     seconds: float
     output: str
+    read: str | None = None
+    """For a catalog table input: what was read (``3 of 120 partitions, 6 files``)."""
+    written: Any = None
+    """For a catalog table output: the ``Written`` record of the table registered."""
 
 
 def run_job(
@@ -44,16 +49,21 @@ def run_job(
     secrets: Any = None,
     gate: Any = None,
     csv_formula_guard: bool = False,
+    where: str | None = None,
+    partition_by: tuple[str, ...] = (),
 ) -> JobResult:
     """Replay ``recipe`` over ``input_path`` and write ``output_path`` (atomically).
 
     The outputs are checked before anything is read: none may exist (unless ``overwrite``) or
     overlap an input; publishing is exclusive, so a run that started meanwhile cannot be replaced.
+    ``catalog:DB.TABLE`` names a table as input (its partitions pruned by ``where``) or output
+    (registered once its data is in place; ``partition_by`` writes Hive folders).
     """
     console = console or Console(stderr=True)
     datasets = datasets or {}
     check_outputs(output_path, [input_path, *datasets.values()], overwrite, gate)
-    options = WriteOptions(overwrite, csv_formula_guard)
+    read = _selection(input_path, where)
+    options = WriteOptions(overwrite, csv_formula_guard, partition_by, where)
     started = time.perf_counter()
     steps = [s for s in recipe.steps if not s.disabled]
     with _progress(console) as progress:
@@ -77,23 +87,62 @@ def run_job(
                 recipe, input_path, output_path, datasets, csv, progress, task, secrets, gate, options
             )
     rows_in, rows_out = result
-    return JobResult(engine, len(steps), rows_in, rows_out, time.perf_counter() - started, str(output_path))
+    seconds = time.perf_counter() - started
+    return JobResult(engine, len(steps), rows_in, rows_out, seconds, str(output_path), read, options.written)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class WriteOptions:
-    """How a run writes its outputs (and quarantined data)."""
+    """How a run writes its outputs (and quarantined data), and how it reads a table input."""
 
     overwrite: bool = False
     csv_formula_guard: bool = False
+    partition_by: tuple[str, ...] = ()
+    where: str | None = None
+    written: Any = None
 
     def bound(self, write: Any) -> Any:
-        """``write`` (write_pandas or write_spark) with these options."""
-        return functools.partial(write, overwrite=self.overwrite, csv_formula_guard=self.csv_formula_guard)
+        """``write`` (write_pandas or write_spark) with these options; a catalog table is written by name."""
+        files = functools.partial(write, overwrite=self.overwrite, csv_formula_guard=self.csv_formula_guard)
+
+        def to(frame: Any, path: Path) -> None:
+            if not is_table_name(path):
+                files(frame, path)
+                return
+            from workbench.catalog.tables import write_table
+
+            self.written = write_table(
+                frame,
+                str(path),
+                partition_by=self.partition_by,
+                overwrite=self.overwrite,
+                note="workbench run",
+            )
+
+        return to
+
+
+def _selection(input_path: Path, where: str | None) -> str | None:
+    if not is_table_name(input_path):
+        if where:
+            raise RecipeError(
+                f"--where prunes the partitions of a catalog:DB.TABLE input; {str(input_path)!r} is a path"
+            )
+        return None
+    from workbench.catalog.tables import select
+
+    return select(str(input_path), where=where).summary()
 
 
 def check_outputs(output: Path, inputs: list[Path], overwrite: bool, gate: Any = None) -> None:
     """Refuse, before any data is read, outputs that exist or overlap the inputs or each other."""
+    if is_table_name(output):
+        from workbench.catalog.tables import check_table_output
+
+        if gate is not None:
+            raise RecipeError("--ruleset gates file outputs; write the checked output to a path")
+        check_table_output(str(output), overwrite)
+        return
     format_of_name(output)
     check_output(output, overwrite, inputs)
     if gate is None:
@@ -140,7 +189,8 @@ def _run_pandas(
     from workbench.io.pandas_io import read_pandas
     from workbench.io.writers import write_pandas
 
-    frame = read_pandas(input_path, csv)
+    where = options.where if options else None
+    frame = read_pandas(input_path, csv, where=where)
     bound = {name: read_pandas(path, csv) for name, path in datasets.items()}
     progress.update(task, advance=1, description="replaying on pandas")
     out = recipe.apply(
@@ -178,7 +228,10 @@ def _run_spark(
     progress.update(task, description="starting Spark" + (f" at {remote}" if remote else " (local)"))
     session = get_session(remote)
     seen_in, seen_out = Observation("rows_in"), Observation("rows_out")
-    frame = read_spark(session, input_path, csv).observe(seen_in, F.count(F.lit(1)).alias("rows"))
+    where = options.where if options else None
+    frame = read_spark(session, input_path, csv, where=where).observe(
+        seen_in, F.count(F.lit(1)).alias("rows")
+    )
     bound = {name: read_spark(session, path, csv) for name, path in datasets.items()}
     progress.update(task, advance=1, description="planning on Spark")
     out = recipe.apply(

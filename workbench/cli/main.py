@@ -102,14 +102,24 @@ def cli(debug: bool) -> None:
     help="The lock file pinning library refs.",
 )
 @click.option(
-    "--input", "input_path", required=True, type=click.Path(path_type=Path), help="Input file or directory."
+    "--input",
+    "input_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Input file or directory, or catalog:DB.TABLE.",
 )
 @click.option(
     "--output",
     "output_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Output path (.csv, .parquet, .jsonl).",
+    help="Output path (.csv, .parquet, .jsonl), or catalog:DB.TABLE (registered once written).",
+)
+@click.option(
+    "--partition-by",
+    metavar="COL,...",
+    default="",
+    help="With a catalog:DB.TABLE output: write Hive key=value folders by these columns.",
 )
 @click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True)
 @click.option(
@@ -166,6 +176,7 @@ def run(
     lock_path: Path,
     input_path: Path,
     output_path: Path,
+    partition_by: str,
     engine: str,
     spark_remote: str | None,
     datasets: tuple[str, ...],
@@ -181,15 +192,18 @@ def run(
 ) -> None:
     """Replay RECIPE (a file, or NAME@REF from --library) over --input and write --output."""
     from workbench.cli.jobs import run_job
+    from workbench.cli.read_options import input_where
     from workbench.recipe.replay import check_engine_support
 
+    keys = _partition_keys(partition_by, output_path)
     _check_formula_guard(csv_formula_guard, output_path)
     loaded = _recipe_to_run(recipe, library_url, frozen, lock_path)
     check_engine_support(loaded, ("spark" if spark_remote else engine,))
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
-    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets)
+    where = input_where()
+    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets, where)
     result = run_job(
         loaded,
         input_path,
@@ -203,13 +217,38 @@ def run(
         secrets=secrets,
         gate=gate,
         csv_formula_guard=csv_formula_guard,
+        where=where,
+        partition_by=keys,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
+    read = "" if result.read is None else f" ({result.read})"
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
     _stderr.print(
-        f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in, "
+        f"[green]done[/green]: {result.steps} steps on {result.engine}, {rows_in} rows in{read}, "
         f"{rows_out} rows out, {result.seconds:.2f} s -> {escape(str(result.output))}"
     )
+    if result.written is not None:
+        _stderr.print(escape(_registered(result.written)))
+
+
+def _partition_keys(text: str, output: Path) -> tuple[str, ...]:
+    from workbench.io.formats import is_table_name
+
+    keys = tuple(k.strip() for k in text.split(",") if k.strip())
+    if keys and not is_table_name(output):
+        raise RecipeError("--partition-by applies to a catalog:DB.TABLE output")
+    return keys
+
+
+def _registered(written: Any) -> str:
+    table = written.table
+    parts = _count(written.partitions, "partition") + ", " if table.partition_keys else ""
+    version = f"schema version {table.schema_version}" + (" (new)" if written.new_version else "")
+    return f"registered {table.full_name} in the catalog: {parts}{_count(written.files, 'file')}, {version}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path: Path) -> Any:
@@ -237,9 +276,9 @@ def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path
 
 
 def _check_formula_guard(guard: bool, output: Path) -> None:
-    from workbench.io.formats import Format, format_of_name
+    from workbench.io.formats import Format, format_of_name, is_table_name
 
-    if guard and format_of_name(output) is not Format.CSV:
+    if guard and (is_table_name(output) or format_of_name(output) is not Format.CSV):
         raise RecipeError(f"--csv-formula-guard applies to CSV outputs; {str(output)!r} is not one")
 
 
@@ -262,12 +301,21 @@ def _quality_gate(
 
 
 def _validate_against_input(
-    recipe: Any, input_path: Path, datasets: dict[str, Path], csv: Any, secrets: Any = None
+    recipe: Any,
+    input_path: Path,
+    datasets: dict[str, Path],
+    csv: Any,
+    secrets: Any = None,
+    where: str | None = None,
 ) -> Any:
-    from workbench.io.formats import read_schema
+    from workbench.io.formats import is_table_name, read_schema
 
     recipe.validate(secrets=secrets)  # a missing secret fails before any data is read
-    schema = read_schema(input_path, csv)
+    if where and not is_table_name(input_path):
+        raise RecipeError(
+            f"--where prunes the partitions of a catalog:DB.TABLE input; {str(input_path)!r} is a path"
+        )
+    schema = read_schema(input_path, csv, where=where)
     dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
     return recipe.validate(schema, dataset_schemas, secrets=secrets, bound_only=True)
 
@@ -308,8 +356,15 @@ def validate(
         loaded.validate(secrets=secrets)
         click.echo(f"{recipe}: {len(loaded.steps)} steps, valid")
         return
+    from workbench.cli.read_options import input_where
+
     schema = _validate_against_input(
-        loaded, input_path, parse_datasets(datasets), _csv_options(not no_header, delimiter), secrets
+        loaded,
+        input_path,
+        parse_datasets(datasets),
+        _csv_options(not no_header, delimiter),
+        secrets,
+        input_where(),
     )
     columns = "unknown columns" if schema is None else f"{len(schema)} columns out"
     click.echo(f"{recipe}: {len(loaded.steps)} steps, valid on {input_path} ({columns})")
@@ -395,12 +450,13 @@ def _is_extension(operation: str) -> bool:
 
 
 def _register_commands() -> None:
-    from workbench.cli import clean_cmd, library_cmd, profile_cmd, quality_cmd
+    from workbench.cli import catalog_cmd, clean_cmd, library_cmd, profile_cmd, quality_cmd
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
     quality_cmd.register(cli, _guard, _csv_options, _stderr)
     clean_cmd.register(cli, _guard, _stderr)
     library_cmd.register(cli, _guard, _stderr)
+    catalog_cmd.register(cli, _guard, _stderr)
 
 
 _register_commands()

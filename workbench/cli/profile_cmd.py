@@ -12,7 +12,7 @@ from rich.table import Table
 
 from workbench.cli.jobs import _progress
 from workbench.cli.options import read_input
-from workbench.cli.read_options import read_options
+from workbench.cli.read_options import input_where, read_options
 
 
 def profile_command(
@@ -38,7 +38,7 @@ def profile_command(
             check_output(target, overwrite, [input_path])
     with _progress(console) as progress:
         task = progress.add_task(f"reading {input_path.name}", total=None)
-        frame = read_input(input_path, engine, spark_remote, csv)
+        frame = read_input(input_path, engine, spark_remote, csv, input_where())
         progress.update(task, total=stage_count(frame, columns) + 1, completed=1, description="profiling")
 
         def advance(stage: str) -> None:

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.options import parse_datasets, read_input
-from workbench.cli.read_options import read_options
+from workbench.cli.read_options import input_where, read_options
 from workbench.core.errors import WorkbenchError
 
 
@@ -108,7 +108,7 @@ def quality_command(
             check_output(target, overwrite, inputs)
     if rows_path is not None:
         format_of_name(rows_path)
-    frame = read_input(input_path, engine, spark_remote, csv)
+    frame = read_input(input_path, engine, spark_remote, csv, input_where())
     bound = {name: read_input(path, engine, spark_remote, csv) for name, path in datasets.items()}
     with console.status("evaluating rules"):
         result = evaluate(frame, parsed, bound)

@@ -8,10 +8,20 @@ from typing import Any
 import click
 
 _KEY = "workbench.read_options"
+_TABLE_KEY = "workbench.table_options"
 
 
 def _keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     ctx.meta.setdefault(_KEY, {})[param.name] = value
+    return value
+
+
+def _keep_table(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_TABLE_KEY, {})[param.name] = value
+    if param.name == "catalog":
+        from workbench.catalog.tables import use_catalog
+
+        use_catalog(value)
     return value
 
 
@@ -41,11 +51,27 @@ _OPTIONS = (
         callback=_keep,
         help="Read a directory whose files have different columns (null where a file lacks one).",
     ),
+    click.option(
+        "--catalog",
+        metavar="URL",
+        expose_value=False,
+        callback=_keep_table,
+        help="The catalog catalog:DB.TABLE names resolve in "
+        "(default: env WORKBENCH_CATALOG, then .workbench/catalog.db).",
+    ),
+    click.option(
+        "--where",
+        metavar="EXPR",
+        expose_value=False,
+        callback=_keep_table,
+        help="With a catalog:DB.TABLE input: read only the partitions whose keys pass EXPR "
+        '(e.g. "year = 2024 and month = 1").',
+    ),
 )
 
 
 def read_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--encoding``, ``--on-type-mismatch`` and ``--union-by-name`` to a command."""
+    """Add ``--encoding``, ``--on-type-mismatch``, ``--union-by-name``, ``--catalog`` and ``--where``."""
     for option in reversed(_OPTIONS):
         fn = option(fn)
     return fn
@@ -55,3 +81,9 @@ def read_settings() -> dict[str, Any]:
     """The read options given to the running command, as ``CsvOptions`` fields."""
     ctx = click.get_current_context(silent=True)
     return dict(ctx.meta.get(_KEY, {})) if ctx is not None else {}
+
+
+def input_where() -> str | None:
+    """The ``--where`` given to the running command (it prunes the main input's partitions)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_TABLE_KEY, {}).get("where") if ctx is not None else None
