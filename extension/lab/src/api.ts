@@ -52,6 +52,61 @@ export interface IDiff {
 export interface IStatus {
   library: string | null;
   librarySource: string | null;
+  catalog: string;
+  catalogSource: string;
+}
+
+export interface IColumnType {
+  name: string;
+  type: string;
+}
+
+/** A catalog table as the side panel lists it. */
+export interface ICatalogTable {
+  database: string;
+  name: string;
+  fullName: string;
+  location: string;
+  format: string;
+  classification: string;
+  partitionKeys: IColumnType[];
+  columnCount: number;
+  rowEstimate: number | null;
+  sizeBytes: number | null;
+  status: string;
+  description: string;
+  owner: string;
+  schemaVersion: number;
+  updatedAt: string;
+  tags: Record<string, string>;
+  sensitiveColumns: string[];
+}
+
+export interface ICatalogTables {
+  /** The catalog file (an absolute path on the server). */
+  catalog: string;
+  catalogSource: string;
+  exists: boolean;
+  /** How to create or configure a catalog, when there is none. */
+  hint: string | null;
+  tables: ICatalogTable[];
+}
+
+export interface ICatalogColumn extends IColumnType {
+  tags: Record<string, string>;
+  sensitive: boolean;
+}
+
+export interface ICatalogTableDetail extends ICatalogTable {
+  catalog: string;
+  columns: ICatalogColumn[];
+  partitions: {
+    count: number;
+    files: number;
+    sizeBytes: number;
+    shown: { values: unknown[]; location: string; files: number; sizeBytes: number }[];
+  };
+  versions: { version: number; createdAt: string; columnCount: number; changes: string }[];
 }
 
 /** Thrown for an answer that is not 2xx; `message` is the server's own explanation. */
@@ -67,10 +122,20 @@ export class WorkbenchApiError extends Error {
 /** The endpoints; `library` (the Lab setting, when set) is sent with every library request. */
 export class WorkbenchApi {
   library = '';
+  /** The Lab setting's catalog URL, when set; sent with every catalog request. */
+  catalog = '';
   private readonly settings = ServerConnection.makeSettings();
 
   status(): Promise<IStatus> {
-    return this.get('status', this.libraryQuery());
+    return this.get('status', { ...this.libraryQuery(), ...this.catalogQuery() });
+  }
+
+  catalogTables(query: string): Promise<ICatalogTables> {
+    return this.get('catalog/tables', { ...this.catalogQuery(), q: query });
+  }
+
+  catalogTable(fullName: string): Promise<ICatalogTableDetail> {
+    return this.get(`catalog/tables/${encodeURIComponent(fullName)}`, this.catalogQuery());
   }
 
   datasets(dir: string): Promise<IDatasets> {
@@ -92,6 +157,10 @@ export class WorkbenchApi {
 
   diff(name: string, from: string, to: string): Promise<IDiff> {
     return this.get('library/diff', { ...this.libraryQuery(), name, from, to });
+  }
+
+  private catalogQuery(): Record<string, string> {
+    return this.catalog ? { catalog: this.catalog } : {};
   }
 
   private libraryQuery(): Record<string, string> {

@@ -70,3 +70,36 @@ export function libraryCellCode(library: string, ref: string, dataPath: string):
 export function saveRecipeCode(fileName: string): string {
   return `${SESSION_VARIABLE}.recipe.save(${pyString(fileName)})\nprint("saved", ${pyString(fileName)})`;
 }
+
+/** A catalog table as the code that opens it needs it. */
+export interface ICatalogTableRef {
+  fullName: string;
+  /** The catalog file (absolute, as the server answers it). */
+  catalog: string;
+  /** Where the table's data is (a folder, a file or an object-store prefix). */
+  location: string;
+}
+
+/**
+ * Whether kernels open catalog tables by name (`wb.open("catalog:DB.TABLE", catalog=...)`), which
+ * resolves the table's partitions and typed partition columns, or by the table's location.
+ */
+export const OPEN_CATALOG_BY_NAME = false;
+
+/** The expression that opens a catalog table in a kernel. */
+export function catalogOpenExpression(table: ICatalogTableRef, byName = OPEN_CATALOG_BY_NAME): string {
+  if (byName) {
+    return `wb.open(${pyString(`catalog:${table.fullName}`)}, catalog=${pyString(table.catalog)})`;
+  }
+  return `wb.open(${pyString(table.location)})`;
+}
+
+/** What a catalog panel's kernel runs, and the cell "Insert cell" adds: open the table. */
+export function catalogCellCode(table: ICatalogTableRef, byName = OPEN_CATALOG_BY_NAME): string {
+  const lines = ['import workbench as wb', ''];
+  if (!byName) {
+    lines.push(`# catalog:${table.fullName} (${table.catalog})`);
+  }
+  lines.push(`${SESSION_VARIABLE} = ${catalogOpenExpression(table, byName)}`, SESSION_VARIABLE);
+  return lines.join('\n');
+}

@@ -1,5 +1,6 @@
 // The JupyterLab 4 / Notebook 7 extension: "Open with Workbench" on data files (file browser context
-// menu and Open With), a launcher card, command-palette entries and the library side panel.
+// menu and Open With), a launcher card, command-palette entries and the side panel (recipe library,
+// data catalog, datasets); a catalog table opens in a workbench panel with a kernel of its own.
 import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog, Notification, Toolbar as KernelItems, WidgetTracker } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
@@ -13,7 +14,10 @@ import { Toolbar } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { WorkbenchApi } from './api';
+import { CatalogWorkbench, catalogLabel, createCatalogWorkbench } from './catalogpanel';
 import {
+  ICatalogTableRef,
+  catalogCellCode,
   DATA_FILE_TYPES,
   OPENED_FILE_TYPES,
   defaultRecipePath,
@@ -34,6 +38,8 @@ export namespace CommandIDs {
   export const showPanel = 'workbench:show-panel';
   export const openVersion = 'workbench:open-version';
   export const insertLibraryCell = 'workbench:insert-library-cell';
+  export const openCatalogTable = 'workbench:open-catalog-table';
+  export const insertCatalogCell = 'workbench:insert-catalog-cell';
 }
 
 const PLUGIN_ID = 'workbench:plugin';
@@ -50,6 +56,8 @@ interface IServices {
   labShell: ILabShell | null;
   sidePanel: WorkbenchSidePanel;
   collapseSideAreas: boolean;
+  rendermime: IRenderMimeRegistry;
+  catalogPanels: WidgetTracker<CatalogWorkbench>;
 }
 
 function registerFileTypes(app: JupyterFrontEnd): void {
@@ -96,6 +104,35 @@ async function openWorkbench(services: IServices, path: string, code?: string): 
     services.labShell.collapseRight();
   }
   return widget;
+}
+
+/** The folder a new kernel or cell belongs in: the current notebook's, else the file browser's. */
+function currentDir(services: IServices): string {
+  const notebook = services.notebooks?.currentWidget;
+  return notebook ? PathExt.dirname(notebook.context.path) : (services.fileBrowser?.model.path ?? '');
+}
+
+/** Open (or reveal) a workbench panel on a catalog table, its kernel in the current folder. */
+function openCatalogTable(services: IServices, table: ICatalogTableRef): CatalogWorkbench {
+  const existing = services.catalogPanels.find(panel => panel.fullName === table.fullName && !panel.isDisposed);
+  if (existing) {
+    services.app.shell.activateById(existing.id);
+    return existing;
+  }
+  const code = catalogCellCode(table);
+  const panel = createCatalogWorkbench(services.app.serviceManager, services.rendermime, table.fullName, currentDir(services), code);
+  services.app.shell.add(panel, 'main');
+  void services.catalogPanels.add(panel);
+  services.app.shell.activateById(panel.id);
+  if (services.collapseSideAreas && services.labShell) {
+    services.labShell.collapseLeft();
+    services.labShell.collapseRight();
+  }
+  return panel;
+}
+
+function catalogRef(args: Record<string, unknown>): ICatalogTableRef {
+  return { fullName: String(args.name), catalog: String(args.catalog), location: String(args.location) };
 }
 
 function currentWorkbench(services: IServices): WorkbenchDocument | null {
@@ -187,7 +224,7 @@ function addCommands(services: IServices): void {
   });
   app.commands.addCommand(CommandIDs.showPanel, {
     label: args => (args.isLauncher ? 'Workbench' : 'Workbench: Recipe Library and Datasets'),
-    caption: 'Show the recipe library and the data files beside the notebook',
+    caption: 'Show the recipe library, the data catalog and the data files beside the notebook',
     icon: workbenchIcon,
     execute: () => {
       if (!services.sidePanel.isAttached) {
@@ -204,6 +241,17 @@ function addCommands(services: IServices): void {
       const path = String(args.path);
       const library = services.sidePanel.libraryUrl;
       await openWorkbench(services, path, panelOpenCode(PathExt.basename(path), { library, ref }));
+    }
+  });
+  app.commands.addCommand(CommandIDs.openCatalogTable, {
+    label: args => (args.name ? `Open ${catalogLabel(String(args.name))} in Workbench` : 'Open a Catalog Table in Workbench'),
+    caption: 'Open a table of the data catalog in the workbench, with a kernel of its own',
+    execute: args => void openCatalogTable(services, catalogRef(args))
+  });
+  app.commands.addCommand(CommandIDs.insertCatalogCell, {
+    label: 'Insert a wb.open Cell for a Catalog Table',
+    execute: async args => {
+      await insertCell(services, () => catalogCellCode(catalogRef(args)), currentDir(services));
     }
   });
   app.commands.addCommand(CommandIDs.insertLibraryCell, {
@@ -288,13 +336,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const services: IServices = {
       app, docManager, factory, tracker, notebooks, fileBrowser, labShell,
       sidePanel: null as unknown as WorkbenchSidePanel,
-      collapseSideAreas: true
+      collapseSideAreas: true,
+      rendermime,
+      catalogPanels: new WidgetTracker<CatalogWorkbench>({ namespace: 'workbench-catalog' })
     };
+    const tableArgs = (table: ICatalogTableRef) => ({ name: table.fullName, catalog: table.catalog, location: table.location });
     services.sidePanel = new WorkbenchSidePanel(api, {
-      currentDir: () => {
-        const notebook = notebooks?.currentWidget;
-        return notebook ? PathExt.dirname(notebook.context.path) : (fileBrowser?.model.path ?? '');
-      },
+      currentDir: () => currentDir(services),
+      openCatalogTable: table => void app.commands.execute(CommandIDs.openCatalogTable, tableArgs(table)),
+      insertCatalogCell: table => void app.commands.execute(CommandIDs.insertCatalogCell, tableArgs(table)),
       openDataset: path => void openWorkbench(services, path),
       openVersionOn: (ref, path) => void app.commands.execute(CommandIDs.openVersion, { ref, path }),
       insertLibraryCell: (ref, path) => void app.commands.execute(CommandIDs.insertLibraryCell, { ref, path })
@@ -318,6 +368,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const settings = await settingRegistry.load(PLUGIN_ID);
         const apply = () => {
           api.library = String(settings.get('libraryUrl').composite ?? '');
+          api.catalog = String(settings.get('catalogUrl').composite ?? '');
           services.collapseSideAreas = Boolean(settings.get('collapseSideAreas').composite);
         };
         apply();

@@ -53,6 +53,27 @@ export class DataFileModelFactory implements DocumentRegistry.IModelFactory<Docu
   }
 }
 
+/** What a workbench view runs in: a document (a data file) or a catalog table's own session. */
+export interface IWorkbenchHost {
+  /** What the view shows (its `data-path`): a file path, or `catalog:DB.TABLE`. */
+  readonly label: string;
+  /** The kernel session's path, relative to the server root; its folder is the kernel's directory. */
+  readonly sessionPath: string;
+  readonly sessionContext: ISessionContext;
+  /** Give the view's rendermime a widget manager bound to the kernel (once it is ready). */
+  registerWidgets(rendermime: IRenderMimeRegistry): void;
+}
+
+/** The host of a data file opened as a document: the notebook's own widget manager for it. */
+export function documentHost(context: DocumentRegistry.IContext<DocumentRegistry.IModel>): IWorkbenchHost {
+  return {
+    label: context.path,
+    sessionPath: context.path,
+    sessionContext: context.sessionContext,
+    registerWidgets: rendermime => registerWidgetManager(context as any, rendermime, [][Symbol.iterator]())
+  };
+}
+
 /** The panel's content: the output area the kernel's `session` widget renders into. */
 export class WorkbenchView extends Panel {
   readonly outputArea: SimplifiedOutputArea;
@@ -61,7 +82,7 @@ export class WorkbenchView extends Panel {
   private readonly started = new PromiseDelegate<void>();
 
   constructor(
-    readonly context: DocumentRegistry.IContext<DocumentRegistry.IModel>,
+    readonly host: IWorkbenchHost,
     readonly rendermime: IRenderMimeRegistry,
     private readonly openCode: string
   ) {
@@ -70,7 +91,7 @@ export class WorkbenchView extends Panel {
     this.outputArea = new SimplifiedOutputArea({ model: new OutputAreaModel({ trusted: true }), rendermime });
     this.outputArea.addClass('jp-WorkbenchView-output');
     this.addWidget(this.outputArea);
-    this.node.dataset.path = context.path;
+    this.node.dataset.path = host.label;
     void this.start();
   }
 
@@ -80,7 +101,7 @@ export class WorkbenchView extends Panel {
   }
 
   get sessionContext(): ISessionContext {
-    return this.context.sessionContext;
+    return this.host.sessionContext;
   }
 
   /** Run code in the panel's kernel; returns what it printed (stdout), or throws its error. */
@@ -112,7 +133,7 @@ export class WorkbenchView extends Panel {
 
   /** `path` (relative to the server root) as the kernel, started in the data file's folder, sees it. */
   kernelRelative(path: string): string {
-    return PathExt.relative(PathExt.dirname(this.context.path) || '.', path) || PathExt.basename(path);
+    return PathExt.relative(PathExt.dirname(this.host.sessionPath) || '.', path) || PathExt.basename(path);
   }
 
   /** Run `code` (which ends by displaying the workbench) in place of what the panel shows. */
@@ -125,7 +146,7 @@ export class WorkbenchView extends Panel {
 
   private async start(): Promise<void> {
     try {
-      await this.context.sessionContext.ready;
+      await this.sessionContext.ready;
       const kernel = this.sessionContext.session?.kernel;
       if (!kernel) {
         this.node.dataset.state = 'no-kernel';
@@ -134,11 +155,11 @@ export class WorkbenchView extends Panel {
       }
       this.node.dataset.kernelId = kernel.id;
       this.node.dataset.variable = SESSION_VARIABLE;
-      registerWidgetManager(this.context as any, this.rendermime, [][Symbol.iterator]());
+      this.host.registerWidgets(this.rendermime);
       await this.open(this.openCode);
     } catch (error) {
       this.node.dataset.state = 'failed';
-      console.error('Workbench could not open', this.context.path, error);
+      console.error('Workbench could not open', this.host.label, error);
     }
     this.started.resolve();
   }
@@ -162,7 +183,7 @@ export class WorkbenchFactory extends ABCWidgetFactory<WorkbenchDocument, Docume
     const fileName = PathExt.basename(context.path);
     const code = this.pendingCode.get(context.path) ?? panelOpenCode(fileName);
     this.pendingCode.delete(context.path);
-    const content = new WorkbenchView(context, this.rendermime.clone(), code);
+    const content = new WorkbenchView(documentHost(context), this.rendermime.clone(), code);
     const widget = new DocumentWidget({ content, context });
     widget.addClass('jp-WorkbenchPanel');
     widget.title.caption = `Workbench: ${context.path}`;

@@ -1,38 +1,19 @@
 // The side panel: the recipe library (search, versions, diff, open a version on a dataset, insert a
-// cell) and the data files beside the current notebook. Plain DOM: a list that re-renders on demand.
+// cell), the data catalog's tables (catalogsection.ts) and the data files beside the current notebook. Plain DOM: a list that re-renders on demand.
 import { PathExt } from '@jupyterlab/coreutils';
 import { Widget } from '@lumino/widgets';
 
 import { IDataset, IRecipeDetail, IRecipeSummary, WorkbenchApi } from './api';
+import { CatalogSection, ICatalogActions } from './catalogsection';
+import { button, element } from './dom';
 
 /** What the panel asks the rest of the extension to do. */
-export interface ISidePanelActions {
+export interface ISidePanelActions extends ICatalogActions {
   /** The folder whose data files are listed (the current notebook's, else the file browser's). */
   currentDir(): string;
   openDataset(path: string): void;
   openVersionOn(ref: string, datasetPath: string): void;
   insertLibraryCell(ref: string, datasetPath: string): void;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text = ''
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    node.setAttribute(name, value);
-  }
-  if (text) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function button(label: string, testId: string, onClick: () => void): HTMLButtonElement {
-  const node = element('button', { class: 'jp-Button jp-mod-styled jp-mod-reject', 'data-testid': testId }, label);
-  node.addEventListener('click', onClick);
-  return node;
 }
 
 export class WorkbenchSidePanel extends Widget {
@@ -52,6 +33,7 @@ export class WorkbenchSidePanel extends Widget {
   private folder: string | null = null;
   private library = '';
   private searchTimer = 0;
+  readonly catalog: CatalogSection;
 
   constructor(
     private readonly api: WorkbenchApi,
@@ -60,7 +42,8 @@ export class WorkbenchSidePanel extends Widget {
     super();
     this.id = 'workbench-side-panel';
     this.addClass('jp-WorkbenchSide');
-    this.title.caption = 'Workbench: recipe library and datasets';
+    this.title.caption = 'Workbench: recipe library, catalog and datasets';
+    this.catalog = new CatalogSection(api, actions);
     const refresh = button('Refresh', 'wb-lab-refresh', () => void this.refresh());
     const libraryHeader = element('h3', {}, 'Recipe library');
     const datasetHeader = element('h3', {}, 'Datasets');
@@ -70,6 +53,7 @@ export class WorkbenchSidePanel extends Widget {
     });
     this.node.append(
       libraryHeader, this.status, this.search, this.recipeList, this.detail,
+      this.catalog.node,
       datasetHeader, this.datasetDir, this.datasetList, refresh
     );
   }
@@ -79,7 +63,7 @@ export class WorkbenchSidePanel extends Widget {
   }
 
   async refresh(): Promise<void> {
-    await Promise.all([this.loadRecipes(), this.loadDatasets()]);
+    await Promise.all([this.loadRecipes(), this.catalog.load(), this.loadDatasets()]);
   }
 
   /** List the data files of the current notebook's folder again (forgetting "Up"). */
