@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Loaded before ``library`` below is defined, so the function (not the subpackage) is ``wb.library``.
+# Loaded before ``library`` and ``catalog`` below are defined, so the functions (not the
+# subpackages) are ``wb.library`` and ``wb.catalog``.
+import workbench.catalog as _catalog_package  # noqa: F401
 import workbench.library as _library_package
 from workbench.core.errors import (
     ColumnNotFoundError,
@@ -42,6 +44,7 @@ __all__ = [
     "StepRuntimeError",
     "UnknownOperationError",
     "WorkbenchError",
+    "catalog",
     "detect_pii",
     "evaluate",
     "library",
@@ -73,6 +76,8 @@ def open(
     recipe: Any = None,
     datasets: dict[str, Any] | None = None,
     library: Any = None,
+    where: str | None = None,
+    catalog: str | None = None,
 ) -> Any:
     """Open data in the notebook workbench: a grid over a sample, profiled headers, transforms, a recipe.
 
@@ -85,8 +90,17 @@ def open(
     checksum); the session starts from it, is based on it, and autosaves under
     ``.workbench/sessions/``. Without ``library``, the session's library (where the widget
     publishes and opens versions) is ``WORKBENCH_LIBRARY``, if set.
+    ``data="catalog:DB.TABLE"`` opens a table of the catalog at ``catalog`` (default:
+    ``WORKBENCH_CATALOG``), only the partitions ``where`` keeps (e.g. ``"year = 2024"``).
     """
     from workbench.widget.widget import open_workbench
+
+    if isinstance(data, str) and data.startswith("catalog:"):
+        from workbench.catalog.tables import read_table_pandas
+
+        data = read_table_pandas(data, where=where, catalog=catalog)
+    elif where is not None:
+        raise RecipeError("where= prunes the partitions of a catalog:DB.TABLE; pass data='catalog:DB.TABLE'")
 
     return open_workbench(data, sample=sample, recipe=recipe, datasets=datasets, library=library)
 
@@ -96,6 +110,15 @@ def library(url: Any = None, **storage_options: Any) -> Any:
     publish, list, show, diff, pull, alias and deprecate versioned recipes. ``storage_options`` go
     to fsspec (``endpoint_url=...`` for an S3-compatible server)."""
     return _library_package.Library(url, storage_options=storage_options or None)
+
+
+def catalog(url: str | None = None) -> Any:
+    """The data catalog at ``url`` (default: ``WORKBENCH_CATALOG``, then ``.workbench/catalog.db``):
+    ``tables()`` as a pandas frame, ``show("DB.TABLE")`` with its schema versions, ``read`` and
+    ``open("DB.TABLE", where=...)``."""
+    from workbench.catalog.notebook import NotebookCatalog
+
+    return NotebookCatalog(url)
 
 
 def transforms() -> list[dict[str, Any]]:

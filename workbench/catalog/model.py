@@ -98,3 +98,10 @@ def describe_diff(diff: dict[str, Any]) -> str:
     parts += [f"removed {c['name']}" for c in diff["removed"]]
     parts += [f"{c['name']} {c['from']} -> {c['to']}" for c in diff["retyped"]]
     return "; ".join(parts) if parts else "no change"
+
+
+def describe_changes(changes: dict[str, Any]) -> str:
+    """A schema version's changes in words: ``created``, or its diff, with the note that came with it."""
+    words = "created" if changes.get("created") else describe_diff(changes)
+    note = changes.get("note")
+    return f"{words} ({note})" if note else words

@@ -208,11 +208,9 @@ def _partition_dict(p: Any) -> dict[str, Any]:
 
 def change_words(changes: dict[str, Any]) -> str:
     """A schema version's changes in words: created, or the columns added, removed and retyped."""
-    from workbench.catalog.model import describe_diff
+    from workbench.catalog.model import describe_changes
 
-    words = "created" if changes.get("created") else describe_diff(changes)
-    note = changes.get("note")
-    return f"{words} ({note})" if note else words
+    return describe_changes(changes)
 
 
 def describe_table(table: Any, partitions: list[Any], versions: list[Any]) -> list[str]:
