@@ -17,6 +17,13 @@ export function tableMeta(table: ICatalogTable): string {
   if (table.partitionKeys.length) {
     parts.push(`partitioned by ${table.partitionKeys.map(key => key.name).join(', ')}`);
   }
+  const size = sizeMeta(table);
+  return (size ? [...parts, size] : parts).join(' · ');
+}
+
+/** "~1,200 rows · 62 KB" (what the catalog estimates; empty when it does not know). */
+export function sizeMeta(table: ICatalogTable): string {
+  const parts: string[] = [];
   if (table.rowEstimate !== null) {
     parts.push(`~${table.rowEstimate.toLocaleString('en-US')} rows`);
   }
@@ -153,7 +160,7 @@ export class CatalogSection {
       ['Location', detail.location],
       ['Format', `${detail.format} (classified ${detail.classification})`],
       ['Status', detail.status],
-      ['Size', tableMeta(detail)]
+      ['Size', sizeMeta(detail) || 'unknown']
     ];
     if (detail.owner) {
       rows.push(['Owner', detail.owner]);

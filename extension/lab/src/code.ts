@@ -80,26 +80,9 @@ export interface ICatalogTableRef {
   location: string;
 }
 
-/**
- * Whether kernels open catalog tables by name (`wb.open("catalog:DB.TABLE", catalog=...)`), which
- * resolves the table's partitions and typed partition columns, or by the table's location.
- */
-export const OPEN_CATALOG_BY_NAME = false;
-
-/** The expression that opens a catalog table in a kernel. */
-export function catalogOpenExpression(table: ICatalogTableRef, byName = OPEN_CATALOG_BY_NAME): string {
-  if (byName) {
-    return `wb.open(${pyString(`catalog:${table.fullName}`)}, catalog=${pyString(table.catalog)})`;
-  }
-  return `wb.open(${pyString(table.location)})`;
-}
-
-/** What a catalog panel's kernel runs, and the cell "Insert cell" adds: open the table. */
-export function catalogCellCode(table: ICatalogTableRef, byName = OPEN_CATALOG_BY_NAME): string {
-  const lines = ['import workbench as wb', ''];
-  if (!byName) {
-    lines.push(`# catalog:${table.fullName} (${table.catalog})`);
-  }
-  lines.push(`${SESSION_VARIABLE} = ${catalogOpenExpression(table, byName)}`, SESSION_VARIABLE);
-  return lines.join('\n');
+/** What a catalog panel's kernel runs, and the cell "Insert cell" adds: open the table by name, in
+ * its catalog (its partitions' files are read, with the partition keys as typed columns). */
+export function catalogCellCode(table: ICatalogTableRef): string {
+  const open = `wb.open(${pyString(`catalog:${table.fullName}`)}, catalog=${pyString(table.catalog)})`;
+  return ['import workbench as wb', '', `${SESSION_VARIABLE} = ${open}`, SESSION_VARIABLE].join('\n');
 }
