@@ -424,7 +424,8 @@ def _write_pandas_folder(
         )
         text = text.astype(object).where(text.notna(), HIVE_NULL)
         data = frame.drop(columns=list(keys))
-        for values, rows in text.groupby(list(keys), sort=True).groups.items():
+        by: Any = list(keys) if len(keys) > 1 else keys[0]  # one key: groups keyed by its values
+        for values, rows in text.groupby(by, sort=True).groups.items():
             values = values if isinstance(values, tuple) else (values,)
             folder = target.joinpath(*[f"{k}={_escape(str(v))}" for k, v in zip(keys, values, strict=True)])
             folder.mkdir(parents=True)
