@@ -29,6 +29,9 @@ NO_LIBRARY_HINT = (
 class StaleBaseError(ConflictError):
     """A newer version of the base was published since the session's base; publishing would skip it."""
 
+    parameter = "force"
+    """The parameter that publishes anyway (the widget offers it as a button)."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Base:
@@ -91,9 +94,7 @@ class LibraryLink:
     def state(self, session: Session) -> dict[str, Any]:
         """The LibraryState dict (protocol.ts); reads nothing from the library."""
         base: Base | None = session.base
-        newer = self._newer if base is not None and self._newer and self._newer["name"] == base.name else None
-        if newer is not None and base is not None and version_key(newer["version"]) <= version_key(base.version):
-            newer = None
+        newer = self._newer if _is_newer(self._newer, base) else None
         recipe = session.recipe
         return {
             "configured": self.library is not None,
@@ -129,7 +130,8 @@ class LibraryLink:
     def diff(self, session: Session, ref: str) -> dict[str, Any]:
         """The step diff from the current recipe to the version ``ref`` names, in words."""
         found = self._library().resolve(ref)
-        changes = diff_recipes(session.recipe, found.recipe, old_name="the current recipe", new_name=found.ref)
+        current = session.recipe
+        changes = diff_recipes(current, found.recipe, old_name="the current recipe", new_name=found.ref)
         return {**changes.to_dict(), "version": version_summary(found)}
 
     def open(self, session: Session, ref: str) -> Base:
@@ -142,7 +144,9 @@ class LibraryLink:
         self.check(session)
         return base
 
-    def publish(self, session: Session, name: str | None = None, message: str = "", *, force: bool = False) -> Version:
+    def publish(
+        self, session: Session, name: str | None = None, message: str = "", *, force: bool = False
+    ) -> Version:
         """Publish the session's recipe as the next version of ``name`` and make it the base.
 
         ``name`` defaults to the base's name, else the recipe's. A version of the base published
@@ -186,6 +190,13 @@ class LibraryLink:
             if not found.deprecated:
                 return version_summary(found)
         return None
+
+
+def _is_newer(found: dict[str, Any] | None, base: Base | None) -> bool:
+    """Whether a version found by a check is still newer than the (possibly changed) base."""
+    if found is None or base is None or found["name"] != base.name:
+        return False
+    return version_key(found["version"]) > version_key(base.version)
 
 
 def _step_keys(steps: Any) -> tuple[str, ...]:

@@ -178,7 +178,7 @@ class Workbench:
         return version
 
     def open_version(self, ref: str) -> Workbench:
-        """Replace the recipe with the library version ``ref`` names (one undoable edit); it becomes the base."""
+        """Replace the recipe with the version ``ref`` names (one undoable edit); it becomes the base."""
         return self._edit(lambda: self._link.open(self._session, ref))
 
     def check_library(self) -> dict[str, Any]:
