@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 
 from workbench.catalog.catalog import Catalog
-from workbench.catalog.crawl.config import CrawlConfig
-from workbench.catalog.crawl.grouping import PlannedTable
-from workbench.catalog.crawl.inference import final_columns
-from workbench.catalog.crawl.report import CrawlReport, TableChange
+from workbench.catalog.crawlers.config import CrawlConfig
+from workbench.catalog.crawlers.grouping import PlannedTable
+from workbench.catalog.crawlers.inference import final_columns
+from workbench.catalog.crawlers.report import CrawlReport, TableChange
 from workbench.catalog.model import Partition, Table, diff_is_empty, schema_diff
 
 

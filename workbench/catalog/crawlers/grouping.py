@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from workbench.catalog.crawl.inference import FileSchema, merge_schemas, shared_columns
-from workbench.catalog.crawl.partitions import key_names, key_type, level_value
+from workbench.catalog.crawlers.inference import FileSchema, merge_schemas, shared_columns
+from workbench.catalog.crawlers.partitions import key_names, key_type, level_value
 
 
 @dataclasses.dataclass

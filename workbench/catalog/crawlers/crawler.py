@@ -15,21 +15,21 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from workbench.catalog.catalog import Catalog, check_name, open_catalog
-from workbench.catalog.crawl.classifiers import (
+from workbench.catalog.crawlers.classifiers import (
     Classification,
     Classifier,
     Head,
     Unreadable,
     build_classifiers,
 )
-from workbench.catalog.crawl.classifiers import classify as classify_head
-from workbench.catalog.crawl.config import CrawlConfig
-from workbench.catalog.crawl.grouping import FolderResult, PlannedTable, group
-from workbench.catalog.crawl.inference import merge_schemas
-from workbench.catalog.crawl.listing import FileEntry, Folder, Listing, list_url
-from workbench.catalog.crawl.policies import SchemaChangeRefused, apply, assign_names
-from workbench.catalog.crawl.report import CrawlReport, Problem
-from workbench.catalog.crawl.sensitive import SensitiveRule, column_tags, rule
+from workbench.catalog.crawlers.classifiers import classify as classify_head
+from workbench.catalog.crawlers.config import CrawlConfig
+from workbench.catalog.crawlers.grouping import FolderResult, PlannedTable, group
+from workbench.catalog.crawlers.inference import merge_schemas
+from workbench.catalog.crawlers.listing import FileEntry, Folder, Listing, list_url
+from workbench.catalog.crawlers.policies import SchemaChangeRefused, apply, assign_names
+from workbench.catalog.crawlers.report import CrawlReport, Problem
+from workbench.catalog.crawlers.sensitive import SensitiveRule, column_tags, rule
 from workbench.core.types import LType
 
 Progress = Callable[[int, int], None]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from workbench.catalog.crawl.config import CrawlConfigError
+from workbench.catalog.crawlers.config import CrawlConfigError
 from workbench.core.errors import nearest
 from workbench.pii.detect import classify_column
 

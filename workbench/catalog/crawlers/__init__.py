@@ -6,8 +6,8 @@ writes it all to the catalog in one transaction under the change policies; it re
 ``CrawlReport``. See docs/catalog.md.
 """
 
-from workbench.catalog.crawl.config import CrawlConfig, CrawlConfigError
-from workbench.catalog.crawl.crawler import crawl
-from workbench.catalog.crawl.report import CrawlReport, Problem, TableChange
+from workbench.catalog.crawlers.config import CrawlConfig, CrawlConfigError
+from workbench.catalog.crawlers.crawler import crawl
+from workbench.catalog.crawlers.report import CrawlReport, Problem, TableChange
 
 __all__ = ["CrawlConfig", "CrawlConfigError", "CrawlReport", "Problem", "TableChange", "crawl"]

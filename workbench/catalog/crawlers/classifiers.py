@@ -19,9 +19,9 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from workbench.catalog.crawl.config import CrawlConfigError
-from workbench.catalog.crawl.grok import GrokError, grok_to_regex
-from workbench.catalog.crawl.inference import FileSchema, merge_type
+from workbench.catalog.crawlers.config import CrawlConfigError
+from workbench.catalog.crawlers.grok import GrokError, grok_to_regex
+from workbench.catalog.crawlers.inference import FileSchema, merge_type
 from workbench.core.errors import nearest
 from workbench.core.types import LType, ltype_of_arrow, ltype_of_value
 from workbench.io.csv_scan import ColumnState, observe

@@ -14,7 +14,7 @@ from typing import Any
 
 import fsspec
 
-from workbench.catalog.crawl.report import Problem
+from workbench.catalog.crawlers.report import Problem
 from workbench.catalog.store import CatalogError
 
 
