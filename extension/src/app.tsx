@@ -1,5 +1,5 @@
 import { useCallback, useState, type KeyboardEvent } from "react";
-import type { Catalogue, CatalogueEntry, JobState, Method, RecipeState, Requests, View } from "./protocol";
+import type { Catalogue, CatalogueEntry, JobState, LibraryState, Method, RecipeState, Requests, View } from "./protocol";
 import type { Rpc } from "./rpc";
 import { useTrait, type WidgetModel } from "./model";
 import type { Panels } from "./panels";
@@ -13,6 +13,7 @@ import { ImportDialog } from "./toolbar/ImportDialog";
 import { ExportDialog } from "./toolbar/ExportDialog";
 import { shortcutAction } from "./toolbar/shortcuts";
 import type { SampleRequest } from "./toolbar/SampleControls";
+import { BaseNotice, OpenDialog, PublishDialog, useLibraryWatch } from "./library";
 
 interface AppProps {
   model: WidgetModel;
@@ -25,6 +26,16 @@ type Engine = "pandas" | "spark";
 const IDLE_JOB: JobState = { state: "idle", progress: 0, message: "", summary: null };
 const EMPTY_RECIPE: RecipeState = { name: "", steps: [], canUndo: false, canRedo: false, path: "" };
 const EMPTY_CATALOGUE: Catalogue = { transforms: [], categories: [], conditions: [], types: [] };
+const NO_LIBRARY: LibraryState = {
+  configured: false,
+  url: null,
+  hint: null,
+  base: null,
+  modified: false,
+  newer: null,
+  publishName: "",
+  problem: null,
+};
 
 export function App({ model, rpc, panels }: AppProps) {
   const view = useTrait<View | undefined>(model, "view");
@@ -32,11 +43,13 @@ export function App({ model, rpc, panels }: AppProps) {
   const catalogue = useTrait<Catalogue | undefined>(model, "catalogue") ?? EMPTY_CATALOGUE;
   const job = useTrait<JobState | undefined>(model, "job") ?? IDLE_JOB;
   const datasets = datasetNames(useTrait<unknown>(model, "datasets"));
+  const library = useTrait<LibraryState | undefined>(model, "library") ?? NO_LIBRARY;
 
   const [menuOpen, setMenuOpen] = useState(false);
   const [insertAt, setInsertAt] = useState<number | null>(null);
   const [profileColumn, setProfileColumn] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<"import" | "export" | null>(null);
+  const [dialog, setDialog] = useState<"import" | "export" | "publish" | "library" | null>(null);
+  const [libraryPick, setLibraryPick] = useState<{ name: string; version?: string } | undefined>(undefined);
   const [runOpen, setRunOpen] = useState(false);
   const [engine, setEngine] = useState<Engine>("pandas");
   const [sampling, setSampling] = useState(false);
@@ -54,6 +67,11 @@ export function App({ model, rpc, panels }: AppProps) {
   const liveColumns = useCallback(() => currentView(model)?.columns.map(({ name, type }) => ({ name, type })) ?? [], [model]);
   const previewShown = useCallback(() => Boolean(currentView(model)?.preview), [model]);
   const editor = useStepEditor(rpc, liveColumns, previewShown);
+  useLibraryWatch(rpc, library.base?.ref ?? null);
+  const openLibrary = (pick?: { name: string; version?: string }) => {
+    setLibraryPick(pick);
+    setDialog("library");
+  };
 
   const pickTransform = (entry: CatalogueEntry) => {
     setMenuOpen(false);
@@ -100,6 +118,9 @@ export function App({ model, rpc, panels }: AppProps) {
           onOpenMenu={() => setMenuOpen((open) => !open)}
           onImport={() => setDialog("import")}
           onExport={() => setDialog("export")}
+          onPublish={() => setDialog("publish")}
+          onOpenLibrary={() => openLibrary()}
+          library={library}
           runOpen={runOpen}
           onToggleRun={() => setRunOpen((open) => !open)}
           job={job}
@@ -170,6 +191,11 @@ export function App({ model, rpc, panels }: AppProps) {
           <div className="wb-grid wb-muted">Loading…</div>
         )}
         <aside className="wb-recipe-side">
+          <BaseNotice
+            library={library}
+            onShowDiff={(name, version) => openLibrary({ name, version })}
+            onOpen={(ref) => void call("library_open", { ref })}
+          />
           <RecipePanel
             recipe={recipe}
             onEdit={editStep}
@@ -187,6 +213,8 @@ export function App({ model, rpc, panels }: AppProps) {
       </div>
       {dialog === "import" ? <ImportDialog rpc={rpc} onClose={() => setDialog(null)} /> : null}
       {dialog === "export" ? <ExportDialog rpc={rpc} recipeName={recipe.name} onClose={() => setDialog(null)} /> : null}
+      {dialog === "publish" ? <PublishDialog rpc={rpc} library={library} onClose={() => setDialog(null)} /> : null}
+      {dialog === "library" ? <OpenDialog rpc={rpc} library={library} initial={libraryPick} onClose={() => setDialog(null)} /> : null}
     </div>
   );
 }

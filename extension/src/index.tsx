@@ -7,10 +7,11 @@ import type { Panels } from "./panels";
 import { TransformMenu, menuStyles } from "./menu";
 import { StepForm, formStyles } from "./forms";
 import { RecipePanel, recipeStyles } from "./recipe";
+import { libraryStyles } from "./library";
 import shellStyles from "./style.css";
 
 const PANELS: Panels = { TransformMenu, StepForm, RecipePanel };
-const STYLES = [shellStyles, menuStyles, formStyles, recipeStyles].join("\n");
+const STYLES = [shellStyles, menuStyles, formStyles, recipeStyles, libraryStyles].join("\n");
 
 /** anywidget entry: one React root per view of the model; closing the view frees the channel. */
 function render({ model, el }: Pick<RenderProps, "model" | "el">) {

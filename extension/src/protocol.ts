@@ -2,7 +2,7 @@
  * The wire contract between the kernel (workbench/widget/) and this frontend.
  *
  * State the kernel owns is mirrored in synced model traits (`catalogue`, `view`, `recipe`, `job`,
- * `datasets`). Everything else is a request with an id and exactly one response, carried as
+ * `datasets`, `library`). Everything else is a request with an id and exactly one response, carried as
  * anywidget custom messages; row windows travel as an Arrow IPC stream in the response's first
  * buffer. The Python side of this contract is workbench/widget/protocol.py; keep the two in step.
  */
@@ -218,6 +218,79 @@ export interface JobState {
   summary: Record<string, unknown> | null;
 }
 
+// ---------------------------------------------------------------- library (trait)
+
+/** A published version of a library recipe, as the widget shows it. */
+export interface LibraryVersion {
+  name: string;
+  version: string;
+  /** NAME@VERSION */
+  ref: string;
+  digest: string;
+  author: string | null;
+  published: string | null;
+  message: string;
+}
+
+/** The published version a session's recipe is based on. */
+export interface LibraryBase {
+  name: string;
+  version: string;
+  digest: string;
+  ref: string;
+}
+
+/** The session's recipe library and the version its recipe is based on. */
+export interface LibraryState {
+  configured: boolean;
+  url: string | null;
+  /** How to configure a library, when none is. */
+  hint: string | null;
+  base: LibraryBase | null;
+  /** The steps differ from the base's. */
+  modified: boolean;
+  /** A version of the base's recipe newer than the base, found by the last check. */
+  newer: LibraryVersion | null;
+  /** The name a publish defaults to: the base's, else the recipe's (may be empty). */
+  publishName: string;
+  /** Why the last check could not read the library, if it could not. */
+  problem: string | null;
+}
+
+/** One recipe of the library (its latest version), as search lists it. */
+export interface LibraryRecipe {
+  name: string;
+  latest: string | null;
+  description: string;
+  tags: string[];
+  operations: string[];
+  columns: string[];
+  published: string | null;
+  versions: number;
+  aliases: Record<string, string>;
+}
+
+/** One entry of a recipe's version list. */
+export interface LibraryVersionEntry {
+  version: string;
+  published: string | null;
+  author: string | null;
+  digest: string | null;
+  message: string;
+  deprecated: boolean;
+}
+
+/** One step difference, in words (workbench/library/diff.py). */
+export interface LibraryChange {
+  kind: "added" | "removed" | "moved" | "changed";
+  operation: string;
+  step_id: string | null;
+  old_position: number | null;
+  new_position: number | null;
+  details: string[];
+  text: string;
+}
+
 // ---------------------------------------------------------------- requests
 
 export interface Requests {
@@ -271,6 +344,24 @@ export interface Requests {
   schema_at: { params: { at: number }; result: { columns: { name: string; type: string }[] } };
   /** Columns (name and type) of a secondary dataset, for JOIN and UNION pickers. */
   dataset_columns: { params: { dataset: string }; result: { columns: { name: string; type: string }[] } };
+  /** Look for a newer published version of the base; also updates the `library` trait. */
+  library_check: { params: Record<string, never>; result: LibraryState };
+  /** The library's recipes matching a query (name, description, tag, operation, column). */
+  library_search: { params: { query: string }; result: { recipes: LibraryRecipe[] } };
+  /** One recipe's versions, newest first, and its aliases. */
+  library_versions: {
+    params: { name: string };
+    result: { name: string; latest: string | null; versions: LibraryVersionEntry[]; aliases: Record<string, string> };
+  };
+  /** The step diff from the current recipe to a version (NAME@REF), in words. */
+  library_diff: {
+    params: { ref: string };
+    result: { from: string; to: string; changes: LibraryChange[]; text: string; version: LibraryVersion };
+  };
+  /** Replace the recipe with a version (one undoable edit); it becomes the base. */
+  library_open: { params: { ref: string }; result: RecipeState };
+  /** Publish the recipe as the next version; `force` publishes past a newer version of the base. */
+  library_publish: { params: { name?: string; message: string; force?: boolean }; result: { version: LibraryVersion } };
   /** Replay on all the data and write it; progress goes to the `job` trait. */
   run: {
     params: {

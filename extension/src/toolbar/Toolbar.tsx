@@ -1,4 +1,4 @@
-import type { JobState, SampleInfo } from "../protocol";
+import type { JobState, LibraryState, SampleInfo } from "../protocol";
 import { SampleControls, type SampleRequest } from "./SampleControls";
 
 interface ToolbarProps {
@@ -9,6 +9,9 @@ interface ToolbarProps {
   onOpenMenu(): void;
   onImport(): void;
   onExport(): void;
+  onPublish(): void;
+  onOpenLibrary(): void;
+  library: LibraryState;
   runOpen: boolean;
   onToggleRun(): void;
   job: JobState;
@@ -36,6 +39,14 @@ export function Toolbar(props: ToolbarProps) {
           Export
         </button>
       </span>
+      <span className="wb-toolbar-group">
+        <button type="button" data-testid="wb-publish" title={libraryTitle(props.library, "Publish the recipe as a new version to")} onClick={props.onPublish}>
+          Publish
+        </button>
+        <button type="button" data-testid="wb-library-open" title={libraryTitle(props.library, "Search and open recipes of")} onClick={props.onOpenLibrary}>
+          Open from library
+        </button>
+      </span>
       <button type="button" data-testid="wb-run-button" aria-expanded={props.runOpen} onClick={props.onToggleRun}>
         {job.state === "running" ? `Running ${Math.round(job.progress * 100)}%` : "Run on full data"}
       </button>
@@ -46,6 +57,11 @@ export function Toolbar(props: ToolbarProps) {
       <SampleControls sample={sample} busy={props.sampling} onResample={props.onResample} />
     </div>
   );
+}
+
+/** What a library button does, or how to configure a library when there is none. */
+function libraryTitle(library: LibraryState, action: string): string {
+  return library.configured ? `${action} ${library.url}` : library.hint ?? "No recipe library is configured.";
 }
 
 function sampleTitle(sample: SampleInfo): string {
