@@ -125,6 +125,7 @@ class _Run:
                 if summary is not None and summary.get("v") == _SUMMARY_VERSION:
                     report.folders_unchanged += 1
                     report.problems.extend(Problem(p, m) for p, m in summary.get("problems", []))
+                    report.type_conflicts.extend(summary.get("conflicts", []))
                     fresh[folder.url] = (folder.fingerprint, summary)
                     cached = _from_summary(folder, summary)
                     if cached is not None:
@@ -133,10 +134,11 @@ class _Run:
                     to_read.append((listing, folder))
         for (_, folder), found in zip(to_read, self.read_all(to_read), strict=True):
             report.folders_visited.append(folder.url)
-            result, problems = _folder_result(folder, found)
+            result, problems, conflicts = _folder_result(folder, found)
             report.files_read += sum(1 for _, c in found if c is not None)
             report.problems.extend(problems)
-            fresh[folder.url] = (folder.fingerprint, _summary(result, problems))
+            report.type_conflicts.extend(conflicts)
+            fresh[folder.url] = (folder.fingerprint, _summary(result, problems, conflicts))
             if result is not None:
                 results[folder.url] = result
         return results, fresh
@@ -232,11 +234,12 @@ def _under(url: str, roots: list[str]) -> bool:
 
 def _folder_result(
     folder: Folder, found: list[tuple[FileEntry, Any]]
-) -> tuple[FolderResult | None, list[Problem]]:
+) -> tuple[FolderResult | None, list[Problem], list[str]]:
+    """The folder's table-to-be, the problems of its files, and its type conflicts in words."""
     problems = [c for _, c in found if isinstance(c, Problem)]
     classified = [(e, c) for e, c in found if isinstance(c, Classification)]
     if not classified:
-        return None, problems
+        return None, problems, []
     kinds = Counter((c.format, c.classification) for _, c in classified)
     (fmt, classification), _ = kinds.most_common(1)[0]
     kept = [(e, c) for e, c in classified if (c.format, c.classification) == (fmt, classification)]
@@ -250,7 +253,6 @@ def _folder_result(
                 )
             )
     schema, conflicts = merge_schemas(((e.name, c.schema) for e, c in kept), f"folder {folder.url}")
-    problems.extend(Problem(folder.url, text) for text in conflicts)
     left_out = {p.path for p in problems}
     files = [(e.url, e.size) for e, c in found if e.url not in left_out]
     rows = sum(c.rows_estimate or 0 for _, c in kept)
@@ -269,12 +271,16 @@ def _folder_result(
         rows,
         [c.sample_values() for _, c in kept[:_SAMPLED_FILES]],
     )
-    return result, problems
+    return result, problems, conflicts
 
 
-def _summary(result: FolderResult | None, problems: list[Problem]) -> dict[str, Any]:
+def _summary(result: FolderResult | None, problems: list[Problem], conflicts: list[str]) -> dict[str, Any]:
     """What the catalog remembers of a folder between crawls: never a sampled value."""
-    out: dict[str, Any] = {"v": _SUMMARY_VERSION, "problems": [[p.path, p.message] for p in problems]}
+    out: dict[str, Any] = {
+        "v": _SUMMARY_VERSION,
+        "problems": [[p.path, p.message] for p in problems],
+        "conflicts": conflicts,
+    }
     if result is not None:
         out.update(
             classification=result.classification,

@@ -160,9 +160,6 @@ class _Grouper:
         kinds = sorted({f.classification for f in folders})
         if len({f.kind for f in folders}) > 1:
             return f"different formats ({', '.join(kinds)})"
-        depths = {len(f.parts) - level for f in folders}
-        if len(depths) > 1:
-            return f"their data sits at different depths ({', '.join(map(str, sorted(depths)))} folders down)"
         schemas = [f.schema for f in folders]
         distinct = len({frozenset(s) for s in schemas})
         if distinct > self.max_schemas:
@@ -173,6 +170,9 @@ class _Grouper:
                 f"{_percent(shared, total)} of columns shared ({shared} of {total}; "
                 f"merging needs {self.similarity:.0%})"
             )
+        depths = {len(f.parts) - level for f in folders}
+        if len(depths) > 1:
+            return f"their data sits at different depths ({', '.join(map(str, sorted(depths)))} folders down)"
         return None
 
     def make(self, prefix: tuple[str, ...], folders: list[FolderResult], forced: str | None) -> None:
