@@ -284,9 +284,13 @@ def read_table_spark(
     return frame.withColumns(columns)
 
 
+_URI_PATH_SAFE = "/-_.!~*'(),;:$&+=@"
+"""The characters a URI path keeps as they are (java.net.URI's); others are percent-encoded."""
+
+
 def _spark_uri(path: Path) -> str:
-    # input_file_name() gives the file as a URI with its special characters percent-encoded.
-    return "file://" + quote(str(path.resolve()), safe="/")
+    # input_file_name() gives each file as Hadoop writes its URI: file:///path, percent-encoded.
+    return "file://" + quote(str(path.resolve()), safe=_URI_PATH_SAFE)
 
 
 def _refuse_clash(chosen: Selection, columns: list[str]) -> None:
