@@ -446,3 +446,28 @@ def test_wb_catalog_lists_shows_and_reads(lake: Path) -> None:
     assert len(cat.read("sales.orders", where=WANTED)) == 30
     with pytest.raises(CatalogError, match=r"did you mean 'sales\.orders'"):
         cat.show("sales.order")
+
+
+def test_a_crawled_table_is_read_by_name(tmp_path: Path) -> None:
+    catalog = tmp_path / "crawl.db"
+    for year, month in ((2023, 12), (2024, 1), (2024, 2)):
+        folder = tmp_path / "lake" / "sales" / f"year={year}" / f"month={month}"
+        folder.mkdir(parents=True)
+        (folder / "a.csv").write_text(f"id,amount\n{month},2.5\n{month + 100},3.5\n")
+    (tmp_path / "lake" / "sales" / "year=2024" / "month=1" / "b.csv").write_text("id,amount\n7,1.0\n")
+    crawled = workbench(
+        "crawl", str(tmp_path / "lake" / "sales"), "--database", "lake", catalog=catalog, cwd=tmp_path
+    )
+    assert crawled.returncode == 0, crawled.stderr
+    out = tmp_path / "jan.parquet"
+    done = workbench(
+        "run", str(recipe_file(tmp_path, [{"Action": {"Operation": "NUMBER_FORMAT", "Parameters": {
+            "sourceColumn": "amount", "decimalPlaces": "0"}}}])),
+        "--input", "catalog:lake.sales", "--where", "year = 2024 and month = 1", "--output", str(out),
+        catalog=catalog, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 rows in (1 of 3 partitions, 2 files)" in done.stderr
+    table = pq.read_table(out).to_pydict()
+    assert sorted(table["id"]) == [1, 7, 101]
+    assert set(table["year"]) == {2024}
