@@ -471,3 +471,18 @@ def test_a_crawled_table_is_read_by_name(tmp_path: Path) -> None:
     table = pq.read_table(out).to_pydict()
     assert sorted(table["id"]) == [1, 7, 101]
     assert set(table["year"]) == {2024}
+
+
+def test_wb_open_takes_a_table_name_and_where(
+    lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.widget.widget import Workbench
+
+    monkeypatch.chdir(tmp_path)
+    opened = wb.open("catalog:sales.orders", where=WANTED, catalog=str(lake))
+    assert isinstance(opened, Workbench)
+    assert isinstance(wb.catalog(str(lake)).open("sales.orders", where=WANTED), Workbench)
+    with pytest.raises(RecipeError, match="where= prunes the partitions"):
+        wb.open(pd.DataFrame({"a": [1]}), where="a = 1")
+    with pytest.raises(DataIOError, match="cannot read"):  # every partition, corrupt ones included
+        wb.open("catalog:sales.orders", catalog=str(lake))
