@@ -20,6 +20,7 @@ import pytest
 import workbench as wb
 from tests.unit.test_widget import Frontend, assert_live_frame_is_replay
 from workbench.library import LIBRARY_ENV, Library
+from workbench.widget.library_link import Base
 
 UPPER = {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "city"}}}
 FILL = {
@@ -316,6 +317,31 @@ def test_publish_open_and_newer_notice_on_s3(tmp_path: Path, s3_options: dict[st
     assert list(mine.workbench.session.sample_frame.columns) == ["city"]
     assert mine.workbench.widget.library["base"]["ref"] == "sales@2.0"
     assert mine.workbench.widget.library["newer"] is None
+
+
+def test_an_unreachable_object_store_is_said_in_words(tmp_path: Path) -> None:
+    pytest.importorskip("s3fs")
+    closed = {
+        "endpoint_url": "http://127.0.0.1:9",
+        "key": "k",
+        "secret": "s",
+        "client_kwargs": {"region_name": "us-east-1"},
+        "skip_instance_cache": True,
+        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 1},
+    }
+    ui = open_ui(frame(), tmp_path, library=Library("s3://nowhere/team", storage_options=closed))
+    ui.ok("apply", step=UPPER)
+    for method, params in (
+        ("library_publish", {"name": "sales", "message": ""}),
+        ("library_search", {"query": ""}),
+    ):
+        message = error_of(ui, method, **params)
+        assert message.startswith("library 's3://nowhere/team' could not be reached"), message
+    ui.workbench.session.set_base(Base("sales", "1.0", "sha256:00", ()))
+    checked = ui.workbench.check_library()
+    assert "could not be reached" in checked["problem"]
+    assert checked["base"]["ref"] == "sales@1.0"
+    assert checked["newer"] is None
 
 
 # ---------------------------------------------------------------------------- the whole journey

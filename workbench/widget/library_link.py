@@ -8,13 +8,16 @@ when the library has published a newer version of it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from workbench.core.errors import WorkbenchError
 from workbench.library import LIBRARY_ENV, Library, Version, diff_recipes
-from workbench.library.errors import ConflictError, LibraryError
+from workbench.library.errors import ConflictError, LibraryError, UnreachableError
 from workbench.library.versions import parse_ref, version_key
 
 if TYPE_CHECKING:
@@ -120,23 +123,27 @@ class LibraryLink:
 
     def search(self, query: str) -> dict[str, Any]:
         """The library's recipes matching ``query`` (name, description, tag, operation, column)."""
-        return {"recipes": self._library().list(search=query.strip() or None)}
+        with self._reaching() as library:
+            return {"recipes": library.list(search=query.strip() or None)}
 
     def versions(self, name: str) -> dict[str, Any]:
         """A recipe's published versions, newest first, with its aliases."""
-        shown = self._library().show(parse_ref(name).name)
+        with self._reaching() as library:
+            shown = library.show(parse_ref(name).name)
         return {**shown, "versions": list(reversed(shown["versions"]))}
 
     def diff(self, session: Session, ref: str) -> dict[str, Any]:
         """The step diff from the current recipe to the version ``ref`` names, in words."""
-        found = self._library().resolve(ref)
+        with self._reaching() as library:
+            found = library.resolve(ref)
         current = session.recipe
         changes = diff_recipes(current, found.recipe, old_name="the current recipe", new_name=found.ref)
         return {**changes.to_dict(), "version": version_summary(found)}
 
     def open(self, session: Session, ref: str) -> Base:
         """Replace the session's recipe with a version and make it the base (one undoable edit)."""
-        found = self._library().resolve(ref)
+        with self._reaching() as library:
+            found = library.resolve(ref)
         if found.draft:
             raise LibraryError(f"{ref}: open a published version, not the draft")
         base = Base.of(found)
@@ -152,7 +159,6 @@ class LibraryLink:
         ``name`` defaults to the base's name, else the recipe's. A version of the base published
         since the session's base would be skipped by this one: that is refused unless ``force``.
         """
-        library = self._library()
         base: Base | None = session.base
         chosen = (name or "").strip() or (base.name if base is not None else "") or session.recipe.name
         if not chosen:
@@ -165,13 +171,14 @@ class LibraryLink:
                     f"{base.ref}, which this recipe is based on; open {newer['ref']} to build on it, "
                     "or publish anyway"
                 )
-        version = library.publish(
-            session.recipe,
-            name=chosen,
-            message=message,
-            input_schema=session.input_schema(),
-            dataset=session.dataset_binding(),
-        )
+        with self._reaching() as library:
+            version = library.publish(
+                session.recipe,
+                name=chosen,
+                message=message,
+                input_schema=session.input_schema(),
+                dataset=session.dataset_binding(),
+            )
         session.set_base(Base.of(version))
         self._newer, self._problem = None, None
         return version
@@ -183,13 +190,26 @@ class LibraryLink:
 
     def _latest_after(self, base: Base) -> dict[str, Any] | None:
         """The newest live version of the base's recipe above the base, or None."""
-        library = self._library()
-        later = [n for n in library.published(base.name) if version_key(n) > version_key(base.version)]
-        for number in reversed(later):
-            found = library.resolve(f"{base.name}@{number}")
-            if not found.deprecated:
-                return version_summary(found)
+        with self._reaching() as library:
+            later = [n for n in library.published(base.name) if version_key(n) > version_key(base.version)]
+            for number in reversed(later):
+                found = library.resolve(f"{base.name}@{number}")
+                if not found.deprecated:
+                    return version_summary(found)
         return None
+
+    @contextlib.contextmanager
+    def _reaching(self) -> Iterator[Library]:
+        """The library, with a failure of its storage client (e.g. botocore's connection errors,
+        which are not OSErrors) turned into an UnreachableError naming the library."""
+        library = self._library()
+        try:
+            yield library
+        except WorkbenchError:
+            raise
+        except Exception as exc:
+            reason = str(exc) or type(exc).__name__
+            raise UnreachableError(f"library {library.url!r} could not be reached: {reason}") from None
 
 
 def _is_newer(found: dict[str, Any] | None, base: Base | None) -> bool:
