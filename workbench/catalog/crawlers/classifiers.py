@@ -125,11 +125,14 @@ def _utf8(data: bytes, truncated: bool) -> str | None:
         return None
 
 
+_CONTROLS = bytes(range(9)) + bytes(range(14, 32))
+
+
 def _binary(data: bytes) -> bool:
     probe = data[:4096]
     if b"\x00" in probe:
         return True
-    controls = sum(1 for b in probe if b < 9 or 13 < b < 32)
+    controls = len(probe) - len(probe.translate(None, _CONTROLS))
     return bool(probe) and controls / len(probe) > 0.05
 
 
@@ -149,14 +152,34 @@ def _estimate(head: Head, rows: int, used: int) -> int:
     return int(rows * head.size / used)
 
 
+_NOT_TEXT = frozenset("0123456789+-.:eEtTrRuUfFaAlLsSnNiIyY \t\r\n")
+"""Every character a boolean, number, date or timestamp can be written with (true, NaN, Infinity…)."""
+
+
+_PLAIN_INTEGER = re.compile(r"[\t\n\f\r ]*[+-]?[1-9][0-9]{0,17}[\t\n\f\r ]*|[\t\n\f\r ]*[+-]?0[\t\n\f\r ]*")
+"""Integers as the readers' INFER_INTEGER pattern takes them, without a leading zero (a code)."""
+
+_PLAIN_DECIMAL = re.compile(r"[\t\n\f\r ]*[+-]?(?:(?:[1-9][0-9]{0,17}|0)(?:\.[0-9]*)?|\.[0-9]+)[\t\n\f\r ]*")
+"""Plain decimals (``2.5``, ``-.5``, ``7``) the readers type as double; anything else takes the slow path."""
+
+
+def text_type(values: list[str]) -> LType | None:
+    """The narrowest type every non-empty value parses as, by the readers' rules (None: no value)."""
+    if any(not _NOT_TEXT.issuperset(v) for v in values):
+        return LType.STRING  # a value no other type can be written with: skip the pattern checks
+    present = [v for v in values if v]
+    if present and all(_PLAIN_INTEGER.fullmatch(v) for v in present):
+        return LType.INTEGER
+    if present and all(_PLAIN_DECIMAL.fullmatch(v) for v in present):
+        return LType.DOUBLE
+    state = ColumnState()
+    observe(state, pa.array(values, pa.large_string()))
+    return None if state.fits is None else state.ltype()
+
+
 def text_schema(columns: dict[str, list[str]]) -> FileSchema:
     """The narrowest type of each column of text values (None when it has no value)."""
-    out: FileSchema = {}
-    for name, values in columns.items():
-        state = ColumnState()
-        observe(state, pa.array(values, pa.large_string()))
-        out[name] = None if state.fits is None else state.ltype()
-    return out
+    return {name: text_type(values) for name, values in columns.items()}
 
 
 # --- CSV / TSV -----------------------------------------------------------------------------
@@ -177,23 +200,31 @@ class CsvClassifier:
             return None
         text, encoding = decoded
         quote = self.quote or _sniff_quote(text)
-        candidates = (self.delimiter,) if self.delimiter else DELIMITERS
+        first_line = text[: text.find("\n")] if "\n" in text else text
+        found = [d for d in DELIMITERS if d in first_line]
+        candidates = (self.delimiter,) if self.delimiter else tuple(found or DELIMITERS[:1])
         best = max((_parse(text, d, quote, head.max_rows + 1) for d in candidates), key=_score)
         delimiter, rows, consistency = best
         if not rows:
             return None
         width = max(len(r) for r in rows)
-        header = self.header if self.header is not None else _has_header(rows)
+        below = [text_type([r[i] if i < len(r) else "" for r in rows[1:]]) for i in range(width)]
+        header = self.header if self.header is not None else _has_header(rows, below)
         names = _names(rows[0], width) if header else [f"Column_{i + 1}" for i in range(width)]
         body = rows[1:] if header else rows
         columns = {n: [r[i] if i < len(r) else "" for r in body] for i, n in enumerate(names)}
+        if header:
+            schema = dict(zip(names, below, strict=True))
+        else:
+            first = [text_type([c]) for c in rows[0]] + [None] * (width - len(rows[0]))
+            schema = {n: merge_type(a, b)[0] for n, a, b in zip(names, first, below, strict=True)}
         certainty = _csv_certainty(width, consistency, head.name, self.delimiter is not None)
         default = "tsv" if delimiter == "\t" else "csv"
         used = len(text.encode(encoding if encoding != "utf-16" else "utf-16-le"))
         return Classification(
             self.name if self.name != "csv" else default,
             "csv",
-            text_schema(columns),
+            schema,
             certainty,
             {"header": header, "delimiter": delimiter, "quote": quote, "encoding": encoding},
             _estimate(head, len(body), used),
@@ -237,19 +268,22 @@ def _csv_certainty(width: int, consistency: float, name: str, given: bool) -> fl
     return 0.6 if consistency >= 0.9 else 0.2
 
 
-def _has_header(rows: list[list[str]]) -> bool:
-    """Glue's rule, roughly: a first row of distinct, non-empty texts, unlike the rows below it."""
+def _has_header(rows: list[list[str]], below: list[LType | None]) -> bool:
+    """Glue's rule, roughly: a first row of distinct, non-empty texts, unlike the rows below it.
+
+    ``below`` is the type of each column in the rows after the first.
+    """
     first = [c.strip() for c in rows[0]]
     if not all(first) or len(set(first)) != len(first) or any(len(c) > 150 for c in first[:-1]):
         return False
-    if any(text_schema({"c": [c]})["c"] is not LType.STRING for c in first):
+    if any(text_type([c]) is not LType.STRING for c in first):
         return False
     if len(rows) == 1:
         return True
-    body = rows[1:]
     for i, cell in enumerate(first):
-        values = [r[i] for r in body if i < len(r)]
-        if text_schema({"c": values})["c"] not in (LType.STRING, None) or cell not in values:
+        if i < len(below) and below[i] not in (LType.STRING, None):
+            return True
+        if all(cell != (r[i] if i < len(r) else "") for r in rows[1:]):
             return True
     return False
 
@@ -283,6 +317,8 @@ class JsonLinesClassifier:
         if decoded is None:
             return None
         lines = _lines(decoded[0], head.max_rows)
+        if not lines or not lines[0].lstrip().startswith("{"):
+            return None
         records = []
         for line in lines:
             try:

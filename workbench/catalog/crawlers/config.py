@@ -52,7 +52,7 @@ class CrawlConfig:
     pii: bool = True
     """Run the PII detection on each new table's sample."""
     workers: int = 8
-    """Files read at once (reading object stores is mostly waiting)."""
+    """Files read at once from object stores (mostly waiting); local files are read one at a time."""
 
     def __post_init__(self) -> None:
         self.on_schema_change = _choice("on_schema_change", self.on_schema_change, SCHEMA_CHANGE_POLICIES)

@@ -26,7 +26,7 @@ from workbench.catalog.crawlers.classifiers import classify as classify_head
 from workbench.catalog.crawlers.config import CrawlConfig
 from workbench.catalog.crawlers.grouping import FolderResult, PlannedTable, group
 from workbench.catalog.crawlers.inference import merge_schemas
-from workbench.catalog.crawlers.listing import FileEntry, Folder, Listing, list_url
+from workbench.catalog.crawlers.listing import FileEntry, Folder, Listing, is_local, list_url
 from workbench.catalog.crawlers.policies import SchemaChangeRefused, apply, assign_names
 from workbench.catalog.crawlers.report import CrawlReport, Problem
 from workbench.catalog.crawlers.sensitive import SensitiveRule, column_tags, rule
@@ -152,15 +152,19 @@ class _Run:
             jobs.extend((listing, f) for f in (files[:limit] if limit else files))
         total, done = len(jobs), 0
         found: dict[str, Classification | Problem] = {}
+        # Local files are read one at a time: the work is CPU-bound and threads only contend.
+        remote = any(not is_local(listing.fs) for listing, _ in folders)
         with ThreadPoolExecutor(max_workers=self.cfg.workers) as pool:
-            for (_, entry), result in zip(
-                jobs, pool.map(lambda job: self.read_file(*job), jobs), strict=True
-            ):
+            results = pool.map(self._read_job, jobs) if remote else map(self._read_job, jobs)
+            for (_, entry), result in zip(jobs, results, strict=True):
                 found[entry.url] = result
                 done += 1
                 if self.progress is not None:
                     self.progress(done, total)
         return [[(f, found.get(f.url)) for f in _by_name(folder.files)] for _, folder in folders]
+
+    def _read_job(self, job: tuple[Listing, FileEntry]) -> Classification | Problem:
+        return self.read_file(*job)
 
     def read_file(self, listing: Listing, entry: FileEntry) -> Classification | Problem:
         fs = listing.fs

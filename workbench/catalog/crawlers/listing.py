@@ -148,7 +148,7 @@ def _walk(fs: Any, root: str, problems: list[Problem]) -> Iterator[tuple[str, di
         reason = getattr(exc, "strerror", None) or str(exc)
         problems.append(Problem(_address(fs, str(where)), f"cannot list folder: {reason}"))
 
-    if _is_local(fs):
+    if is_local(fs):
         for folder, dirs, files in fs.walk(root, detail=True, on_error=failed):
             for name, info in dirs.items():
                 yield f"{folder.rstrip('/')}/{name}", info, True
@@ -165,10 +165,11 @@ def _walk(fs: Any, root: str, problems: list[Problem]) -> Iterator[tuple[str, di
             yield path.rstrip("/"), info, info.get("type") == "directory"
 
 
-def _is_local(fs: Any) -> bool:
+def is_local(fs: Any) -> bool:
+    """Whether ``fs`` is the local file system."""
     protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
     return protocol in ("file", "local")
 
 
 def _address(fs: Any, path: str) -> str:
-    return path if _is_local(fs) else fs.unstrip_protocol(path)
+    return path if is_local(fs) else fs.unstrip_protocol(path)
