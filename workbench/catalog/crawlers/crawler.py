@@ -79,7 +79,6 @@ class _Run:
 
     def crawl(self, catalog: Catalog, urls: list[str]) -> CrawlReport:
         started = time.perf_counter()
-        catalog.ensure_database(self.database)
         states = catalog.folder_states(self.database)
         listings = [list_url(url, self.cfg.exclude, self.options) for url in urls]
         report = CrawlReport(self.database, urls)
@@ -102,6 +101,7 @@ class _Run:
         gone = [u for u in states if _under(u, roots) and u not in fresh_states]
         try:
             with catalog.batch():
+                catalog.ensure_database(self.database)
                 apply(catalog, self.database, planned, tags, roots, self.cfg, report)
                 catalog.put_folder_states(self.database, fresh_states)
                 catalog.forget_folders(self.database, gone)
