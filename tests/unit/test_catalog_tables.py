@@ -486,3 +486,18 @@ def test_wb_open_takes_a_table_name_and_where(
         wb.open(pd.DataFrame({"a": [1]}), where="a = 1")
     with pytest.raises(DataIOError, match="cannot read"):  # every partition, corrupt ones included
         wb.open("catalog:sales.orders", catalog=str(lake))
+
+
+def test_a_table_output_may_not_be_an_input_or_overlap_one(lake: Path, tmp_path: Path) -> None:
+    from workbench.catalog.tables import using_catalog
+    from workbench.cli.jobs import check_outputs
+
+    with using_catalog(str(lake)):
+        with pytest.raises(RecipeError, match=r"'catalog:sales\.orders' is also an input"):
+            check_outputs(Path("catalog:sales.orders"), [Path("catalog:sales.orders")], True)
+        inside = tmp_path / "lake" / "orders" / "year=2023"
+        with pytest.raises(RecipeError, match=r"output table folder .* contains the input"):
+            check_outputs(Path("catalog:sales.orders"), [inside], True)
+        with pytest.raises(RecipeError, match="already exists; pass --overwrite"):
+            check_outputs(Path("catalog:sales.orders"), [tmp_path / "elsewhere.csv"], False)
+        check_outputs(Path("catalog:mart.new"), [Path("catalog:sales.orders"), inside], False)

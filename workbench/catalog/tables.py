@@ -329,14 +329,27 @@ class Written:
     new_version: bool
 
 
-def check_table_output(name: str, overwrite: bool, *, catalog: str | None = None) -> None:
-    """Refuse, before any data is read, a write to a table that exists (unless ``overwrite``)."""
+def check_table_output(
+    name: str, overwrite: bool, inputs: list[Path] | None = None, *, catalog: str | None = None
+) -> None:
+    """Refuse, before any data is read, a write to a table that exists (unless ``overwrite``),
+    that is one of the inputs, or whose folder overlaps an input path."""
+    from workbench.io.formats import is_table_name
+    from workbench.io.publish import check_output
+
     database, table_name = split_table_name(name)
+    for source in inputs or []:
+        if is_table_name(source) and split_table_name(str(source)) == (database, table_name):
+            raise RecipeError(f"output {name!r} is also an input; write to another table")
     with connect(catalog) as cat:
-        if cat.find_table(database, table_name) is not None and not overwrite:
-            raise RecipeError(
-                f"table {database}.{table_name} already exists; pass --overwrite to replace its data"
-            )
+        existing = cat.find_table(database, table_name)
+        location = _local(existing.location) if existing else warehouse(cat) / database / table_name
+    if existing is not None and not overwrite:
+        raise RecipeError(
+            f"table {database}.{table_name} already exists; pass --overwrite to replace its data"
+        )
+    paths = [source for source in inputs or [] if not is_table_name(source)]
+    check_output(location, True, paths, role="output table folder")
 
 
 def write_table(

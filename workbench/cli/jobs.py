@@ -141,7 +141,7 @@ def check_outputs(output: Path, inputs: list[Path], overwrite: bool, gate: Any =
 
         if gate is not None:
             raise RecipeError("--ruleset gates file outputs; write the checked output to a path")
-        check_table_output(str(output), overwrite)
+        check_table_output(str(output), overwrite, inputs)
         return
     format_of_name(output)
     check_output(output, overwrite, inputs)
