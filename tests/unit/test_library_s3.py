@@ -74,7 +74,7 @@ def test_publish_show_search_diff_and_pull(url: str, options: dict[str, Any], tm
     lib.alias("sales@1.0", "prod")
     assert lib.resolve("sales@prod").version == "1.0"
     assert [r["name"] for r in lib.list(search="town")] == ["sales"]
-    assert "changed from \"city\" to \"town\"" in str(lib.diff("sales@prod", "sales@2.0"))
+    assert 'changed from "city" to "town"' in str(lib.diff("sales@prod", "sales@2.0"))
     lib.pull("sales@2.0", tmp_path / "pulled.json")
     assert wb.Recipe.load(tmp_path / "pulled.json").steps[0].parameters["sourceColumn"] == "town"
 
@@ -176,3 +176,36 @@ def test_cli_publishes_locks_and_runs_a_job_by_reference(
     ran = invoke("run", "sales@1.0", "--input", "in.csv", "--output", "out.csv", "--frozen")
     assert ran.exit_code == 0, ran.output
     assert "ZÜRICH" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_an_unreachable_endpoint_is_one_line_naming_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import fsspec.config
+    from click.testing import CliRunner
+
+    from workbench.cli.main import cli
+
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setitem(
+        fsspec.config.conf,
+        "s3",
+        {
+            "endpoint_url": f"http://127.0.0.1:{closed}",
+            "key": "k",
+            "secret": "s",
+            "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2},
+        },
+    )
+    recipe().save(tmp_path / "sales.json")
+    runner = CliRunner()
+    for args in (["library", "list"], ["library", "publish", str(tmp_path / "sales.json")]):
+        result = runner.invoke(cli, [*args, "--library", "s3://nobody/lib"], catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert "library 's3://nobody/lib'" in lines[0]

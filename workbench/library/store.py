@@ -9,6 +9,7 @@ also on NFS) and a conditional PUT (``If-None-Match: *``) on S3.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,23 @@ _EXCLUSIVE_PROTOCOLS = ("s3", "s3a")
 
 class AlreadyExistsError(Exception):
     """``create`` found the path taken (another writer got there first)."""
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What a storage client raises when it cannot reach its store, beyond ``OSError``.
+
+    botocore's connection and credential errors (under s3fs) and aiohttp's are not ``OSError``s;
+    without them an unreachable S3 endpoint would be a raw traceback instead of one line naming the
+    library. Only modules already loaded are looked at: a client that is not loaded raised nothing.
+    """
+    found: list[type[BaseException]] = [OSError]
+    for module, names in (
+        ("botocore.exceptions", ("BotoCoreError", "ClientError")),
+        ("aiohttp", ("ClientError",)),
+    ):
+        loaded = sys.modules.get(module)
+        found += [getattr(loaded, name) for name in names if loaded is not None and hasattr(loaded, name)]
+    return tuple(found)
 
 
 def _fsspec() -> Any:
@@ -57,6 +75,12 @@ class Store:
     def _full(self, path: str) -> str:
         return f"{self._root}/{path}"
 
+    def _failed(self, exc: Exception, what: str) -> Exception:
+        """An error of the storage as :class:`UnreachableError` naming the library; others as they are."""
+        if isinstance(exc, LibraryError) or not isinstance(exc, _storage_errors()):
+            return exc
+        return self._unreachable(exc, what)
+
     def _unreachable(self, exc: Exception, what: str) -> UnreachableError:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
         return UnreachableError(f"library {self.url!r}: could not {what}: {reason}")
@@ -74,8 +98,8 @@ class Store:
             return None
         except (IsADirectoryError, NotADirectoryError):
             return None
-        except OSError as exc:
-            raise self._unreachable(exc, f"read {path}") from None
+        except Exception as exc:
+            raise self._failed(exc, f"read {path}") from None
 
     def list(self, folder: str) -> list[str]:
         """The names of the entries directly in ``folder`` (empty when it does not exist)."""
@@ -90,8 +114,8 @@ class Store:
             return sorted(str(p).rstrip("/").rsplit("/", 1)[-1] for p in self._fs.ls(full, detail=False))
         except FileNotFoundError:
             return []
-        except OSError as exc:
-            raise self._unreachable(exc, f"list {folder}") from None
+        except Exception as exc:
+            raise self._failed(exc, f"list {folder}") from None
 
     # --------------------------------------------------------------------------- writing
 
@@ -105,8 +129,8 @@ class Store:
                 os.replace(tmp, target)
                 return
             self._fs.pipe_file(self._full(path), data)
-        except OSError as exc:
-            raise self._unreachable(exc, f"write {path}") from None
+        except Exception as exc:
+            raise self._failed(exc, f"write {path}") from None
 
     def create(self, path: str, data: bytes) -> None:
         """Create ``path`` with ``data`` exclusively; :class:`AlreadyExistsError` when it exists."""
@@ -121,8 +145,8 @@ class Store:
             raise AlreadyExistsError(path) from None
         except AlreadyExistsError:
             raise
-        except OSError as exc:
-            raise self._unreachable(exc, f"write {path}") from None
+        except Exception as exc:
+            raise self._failed(exc, f"write {path}") from None
 
     def remove(self, path: str) -> None:
         try:
@@ -130,8 +154,8 @@ class Store:
                 (self._local / path).unlink(missing_ok=True)
             elif self._fs.exists(self._full(path)):
                 self._fs.rm_file(self._full(path))
-        except OSError as exc:
-            raise self._unreachable(exc, f"remove {path}") from None
+        except Exception as exc:
+            raise self._failed(exc, f"remove {path}") from None
 
     def _create_local(self, target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
