@@ -518,3 +518,41 @@ def test_two_crawlers_and_a_reader_at_once_lose_nothing(tmp_path: Path) -> None:
     connection = sqlite3.connect(cat)
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
+
+
+def test_progress_is_reported_per_file_read(tree: Path, cat: str) -> None:
+    seen: list[tuple[int, int]] = []
+    crawl(str(tree), database="raw", catalog=cat, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (10, 10)
+    assert [d for d, _ in seen] == list(range(1, 11))
+
+
+def test_files_per_folder_bounds_the_files_read(tree: Path, cat: str) -> None:
+    report = run(tree, cat, files_per_folder=1)
+    # One file of each extension per folder: inventory's notes.jsonl and stock-a.csv, not stock-b.csv.
+    assert report.files_read == 8
+    with open_catalog(cat) as c:
+        assert c.table("raw", "inventory").columns[0] == ("sku", "string")
+        assert report.table("inventory").files == 2
+
+
+def test_a_folder_crawled_alone_is_a_table_named_after_it_and_names_stay_unique(tree: Path, cat: str) -> None:
+    run(tree / "retail" / "inventory", cat)
+    other = tree.parent / "elsewhere" / "inventory"
+    other.mkdir(parents=True)
+    (other / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    report = run(other, cat)
+    assert [t.name for t in report.tables] == ["inventory_2"]
+    with open_catalog(cat) as c:
+        assert c.table("raw", "inventory").location == str(tree / "retail" / "inventory")
+        assert c.table("raw", "inventory_2").location == str(other)
+
+
+def test_a_table_dropped_from_the_catalog_comes_back_with_its_tags(tree: Path, cat: str) -> None:
+    run(tree, cat)
+    with open_catalog(cat) as c:
+        c.delete_table("raw", "sales")
+    report = run(tree, cat)
+    assert report.folders_visited == []
+    assert report.table("sales").action == "added"
+    assert report.table("sales").tags["customer_email"]["pii.entity"] == "EMAIL"

@@ -147,9 +147,7 @@ class _Run:
         """Each folder's files with their Classification or Problem (None: not sampled)."""
         jobs: list[tuple[Listing, FileEntry]] = []
         for listing, folder in folders:
-            files = _by_name(folder.files)
-            limit = self.cfg.files_per_folder
-            jobs.extend((listing, f) for f in (files[:limit] if limit else files))
+            jobs.extend((listing, f) for f in _chosen(folder.files, self.cfg.files_per_folder))
         total, done = len(jobs), 0
         found: dict[str, Classification | Problem] = {}
         # Local files are read one at a time: the work is CPU-bound and threads only contend.
@@ -232,6 +230,23 @@ def _by_name(files: list[FileEntry]) -> list[FileEntry]:
     return sorted(files, key=lambda f: f.name)
 
 
+def _suffix(name: str) -> str:
+    return name.rpartition(".")[2].lower() if "." in name else ""
+
+
+def _chosen(files: list[FileEntry], limit: int | None) -> list[FileEntry]:
+    """The files to classify: all, or the first ``limit`` of each file name extension."""
+    if not limit:
+        return _by_name(files)
+    taken: Counter[str] = Counter()
+    out = []
+    for entry in _by_name(files):
+        if taken[_suffix(entry.name)] < limit:
+            taken[_suffix(entry.name)] += 1
+            out.append(entry)
+    return out
+
+
 def _under(url: str, roots: list[str]) -> bool:
     return any(url == r or url.startswith(r.rstrip("/") + "/") for r in roots)
 
@@ -244,8 +259,14 @@ def _folder_result(
     classified = [(e, c) for e, c in found if isinstance(c, Classification)]
     if not classified:
         return None, problems, []
-    kinds = Counter((c.format, c.classification) for _, c in classified)
-    (fmt, classification), _ = kinds.most_common(1)[0]
+    # The folder's kind is the one most of its files have; an unread file counts with its extension.
+    on_disk = Counter(_suffix(e.name) for e, _ in found)
+    read = Counter(_suffix(e.name) for e, _ in classified)
+    kinds: dict[tuple[str, str], float] = {}
+    for entry, c in classified:
+        share = on_disk[_suffix(entry.name)] / read[_suffix(entry.name)]
+        kinds[(c.format, c.classification)] = kinds.get((c.format, c.classification), 0.0) + share
+    fmt, classification = max(kinds, key=lambda kind: kinds[kind])
     kept = [(e, c) for e, c in classified if (c.format, c.classification) == (fmt, classification)]
     for entry, c in classified:
         if (c.format, c.classification) != (fmt, classification):
@@ -257,10 +278,17 @@ def _folder_result(
                 )
             )
     schema, conflicts = merge_schemas(((e.name, c.schema) for e, c in kept), f"folder {folder.url}")
+    # A file left unread joins the table when a read file of its extension did.
+    joining = {_suffix(e.name) for e, _ in kept}
+    unsampled = [e for e, c in found if c is None and _suffix(e.name) in joining]
+    problems.extend(
+        Problem(e.url, f"left unread (files_per_folder) and no read file of its kind is {classification}")
+        for e, c in found
+        if c is None and _suffix(e.name) not in joining
+    )
     left_out = {p.path for p in problems}
     files = [(e.url, e.size) for e, c in found if e.url not in left_out]
     rows = sum(c.rows_estimate or 0 for _, c in kept)
-    unsampled = [e for e, c in found if c is None]
     if unsampled and kept:
         rows += int(rows / len(kept) * len(unsampled))
     result = FolderResult(
