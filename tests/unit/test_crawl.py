@@ -556,3 +556,34 @@ def test_a_table_dropped_from_the_catalog_comes_back_with_its_tags(tree: Path, c
     assert report.folders_visited == []
     assert report.table("sales").action == "added"
     assert report.table("sales").tags["customer_email"]["pii.entity"] == "EMAIL"
+
+
+def test_a_new_file_in_a_known_partition_updates_it_and_a_key_type_change_is_shown(
+    tree: Path, cat: str
+) -> None:
+    run(tree, cat)
+    extra = tree / "retail" / "sales" / "year=2024" / "month=02" / "part-1.csv"
+    extra.write_bytes(crawl_tree.sales_csv(("9",)))
+    report = run(tree, cat)
+    assert report.table("sales").action == "updated"
+    assert report.table("sales").partitions_added == []
+    with open_catalog(cat) as c:
+        files = c.partitions("raw", "sales")[-1].files
+    assert files[-1] == str(extra)
+    folder = tree / "logs" / "archive" / "01"
+    folder.mkdir(parents=True)
+    (folder / "app.log").write_text("2023-01-01 10:00:00 INFO job 3 done\n", encoding="utf-8")
+    report = run(tree, cat, on_schema_change="LOG")
+    changed = report.table("logs").schema_change
+    assert changed is not None
+    assert changed["partition_keys"]["to"][0] == {"name": "partition_0", "type": "string"}
+    from rich.console import Console
+
+    console = Console(record=True, width=300)
+    report.print(console)
+    assert (
+        "logs: partition keys partition_0 (integer), partition_1 (string) -> partition_0 (string), "
+        "partition_1 (string) (not applied: LOG)"
+    ) in console.export_text()
+    with open_catalog(cat) as c:
+        assert c.table("raw", "logs").partition_keys[0] == ("partition_0", "integer")

@@ -134,8 +134,8 @@ def _update(
     diff = schema_diff(old.columns, row.columns)
     if old.partition_keys != row.partition_keys:
         diff["partition_keys"] = {
-            "from": [n for n, _ in old.partition_keys],
-            "to": [n for n, _ in row.partition_keys],
+            "from": [{"name": n, "type": t} for n, t in old.partition_keys],
+            "to": [{"name": n, "type": t} for n, t in row.partition_keys],
         }
     changed = not diff_is_empty(diff) or "partition_keys" in diff
     change.tags = {}
@@ -160,7 +160,8 @@ def _update(
     change.partitions_added = [list(p.values) for p in fresh]
     change.partitions_vanished = [list(p.values) for p in gone]
     change.schema_version = saved.schema_version
-    touched = fresh or gone or (changed and change.schema_change and change.schema_change["applied"])
+    applied = bool(change.schema_change and change.schema_change["applied"])
+    touched = fresh or gone or moved or applied or old.size_bytes != row.size_bytes
     change.action = "updated" if touched or old.status != "active" else "unchanged"
     return change
 

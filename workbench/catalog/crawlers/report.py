@@ -89,8 +89,8 @@ class CrawlReport:
             console.print(_tables_grid(self))
         _section(console, "Grouping", self.decisions)
         changes = [
-            f"{t.name}: {describe_diff(t.schema_change)}"
-            + ("" if t.schema_change.get("applied") else f" (not applied: {t.action})")
+            f"{t.name}: {_change_text(t.schema_change)}"
+            + ("" if t.schema_change.get("applied") else f" (not applied: {t.schema_change['policy']})")
             for t in self.tables
             if t.schema_change
         ]
@@ -105,6 +105,17 @@ class CrawlReport:
         _section(console, "Problems", [f"{p.path}: {p.message}" for p in self.problems], style="yellow")
         if self.failed:
             console.print("[red]crawl failed: a schema change met the FAIL policy; nothing was written[/red]")
+
+
+def _change_text(change: dict[str, Any]) -> str:
+    parts = [] if describe_diff(change) == "no change" else [describe_diff(change)]
+    if "partition_keys" in change:
+        keys = change["partition_keys"]
+        words = [
+            ", ".join(f"{k['name']} ({k['type']})" for k in keys[side]) or "none" for side in ("from", "to")
+        ]
+        parts.append(f"partition keys {words[0]} -> {words[1]}")
+    return "; ".join(parts)
 
 
 def _summary_line(report: CrawlReport) -> str:
