@@ -587,3 +587,13 @@ def test_a_new_file_in_a_known_partition_updates_it_and_a_key_type_change_is_sho
     ) in console.export_text()
     with open_catalog(cat) as c:
         assert c.table("raw", "logs").partition_keys[0] == ("partition_0", "integer")
+
+
+def test_a_table_without_keys_records_the_files_it_kept(tree: Path, cat: str) -> None:
+    run(tree, cat)
+    with open_catalog(cat) as c:
+        (whole,) = c.partitions("raw", "inventory")
+        (events,) = c.partitions("raw", "events")
+    assert whole.values == ()
+    assert whole.files == [str(tree / "retail" / "inventory" / n) for n in ("stock-a.csv", "stock-b.csv")]
+    assert events.files == [str(tree / "events" / "part-0.parquet")]

@@ -112,11 +112,12 @@ def _apply_table(
         files=sum(len(f.files) for f in table.folders),
         tags=tags,
     )
-    partitions = _partitions(table) if table.keys else []
+    # A table without keys gets one partition of no values: the exact files the crawl kept.
+    partitions = _partitions(table)
     if old is None:
         saved = catalog.save_table(row, note="created by a crawl")
         catalog.put_partitions(database, table.name, partitions)
-        change.partitions_added = [list(p.values) for p in partitions]
+        change.partitions_added = [list(p.values) for p in partitions if p.values]
         change.schema_version = saved.schema_version
         return change
     return _update(catalog, database, row, old, partitions, change, config)
@@ -157,8 +158,8 @@ def _update(
     saved = catalog.save_table(row, note="changed by a crawl")
     catalog.put_partitions(database, old.name, fresh + [p for p in moved if p not in fresh])
     _vanished_partitions(catalog, database, old.name, gone, config.on_vanished)
-    change.partitions_added = [list(p.values) for p in fresh]
-    change.partitions_vanished = [list(p.values) for p in gone]
+    change.partitions_added = [list(p.values) for p in fresh if p.values]
+    change.partitions_vanished = [list(p.values) for p in gone if p.values]
     change.schema_version = saved.schema_version
     applied = bool(change.schema_change and change.schema_change["applied"])
     touched = fresh or gone or moved or applied or old.size_bytes != row.size_bytes
