@@ -597,3 +597,35 @@ def test_a_table_without_keys_records_the_files_it_kept(tree: Path, cat: str) ->
     assert whole.values == ()
     assert whole.files == [str(tree / "retail" / "inventory" / n) for n in ("stock-a.csv", "stock-b.csv")]
     assert events.files == [str(tree / "events" / "part-0.parquet")]
+
+
+_KILLED_MID_WRITE = """
+import os, signal, sys
+from workbench.catalog import crawl
+from workbench.catalog.crawlers import policies
+
+written = []
+apply_table = policies._apply_table
+
+
+def then_die(*args, **kwargs):
+    written.append(apply_table(*args, **kwargs))
+    if len(written) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # the writer dies inside its transaction
+    return written[-1]
+
+
+policies._apply_table = then_die
+crawl(sys.argv[1], database="raw", catalog=sys.argv[2], pii=False)
+"""
+
+
+def test_a_crawler_killed_while_writing_leaves_the_catalog_as_it_was(tree: Path, cat: str) -> None:
+    run(tree / "events", cat)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MID_WRITE, str(tree), cat], env=env, timeout=120)
+    assert killed.returncode == -9
+    with open_catalog(cat) as c:
+        assert [t.name for t in c.tables()] == ["events"]
+        assert list(c.folder_states("raw")) == [str(tree / "events")]
+    assert run(tree, cat).counts()["added"] == 3
