@@ -258,6 +258,7 @@ def test_vanished_partitions_and_tables_follow_the_policy(tree: Path, cat: str) 
 
 def test_exclusion_globs_and_the_table_level_override(tree: Path, cat: str) -> None:
     report = run(tree, cat, exclude=["**/inventory/**", "events"], table_level=1)
+    assert report.files_excluded == 5
     names = sorted(t.name for t in report.tables)
     assert names == ["logs", "retail"]
     assert (

@@ -42,8 +42,16 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
     @click.option(
         "--config", "config_path", type=click.Path(dir_okay=False), help="Crawl settings (YAML or JSON)."
     )
-    @click.option("--on-schema-change", type=click.Choice(SCHEMA_CHANGE_POLICIES, case_sensitive=False))
-    @click.option("--on-vanished", type=click.Choice(VANISHED_POLICIES, case_sensitive=False))
+    @click.option(
+        "--on-schema-change",
+        type=click.Choice(SCHEMA_CHANGE_POLICIES, case_sensitive=False),
+        help="A table's columns changed: report it, add a schema version (default), or write nothing.",
+    )
+    @click.option(
+        "--on-vanished",
+        type=click.Choice(VANISHED_POLICIES, case_sensitive=False),
+        help="A table's or partition's data is gone: report it, deprecate it (default), or delete it.",
+    )
     @click.option(
         "--exclude", multiple=True, metavar="GLOB", help="Leave out matching paths (** spans folders)."
     )
@@ -52,12 +60,18 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
     @click.option("--max-schemas", type=int, help="More distinct schemas than this are kept apart (5).")
     @click.option("--sample-bytes", type=int, help="Bytes read from each text file to infer it (1 MiB).")
     @click.option("--sample-rows", type=int, help="Rows of each file that decide its schema (1000).")
-    @click.option("--files-per-folder", type=int, help="Classify at most this many files per folder.")
+    @click.option(
+        "--files-per-folder", type=int, help="Classify at most N files of each extension per folder."
+    )
     @click.option(
         "--csv", "csv_classifiers", multiple=True, metavar="NAME=DELIMITER", help="A CSV classifier."
     )
-    @click.option("--regex", "regex_classifiers", multiple=True, metavar="NAME=PATTERN", help="A regex one.")
-    @click.option("--grok", "grok_classifiers", multiple=True, metavar="NAME=PATTERN", help="A grok one.")
+    @click.option(
+        "--regex", "regex_classifiers", multiple=True, metavar="NAME=PATTERN", help="A regex classifier."
+    )
+    @click.option(
+        "--grok", "grok_classifiers", multiple=True, metavar="NAME=PATTERN", help="A grok classifier."
+    )
     @click.option("--no-pii", is_flag=True, help="Do not run the PII detection on new tables.")
     @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON to stdout.")
     @guard

@@ -85,6 +85,7 @@ class _Run:
         for listing in listings:
             report.problems.extend(listing.problems)
             report.files_seen += sum(len(f.files) for f in listing.folders.values())
+            report.files_excluded += listing.excluded
         results, fresh_states = self.folders(listings, states, report)
         planned: list[PlannedTable] = []
         for listing in listings:

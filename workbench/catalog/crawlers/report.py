@@ -54,6 +54,8 @@ class CrawlReport:
     """Folders whose files were read (new or changed since the last crawl)."""
     folders_unchanged: int = 0
     files_seen: int = 0
+    files_excluded: int = 0
+    """Files left out by the ``exclude`` globs."""
     files_read: int = 0
     seconds: float = 0.0
     failed: bool = False
@@ -127,7 +129,9 @@ def _summary_line(report: CrawlReport) -> str:
         f"{c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged, "
         f"{c['deprecated']} deprecated, {c['deleted']} deleted; {c['partitions_added']} partitions added; "
         f"{len(report.folders_visited)} folders read, {report.folders_unchanged} unchanged; "
-        f"{report.files_read} files read in {report.seconds:.1f} s{rate}; {c['problems']} problems"
+        f"{report.files_read} files read in {report.seconds:.1f} s{rate}"
+        + (f", {report.files_excluded} excluded" if report.files_excluded else "")
+        + f"; {c['problems']} problems"
     )
 
 
