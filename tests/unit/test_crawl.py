@@ -427,9 +427,12 @@ def test_cli_crawls_prints_json_and_fails_on_a_refused_schema_change(tree: Path,
 
     settings = tmp_path / "crawl.yaml"
     settings.write_text(
-        "sensitive:\n  - name: lgpd_cpf\n    column: '(?i)cpf'\n    tags: {Compliance: LGPD}\n",
+        "sensitive:\n  - name: lgpd_cpf\n    column: '(?i)cpf'\n    tags: {Compliance: LGPD}\n"
+        "exclude: ['*/tmp/*']\n",
         encoding="utf-8",
     )
+    (tree / "retail" / "tmp").mkdir()
+    (tree / "retail" / "tmp" / "scratch.csv").write_text("x,y\n1,2\n", encoding="utf-8")
     cat = str(tmp_path / "cli.db")
     base = ["crawl", str(tree), "--database", "raw", "--catalog", cat, "--config", str(settings)]
     base += ["--grok", f"applog={crawl_tree.GROK}"]
@@ -438,6 +441,7 @@ def test_cli_crawls_prints_json_and_fails_on_a_refused_schema_change(tree: Path,
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["counts"]["added"] == 4
+    assert data["files_excluded"] == 1
     assert data["counts"]["partitions_added"] == 5
     tags = {t["name"]: t["tags"] for t in data["tables"]}
     assert tags["sales"]["cpf"]["Compliance"] == "LGPD"

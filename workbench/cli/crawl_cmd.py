@@ -97,7 +97,11 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
 
         classifiers = _named("csv", csv_classifiers) + _named("regex", regex_classifiers)
         classifiers += _named("grok", grok_classifiers)
-        config = CrawlConfig.build(config_path, **settings)
+        # An option not given (None, or an empty tuple for --exclude) leaves the file's setting.
+        given = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in settings.items() if v not in (None, ())
+        }
+        config = CrawlConfig.build(config_path, **given)
         config.classifiers = classifiers + config.classifiers
         config.pii = config.pii and not no_pii
         report = _crawl_with_progress(crawl, urls, database, catalog_url, config, console)
