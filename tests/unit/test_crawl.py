@@ -487,13 +487,17 @@ print(reads, len(errors), errors[:3], flush=True)
 
 def test_two_crawlers_and_a_reader_at_once_lose_nothing(tmp_path: Path) -> None:
     roots: list[list[str]] = [[], []]
-    for n in range(8):
+    for n in range(9):
         root = tmp_path / f"set{n}" / f"data{n}"
         for p in range(6):
             folder = root / f"day={p}"
             folder.mkdir(parents=True)
             (folder / "part.csv").write_text(f"id,v{n}\n1,2\n3,4\n")
-        roots[n % 2].append(str(root))
+        if n < 8:
+            roots[n % 2].append(str(root))
+    # Both crawlers also crawl one shared root, at about the same time.
+    for mine in roots:
+        mine.insert(2, str(tmp_path / "set8" / "data8"))
     cat = str(tmp_path / "shared.db")
     open_catalog(cat).close()
     stop = tmp_path / "stop"
@@ -516,10 +520,11 @@ def test_two_crawlers_and_a_reader_at_once_lose_nothing(tmp_path: Path) -> None:
     assert int(errors) == 0
     with open_catalog(cat) as c:
         tables = {t.name: t for t in c.tables("raw")}
-        assert sorted(tables) == [f"data{n}" for n in range(8)]
+        assert sorted(tables) == [f"data{n}" for n in range(9)]
         for name in tables:
             assert len(c.partitions("raw", name)) == 6
-        assert len(c.folder_states("raw")) == 48
+        assert len(c.folder_states("raw")) == 54
+        assert len(c.history("raw", "data8")) == 1
     connection = sqlite3.connect(cat)
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()

@@ -67,6 +67,7 @@ class Classification:
     """Reads a sample on demand (Parquet: the first rows of the first row group)."""
 
     def sample_values(self) -> dict[str, list[Any]]:
+        """The sampled values by column (read now for Parquet); never written anywhere."""
         if self.sample is None and self.sampler is not None:
             self.sample = self.sampler()
         return self.sample or {}

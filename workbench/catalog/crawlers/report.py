@@ -62,6 +62,7 @@ class CrawlReport:
     """A schema change met the FAIL policy: nothing was written."""
 
     def by_action(self, action: str) -> list[TableChange]:
+        """The tables the crawl ``added``, ``updated``, ``unchanged``, ``deprecated``, ``deleted`` …"""
         return [t for t in self.tables if t.action == action]
 
     def table(self, name: str) -> TableChange:
@@ -72,6 +73,7 @@ class CrawlReport:
         raise KeyError(f"the crawl saw no table {name!r} (it saw {', '.join(t.name for t in self.tables)})")
 
     def counts(self) -> dict[str, int]:
+        """Tables per action, partitions added and problems."""
         actions = ("added", "updated", "unchanged", "deprecated", "deleted", "failed")
         out = {a: len(self.by_action(a)) for a in actions}
         out["partitions_added"] = sum(len(t.partitions_added) for t in self.tables)
@@ -79,6 +81,7 @@ class CrawlReport:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (what ``workbench crawl --json`` prints)."""
         out = dataclasses.asdict(self)
         out["counts"] = self.counts()
         out["files_per_second"] = round(self.files_read / self.seconds, 1) if self.seconds else None
