@@ -148,7 +148,6 @@ export function App({ model, rpc, panels }: AppProps) {
           </button>
         </div>
       ) : null}
-      {preview ? <PreviewBanner preview={preview} onDismiss={editor.cancel} /> : null}
       <div className="wb-main">
         {sideOpen ? (
           <aside className="wb-side">
@@ -177,19 +176,23 @@ export function App({ model, rpc, panels }: AppProps) {
             ) : null}
           </aside>
         ) : null}
-        {view ? (
-          <Grid
-            rpc={rpc}
-            columns={preview ? preview.columns : view.columns}
-            rows={preview ? preview.rows : view.rows}
-            revision={view.revision}
-            preview={preview}
-            selectedColumn={profileColumn}
-            onSelectColumn={setProfileColumn}
-          />
-        ) : (
-          <div className="wb-grid wb-muted">Loading…</div>
-        )}
+        {/* The banner sits over the grid only: the form beside it must not move when a preview lands. */}
+        <div className="wb-grid-column">
+          {preview ? <PreviewBanner preview={preview} onDismiss={editor.cancel} /> : null}
+          {view ? (
+            <Grid
+              rpc={rpc}
+              columns={preview ? preview.columns : view.columns}
+              rows={preview ? preview.rows : view.rows}
+              revision={view.revision}
+              preview={preview}
+              selectedColumn={profileColumn}
+              onSelectColumn={setProfileColumn}
+            />
+          ) : (
+            <div className="wb-grid wb-muted">Loading…</div>
+          )}
+        </div>
         <aside className="wb-recipe-side">
           <BaseNotice
             library={library}

@@ -135,11 +135,6 @@ function StepFormBody(props: StepFormProps) {
           />
         )}
       </FormContext.Provider>
-      {props.preview && (
-        <div className="wb-preview-summary" data-testid="wb-preview-summary" role="status">
-          {props.preview.summary}
-        </div>
-      )}
       <div className="wb-form-buttons">
         <button type="button" className="wb-button" data-testid="wb-preview-button" onClick={() => props.onPreview(step)}>
           Preview
@@ -151,6 +146,12 @@ function StepFormBody(props: StepFormProps) {
           Cancel
         </button>
       </div>
+      {/* Below the buttons, so a debounced preview that lands never moves Apply under the pointer. */}
+      {props.preview && (
+        <div className="wb-preview-summary" data-testid="wb-preview-summary" role="status">
+          {props.preview.summary}
+        </div>
+      )}
     </form>
   );
 }
