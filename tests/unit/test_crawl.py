@@ -639,3 +639,46 @@ def test_a_crawler_killed_while_writing_leaves_the_catalog_as_it_was(tree: Path,
         assert [t.name for t in c.tables()] == ["events"]
         assert list(c.folder_states("raw")) == [str(tree / "events")]
     assert run(tree, cat).counts()["added"] == 3
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", "2"],
+        ["01", "2"],
+        ["0"],
+        ["-0"],
+        [" 7 "],
+        ["1.5", "2"],
+        ["true", "FALSE"],
+        ["2024-01-01"],
+        ["2024-02-30"],
+        ["nan"],
+        ["1e3"],
+        ["", "3"],
+        [""],
+        ["+5"],
+        ["1234567890123456789"],
+        ["12\n"],
+        ["00"],
+        ["0.5", "-.5", "5."],
+        ["01.5"],
+        ["1.5", "x"],
+        ["12345678901234567890.5"],
+        ["1.", "."],
+        ["+"],
+        ["2024-01-01 10:00:00", "2024-01-02"],
+        ["١٢"],
+        ["1\u00a0"],
+        ["inf", "2"],
+    ],
+)
+def test_the_fast_type_paths_agree_with_the_readers_rules(values: list[str]) -> None:
+    import pyarrow as pa
+
+    from workbench.catalog.crawlers.classifiers import text_type
+    from workbench.io.csv_scan import ColumnState, observe
+
+    state = ColumnState()
+    observe(state, pa.array(values, pa.large_string()))
+    assert text_type(values) == (None if state.fits is None else state.ltype())
