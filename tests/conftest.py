@@ -126,3 +126,46 @@ def make_engine(engine_name: str, session: Any, datasets: dict[str, Any] | None 
     from workbench.engines.spark import SparkEngine
 
     return SparkEngine(session=session, datasets=datasets, now=FIXED_NOW)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto) on a free loopback port, for this test session."""
+    pytest.importorskip("s3fs")
+    moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_options(s3_endpoint: str) -> dict[str, Any]:
+    """fsspec storage options that reach ``s3_endpoint``."""
+    return {
+        "endpoint_url": s3_endpoint,
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"region_name": "us-east-1"},
+        "skip_instance_cache": True,
+    }
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> tuple[Any, str]:
+    """A new, empty bucket on ``s3_endpoint``: a boto3 client and the bucket's name."""
+    import uuid
+
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+    bucket = f"test-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    return client, bucket
