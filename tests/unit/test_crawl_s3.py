@@ -5,51 +5,28 @@ only the prefix that changed."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytest.importorskip("s3fs")
-moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
+pytest.importorskip("moto.moto_server.threaded_moto_server")
 
-from tests.unit import crawl_tree  # noqa: E402
-from workbench.catalog import crawl, open_catalog  # noqa: E402
-from workbench.catalog.crawlers import CrawlReport  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[str]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+from tests.unit import crawl_tree
+from tests.unit.conftest import s3_client
+from workbench.catalog import crawl, open_catalog
+from workbench.catalog.crawlers import CrawlReport
 
 
-@pytest.fixture(scope="session")
-def options(endpoint: str) -> dict[str, Any]:
-    return {
-        "endpoint_url": endpoint,
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"region_name": "us-east-1"},
-        "skip_instance_cache": True,
-    }
+@pytest.fixture
+def options(s3_options: dict[str, Any]) -> dict[str, Any]:
+    return s3_options
 
 
 @pytest.fixture
 def client(options: dict[str, Any]) -> Any:
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=options["endpoint_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
+    return s3_client(options)
 
 
 @pytest.fixture

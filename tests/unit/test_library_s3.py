@@ -5,56 +5,29 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytest.importorskip("s3fs")
-moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
+pytest.importorskip("moto.moto_server.threaded_moto_server")
 
-import workbench as wb  # noqa: E402
-from workbench.library import Library, library, lock, resolve_pinned  # noqa: E402
-from workbench.library.errors import TamperedError  # noqa: E402
-from workbench.library.store import AlreadyExistsError, Store  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[str]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+import workbench as wb
+from tests.unit.conftest import new_bucket
+from workbench.library import Library, library, lock, resolve_pinned
+from workbench.library.errors import TamperedError
+from workbench.library.store import AlreadyExistsError, Store
 
 
-@pytest.fixture(scope="session")
-def options(endpoint: str) -> dict[str, Any]:
-    return {
-        "endpoint_url": endpoint,
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"region_name": "us-east-1"},
-        "skip_instance_cache": True,
-    }
+@pytest.fixture
+def options(s3_options: dict[str, Any]) -> dict[str, Any]:
+    return s3_options
 
 
 @pytest.fixture
 def url(options: dict[str, Any]) -> str:
-    import boto3
-
-    bucket = f"lib-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=options["endpoint_url"],
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=bucket)
-    return f"s3://{bucket}/team/recipes"
+    return f"s3://{new_bucket(options, 'lib')}/team/recipes"
 
 
 def open_lib(url: str, options: dict[str, Any]) -> Library:

@@ -9,8 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from tests.unit.conftest import new_bucket
 from tests.unit.test_widget import Frontend, assert_live_frame_is_replay
 from workbench.library import LIBRARY_ENV, Library
 from workbench.widget.library_link import Base
@@ -262,37 +261,9 @@ def test_a_newer_published_version_is_noticed_on_check(tmp_path: Path, folder: L
 # ---------------------------------------------------------------------------- on S3
 
 
-@pytest.fixture(scope="session")
-def s3_options() -> Iterator[dict[str, Any]]:
-    """An S3-compatible server (moto) on loopback for the whole test session, and its fsspec options."""
-    pytest.importorskip("s3fs")
-    moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield {
-        "endpoint_url": f"http://{host}:{port}",
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"region_name": "us-east-1"},
-        "skip_instance_cache": True,
-    }
-    server.stop()
-
-
 def s3_library(options: dict[str, Any]) -> Library:
-    """A library under a fresh bucket of the server."""
-    import boto3
-
-    bucket = f"widget-{uuid.uuid4().hex[:12]}"
-    boto3.client(
-        "s3",
-        endpoint_url=options["endpoint_url"],
-        aws_access_key_id=options["key"],
-        aws_secret_access_key=options["secret"],
-        region_name="us-east-1",
-    ).create_bucket(Bucket=bucket)
-    return Library(f"s3://{bucket}/team", storage_options=options)
+    """A library under a fresh bucket of the session's S3 server (``s3_options``, tests/unit/conftest.py)."""
+    return Library(f"s3://{new_bucket(options, 'widget')}/team", storage_options=options)
 
 
 def test_publish_open_and_newer_notice_on_s3(tmp_path: Path, s3_options: dict[str, Any]) -> None:
@@ -336,10 +307,11 @@ def test_an_unreachable_object_store_is_said_in_words(tmp_path: Path) -> None:
         ("library_search", {"query": ""}),
     ):
         message = error_of(ui, method, **params)
-        assert message.startswith("library 's3://nowhere/team' could not be reached"), message
+        assert message.startswith("library 's3://nowhere/team'"), message
+        assert "Could not connect to the endpoint" in message
     ui.workbench.session.set_base(Base("sales", "1.0", "sha256:00", ()))
     checked = ui.workbench.check_library()
-    assert "could not be reached" in checked["problem"]
+    assert "Could not connect to the endpoint" in checked["problem"]
     assert checked["base"]["ref"] == "sales@1.0"
     assert checked["newer"] is None
 
