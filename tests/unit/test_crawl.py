@@ -119,17 +119,49 @@ def test_bad_files_are_reported_and_do_not_stop_the_crawl(tree: Path, cat: str) 
         assert events.row_estimate == 3
 
 
-@pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files without permission"
-)
-def test_an_unreadable_file_is_reported(tree: Path, cat: str) -> None:
+def without_file_override() -> list[str]:
+    """A command prefix under which file permissions hold, also for root.
+
+    Root reads any file through CAP_DAC_OVERRIDE; util-linux's setpriv drops it (and
+    CAP_DAC_READ_SEARCH) from the bounding set, so the crawl meets the permission error a user would.
+    """
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("running as root needs util-linux's setpriv to test permission errors")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_file_is_reported(tree: Path, tmp_path: Path) -> None:
     locked = tree / "retail" / "inventory" / "stock-b.csv"
     locked.chmod(0)
     try:
-        report = run(tree, cat)
+        done = subprocess.run(
+            [
+                *without_file_override(),
+                sys.executable,
+                "-m",
+                "workbench",
+                "crawl",
+                str(tree),
+                "--database",
+                "raw",
+                "--catalog",
+                str(tmp_path / "perm.db"),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         locked.chmod(0o644)
-    assert any(p.path == str(locked) and p.message.startswith("cannot read") for p in report.problems)
+    assert done.returncode == 0, done.stderr
+    problems = {p["path"]: p["message"] for p in json.loads(done.stdout)["problems"]}
+    assert problems[str(locked)].startswith("cannot read"), problems
+    with open_catalog(tmp_path / "perm.db") as c:
+        assert c.find_table("raw", "inventory") is not None
 
 
 def test_types_conflicting_across_files_become_string_and_are_recorded(tree: Path, cat: str) -> None:
