@@ -168,6 +168,12 @@ def cli(debug: bool) -> None:
     is_flag=True,
     help="Publish the rows that pass the row-level rules; quarantine the others with the rules they failed.",
 )
+@click.option(
+    "--lineage-url",
+    metavar="URL",
+    help="Also send the run's OpenLineage events here (or 'console'); they are always kept in "
+    ".workbench/lineage/events.jsonl.",
+)
 @_guard
 def run(
     recipe: str,
@@ -189,6 +195,7 @@ def run(
     min_score: float,
     quarantine: Path | None,
     row_level: bool,
+    lineage_url: str | None,
 ) -> None:
     """Replay RECIPE (a file, or NAME@REF from --library) over --input and write --output."""
     from workbench.cli.jobs import run_job
@@ -197,28 +204,42 @@ def run(
 
     keys = _partition_keys(partition_by, output_path)
     _check_formula_guard(csv_formula_guard, output_path)
-    loaded = _recipe_to_run(recipe, library_url, frozen, lock_path)
+    loaded, version = _resolved_recipe(recipe, library_url, frozen, lock_path)
     check_engine_support(loaded, ("spark" if spark_remote else engine,))
     gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_path)
     bound = parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
     where = input_where()
     _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets, where)
-    result = run_job(
+    from workbench.lineage.runs import emitting_run
+
+    result = emitting_run(
+        lambda: run_job(
+            loaded,
+            input_path,
+            output_path,
+            engine="spark" if spark_remote else engine,
+            spark_remote=spark_remote,
+            datasets=bound,
+            csv=_csv_options(not no_header, delimiter),
+            overwrite=overwrite,
+            console=_stderr,
+            secrets=secrets,
+            gate=gate,
+            csv_formula_guard=csv_formula_guard,
+            where=where,
+            partition_by=keys,
+        ),
         loaded,
         input_path,
         output_path,
-        engine="spark" if spark_remote else engine,
-        spark_remote=spark_remote,
         datasets=bound,
         csv=_csv_options(not no_header, delimiter),
-        overwrite=overwrite,
-        console=_stderr,
-        secrets=secrets,
-        gate=gate,
-        csv_formula_guard=csv_formula_guard,
         where=where,
-        partition_by=keys,
+        engine="spark" if spark_remote else engine,
+        library_version=version,
+        lineage_url=lineage_url,
+        gate=gate,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     read = "" if result.read is None else f" ({result.read})"
@@ -253,6 +274,11 @@ def _count(n: int, noun: str) -> str:
 
 def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path: Path) -> Any:
     """A recipe file, or a library ref resolved here, before any engine runs (pinned by the lock)."""
+    return _resolved_recipe(recipe, library_url, frozen, lock_path)[0]
+
+
+def _resolved_recipe(recipe: str, library_url: str | None, frozen: bool, lock_path: Path) -> tuple[Any, Any]:
+    """The recipe to run and, for a library ref, the library version it is (else None)."""
     import os
 
     from workbench.recipe.model import Recipe
@@ -261,18 +287,18 @@ def _recipe_to_run(recipe: str, library_url: str | None, frozen: bool, lock_path
     url = (library_url or os.environ.get("WORKBENCH_LIBRARY", "")).strip()
     looks_like_file = path.suffix.lower() in {".json", ".yml", ".yaml"} or "/" in recipe or "\\" in recipe
     if "@" not in recipe and (path.exists() or looks_like_file):
-        return Recipe.load(path)
+        return Recipe.load(path), None
     if not url:
         if "@" in recipe:
             raise RecipeError(f"{recipe!r} is a library ref: pass --library URL or set WORKBENCH_LIBRARY")
-        return Recipe.load(path)
+        return Recipe.load(path), None
     from workbench.library import Library, resolve_pinned
 
     found = resolve_pinned(Library(url), recipe, lock_path, frozen=frozen)
     if found.deprecated:
         _stderr.print(f"[yellow]warning:[/yellow] {escape(found.ref)} is deprecated")
     _stderr.print(f"recipe {escape(found.ref)} ({found.digest}) from {escape(url)}")
-    return found.recipe
+    return found.recipe, found
 
 
 def _check_formula_guard(guard: bool, output: Path) -> None:

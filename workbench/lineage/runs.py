@@ -1,0 +1,109 @@
+"""Lineage around a run: the one call ``workbench run`` and "Run on full data" make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.lineage.events import RunInfo, assertions_from, lineage_run
+
+
+def emitting_run(
+    run: Any,
+    recipe: Any,
+    input_path: Path,
+    output_path: Path,
+    *,
+    datasets: dict[str, Path] | None = None,
+    csv: Any = None,
+    where: str | None = None,
+    engine: str = "pandas",
+    library_version: Any = None,
+    lineage_url: str | None = None,
+    gate: Any = None,
+) -> Any:
+    """Call ``run()`` (which returns a JobResult) between a START and a COMPLETE/FAIL/ABORT event.
+
+    Lineage never changes the run: a recipe whose lineage cannot be worked out still runs, and
+    an endpoint that is down is reported on stderr; the events are kept in the events file.
+    """
+    info = _info(recipe, input_path, output_path, datasets or {}, csv, where, engine, library_version)
+    held = _HeldAssertions(gate, output_path) if gate is not None else None
+    with lineage_run(info, lineage_url, held=held) as events:
+        try:
+            result = run()
+            events.complete(result.rows_out, _written_columns(output_path), _passed_assertions(gate))
+        finally:
+            _report(events)
+    return result
+
+
+def _info(
+    recipe: Any,
+    input_path: Path,
+    output_path: Path,
+    datasets: dict[str, Path],
+    csv: Any,
+    where: str | None,
+    engine: str,
+    version: Any,
+) -> RunInfo:
+    from workbench.io.formats import read_schema
+
+    schema = read_schema(input_path, csv, where=where)
+    dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
+    return RunInfo(
+        recipe=recipe,
+        inputs={"": str(input_path), **{k: str(v) for k, v in datasets.items()}},
+        output=str(output_path),
+        schema=schema,
+        dataset_schemas=dataset_schemas,
+        engine=engine,
+        ref=None if version is None else version.ref,
+        version=None if version is None else version.version,
+        digest=None if version is None else version.digest,
+    )
+
+
+def _written_columns(output: Path) -> list[str] | None:
+    from workbench.io.formats import read_schema
+
+    try:
+        return list(read_schema(output, None))
+    except Exception:
+        return None
+
+
+def _passed_assertions(gate: Any) -> list[Any] | None:
+    """When the gate needs every rule to pass and the output was published, every rule passed."""
+    if gate is None or gate.min_score < 1.0 or gate.row_level:
+        return None
+    return assertions_from([{"rule": str(rule), "outcome": "Passed"} for rule in gate.ruleset.rules])
+
+
+class _HeldAssertions:
+    """The rule outcomes of a held-back run, read from its quality report once it is written."""
+
+    def __init__(self, gate: Any, output: Path) -> None:
+        self.report = gate.report_path(output)
+
+    def __bool__(self) -> bool:
+        return self.report.exists()
+
+    def __iter__(self) -> Any:
+        import json
+
+        rules = json.loads(self.report.read_text(encoding="utf-8")).get("rules", [])
+        return iter(assertions_from(rules))
+
+
+def _report(events: Any) -> None:
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    for problem in events.emitter.problems:
+        err.print(
+            f"[yellow]lineage endpoint:[/yellow] {problem} (the event is kept in {events.emitter.file})"
+        )
+    if events.lineage_problem:
+        err.print(f"[yellow]lineage:[/yellow] {events.lineage_problem}")
