@@ -1,30 +1,9 @@
-"""Fixtures shared by the unit tests: one S3-compatible server (moto, on loopback) per test session."""
+"""Helpers of the unit tests on the S3-compatible server (its fixtures are in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-
-
-@pytest.fixture(scope="session")
-def s3_options() -> Iterator[dict[str, Any]]:
-    """fsspec options reaching a moto S3 server started on a free loopback port, once per session."""
-    pytest.importorskip("s3fs")
-    moto_server = pytest.importorskip("moto.moto_server.threaded_moto_server")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield {
-        "endpoint_url": f"http://{host}:{port}",
-        "key": "testing",
-        "secret": "testing",
-        "client_kwargs": {"region_name": "us-east-1"},
-        "skip_instance_cache": True,
-    }
-    server.stop()
 
 
 def s3_client(options: dict[str, Any]) -> Any:
