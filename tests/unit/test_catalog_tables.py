@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import workbench as wb
-from workbench.catalog import CatalogError, Partition, Table, open_catalog
+from workbench.catalog import CatalogError, Partition, Table, crawl, open_catalog
 from workbench.catalog.tables import quote_keys, read_table_pandas, select, table_schema, write_table
 from workbench.core.errors import DataIOError, RecipeError
 
@@ -471,6 +471,21 @@ def test_a_crawled_table_is_read_by_name(tmp_path: Path) -> None:
     table = pq.read_table(out).to_pydict()
     assert sorted(table["id"]) == [1, 7, 101]
     assert set(table["year"]) == {2024}
+
+
+def test_an_unpartitioned_crawled_table_reads_the_files_the_crawl_found(tmp_path: Path) -> None:
+    catalog = tmp_path / "crawl.db"
+    folder = tmp_path / "lake" / "customers"
+    folder.mkdir(parents=True)
+    (folder / "a.csv").write_text("id,name\n1,Ada\n2,Bo\n")
+    (folder / "b.csv").write_text("id,name\n3,Cy\n")
+    crawl(str(folder), database="lake", catalog=str(catalog))
+    # Written after the crawl: a stray, unreadable file is not part of the table until a recrawl.
+    (folder / "c.csv").write_bytes(b"\xff\xfe not, a\n table")
+    chosen = select("catalog:lake.customers", catalog=str(catalog))
+    assert sorted(p.name for p in chosen.files) == ["a.csv", "b.csv"]
+    frame = read_table_pandas("catalog:lake.customers", catalog=str(catalog))
+    assert sorted(frame["id"].tolist()) == [1, 2, 3]
 
 
 def test_wb_open_takes_a_table_name_and_where(

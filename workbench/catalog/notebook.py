@@ -56,14 +56,25 @@ class NotebookCatalog:
             versions = cat.history(database, table)
         return TableView(found, len(partitions), sum(len(p.files) for p in partitions), versions)
 
-    def read(self, name: str, *, where: str | None = None, spark: Any = None) -> Any:
-        """The table as a pandas frame (or a lazy Spark frame with ``spark=SESSION``), pruned by ``where``."""
+    def read(
+        self,
+        name: str,
+        *,
+        where: str | None = None,
+        spark: Any = None,
+        storage_options: dict[str, Any] | None = None,
+    ) -> Any:
+        """The table as a pandas frame (or a lazy Spark frame with ``spark=SESSION``), pruned by ``where``.
+
+        ``storage_options`` are fsspec's, for a table on an object store (else fsspec's own
+        configuration applies, e.g. ``FSSPEC_S3_ENDPOINT_URL``).
+        """
         from workbench.catalog.tables import read_table_pandas, read_table_spark
 
         full = name if name.startswith("catalog:") else f"catalog:{name}"
         if spark is not None:
             return read_table_spark(spark, full, where=where, catalog=self.url)
-        return read_table_pandas(full, where=where, catalog=self.url)
+        return read_table_pandas(full, where=where, catalog=self.url, storage_options=storage_options)
 
     def open(self, name: str, *, where: str | None = None, **options: Any) -> Any:
         """Open the table in the workbench, as ``wb.open("catalog:DB.TABLE", where=...)`` does."""

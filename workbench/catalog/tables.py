@@ -23,6 +23,7 @@ import pandas as pd
 
 from workbench.catalog.catalog import Catalog, open_catalog, split_table_name
 from workbench.catalog.model import Partition, Table
+from workbench.catalog.remote import fetched, is_remote, join, list_data, spark_refusal
 from workbench.catalog.store import CatalogError
 from workbench.core.casting import cast_pandas, cast_spark
 from workbench.core.errors import RecipeError, nearest
@@ -79,14 +80,31 @@ class Selection:
     files: list[Path]
     fmt: Format
     where: str | None = None
+    urls: list[str] = dataclasses.field(default_factory=list)
+    """The files to read when the table is on an object store (``files`` is then empty)."""
 
     @property
     def partitioned(self) -> bool:
         return bool(self.table.partition_keys)
 
+    @property
+    def remote(self) -> bool:
+        """Whether the table's files are on an object store."""
+        return is_remote(self.table.location)
+
+    def file_count(self) -> int:
+        return len(self.urls) if self.remote else len(self.files)
+
+    def per_file_values(self) -> list[tuple[Any, ...]]:
+        """Each file's partition key values, in the order of the files read."""
+        if self.remote:
+            return [p.values for p in self.partitions for _ in p.files]
+        return [p.values for p in self.partitions for _ in partition_files(p)]
+
     def summary(self) -> str:
         """What will be read, e.g. ``3 of 120 partitions, 6 files``."""
-        files = f"{len(self.files)} file{'' if len(self.files) == 1 else 's'}"
+        n = self.file_count()
+        files = f"{n} file{'' if n == 1 else 's'}"
         if not self.partitioned:
             return files
         return f"{len(self.partitions)} of {self.total} partitions, {files}"
@@ -106,20 +124,53 @@ def logical_type(name: str) -> LType:
         return found
 
 
-def select(name: str, *, where: str | None = None, catalog: str | None = None) -> Selection:
-    """Resolve ``catalog:DB.TABLE``: its format, and the files of the partitions ``where`` keeps."""
+def select(
+    name: str,
+    *,
+    where: str | None = None,
+    catalog: str | None = None,
+    storage_options: dict[str, Any] | None = None,
+) -> Selection:
+    """Resolve ``catalog:DB.TABLE``: its format, and the files of the partitions ``where`` keeps.
+
+    ``storage_options`` (fsspec's) are needed only to list a table on an object store whose
+    files the catalog does not name.
+    """
     database, table_name = split_table_name(name)
+    remote = False
     with connect(catalog) as cat:
         table = cat.table(database, table_name)
-        partitions = cat.partitions(database, table_name) if table.partition_keys else []
+        remote = is_remote(table.location)
+        partitions = cat.partitions(database, table_name)
     fmt = table_format(table)
     if not table.partition_keys:
         if where:
             raise RecipeError(f"--where prunes partitions, and table {table.full_name} has no partition keys")
-        return Selection(table, [], 0, data_files(_local(table.location)), fmt)
+        if remote:
+            urls = _unpartitioned_urls(table, partitions, storage_options)
+            return Selection(table, [], 0, [], fmt, urls=urls)
+        # A crawl keeps the exact files it found (never a stray one added later); a table
+        # registered by hand has no partition rows, and its folder is listed.
+        recorded = [f for p in partitions for f in partition_files(p)]
+        return Selection(table, [], 0, recorded or data_files(_local(table.location)), fmt)
     kept = prune(table, partitions, where) if where else partitions
+    if remote:
+        kept = [_with_urls(p) for p in kept]
+        return Selection(table, kept, len(partitions), [], fmt, where, [u for p in kept for u in p.files])
     files = [f for p in kept for f in partition_files(p)]
     return Selection(table, kept, len(partitions), files, fmt, where)
+
+
+def _with_urls(partition: Partition) -> Partition:
+    return dataclasses.replace(partition, files=[join(partition.location, f) for f in partition.files])
+
+
+def _unpartitioned_urls(
+    table: Table, partitions: list[Partition], storage_options: dict[str, Any] | None
+) -> list[str]:
+    # A crawl keeps the files it found as one partition of no key values; else the folder is listed.
+    urls = [join(p.location, f) for p in partitions for f in p.files]
+    return urls or list_data(table.location, storage_options)
 
 
 def table_format(table: Table) -> Format:
@@ -136,7 +187,7 @@ def _local(location: str) -> Path:
     if location.startswith("file://"):
         return Path(unquote(location.removeprefix("file://")))
     if "://" in location:
-        raise CatalogError(f"{location!r}: tables by name are read from local folders only for now")
+        raise CatalogError(f"{location!r} is on an object store, not in a local folder")
     return Path(location)
 
 
@@ -230,20 +281,30 @@ def _text(value: Any) -> str | None:
 
 
 def read_table_pandas(
-    name: str, csv: CsvOptions | None = None, *, where: str | None = None, catalog: str | None = None
+    name: str,
+    csv: CsvOptions | None = None,
+    *,
+    where: str | None = None,
+    catalog: str | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """A catalog table as a pandas frame: its (kept) partitions' files, with the partition keys."""
+    """A catalog table as a pandas frame: its (kept) partitions' files, with the partition keys.
+
+    A table on an object store is read through fsspec (``storage_options``, else fsspec's own
+    configuration such as ``FSSPEC_S3_ENDPOINT_URL``); only the kept partitions' files are fetched.
+    """
     from workbench.engines.pandas import PandasEngine
     from workbench.io.pandas_io import read_pandas_files
 
-    chosen = select(name, where=where, catalog=catalog)
-    if not chosen.files:
+    chosen = select(name, where=where, catalog=catalog, storage_options=storage_options)
+    if not chosen.file_count():
         return PandasEngine().from_records(*_empty(chosen))
-    frame, counts = read_pandas_files(chosen.files, chosen.fmt, read_options(chosen.table, csv), source=name)
+    with local_files(chosen, storage_options) as files:
+        frame, counts = read_pandas_files(files, chosen.fmt, read_options(chosen.table, csv), source=name)
     if not chosen.partitioned:
         return frame
     _refuse_clash(chosen, list(frame.columns))
-    per_file = [p.values for p in chosen.partitions for _ in partition_files(p)]
+    per_file = chosen.per_file_values()
     keys = partition_frame(chosen.key_types(), per_file)
     rows = keys.iloc[np.repeat(np.arange(len(per_file)), counts)].reset_index(drop=True)
     rows.index = frame.index
@@ -264,6 +325,8 @@ def read_table_spark(
     from workbench.io.spark_io import read_spark_files
 
     chosen = select(name, where=where, catalog=catalog)
+    if chosen.remote:
+        raise spark_refusal(chosen.table.full_name, chosen.table.location)
     if not chosen.files:
         return SparkEngine(session).from_records(*_empty(chosen))
     frame = read_spark_files(session, chosen.files, chosen.fmt, read_options(chosen.table, csv))
@@ -307,13 +370,29 @@ def _empty(chosen: Selection) -> tuple[dict[str, list[Any]], Schema]:
 
 
 def table_schema(
-    name: str, csv: CsvOptions | None = None, *, where: str | None = None, catalog: str | None = None
+    name: str,
+    csv: CsvOptions | None = None,
+    *,
+    where: str | None = None,
+    catalog: str | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> Schema:
     """The logical schema a read of the table gives: its files' columns, then its partition keys."""
-    chosen = select(name, where=where, catalog=catalog)
-    if not chosen.files:
+    chosen = select(name, where=where, catalog=catalog, storage_options=storage_options)
+    if not chosen.file_count():
         return _empty(chosen)[1]
-    return files_schema(chosen.files, chosen.fmt, read_options(chosen.table, csv)) | chosen.key_types()
+    with local_files(chosen, storage_options) as files:
+        return files_schema(files, chosen.fmt, read_options(chosen.table, csv)) | chosen.key_types()
+
+
+@contextmanager
+def local_files(chosen: Selection, storage_options: dict[str, Any] | None = None) -> Iterator[list[Path]]:
+    """The selection's files on this machine: as they are, or fetched from the object store."""
+    if not chosen.remote:
+        yield chosen.files
+        return
+    with fetched(chosen.urls, storage_options) as files:
+        yield files
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -343,6 +422,7 @@ def check_table_output(
             raise RecipeError(f"output {name!r} is also an input; write to another table")
     with connect(catalog) as cat:
         existing = cat.find_table(database, table_name)
+        _refuse_remote_write(existing)
         location = _local(existing.location) if existing else warehouse(cat) / database / table_name
     if existing is not None and not overwrite:
         raise RecipeError(
@@ -380,6 +460,7 @@ def write_table(
             raise RecipeError(
                 f"table {existing.full_name} already exists; pass --overwrite to replace its data"
             )
+        _refuse_remote_write(existing)
         location = _local(existing.location) if existing else warehouse(cat) / database / table_name
         fmt = table_format(existing) if existing else Format.PARQUET
         location = location.resolve()
@@ -397,6 +478,16 @@ def write_table(
         saved = cat.replace_table(table, partitions if partition_by else [], note=note or "written")
     files = sum(len(p.files) for p in partitions)
     return Written(saved, len(partitions) if partition_by else 0, files, saved.schema_version != before)
+
+
+def _refuse_remote_write(existing: Table | None) -> None:
+    # Replacing files on an object store is not one atomic step; the table's data is left as it is.
+    if existing is not None and is_remote(existing.location):
+        raise RecipeError(
+            f"table {existing.full_name} is on an object store ({existing.location}), and Workbench "
+            "writes tables only to local folders; write to a new table name (its data goes to the "
+            "warehouse folder beside the catalog)"
+        )
 
 
 def warehouse(cat: Catalog) -> Path:
