@@ -25,6 +25,11 @@ class QualityGateError(WorkbenchError):
 
     exit_code = 3
 
+    def __init__(self, message: str, outcome: GateOutcome | None = None) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        """What the gate decided: the score, and in row-level mode the rows held back."""
+
 
 @dataclasses.dataclass(frozen=True)
 class QualityGate:
@@ -97,7 +102,8 @@ def _gated(frame: Any, output: Path, gate: QualityGate, datasets: dict[str, Any]
     failed = "; ".join(r.rule for r in blocking[:3]) + ("; …" if len(blocking) > 3 else "")
     raise QualityGateError(
         f"quality gate failed (score {result.score:.3f}, minimum {gate.min_score:.3f}; failed: {failed}); "
-        f"nothing was written to {output}; the data and the report are in {gate.quarantine}"
+        f"nothing was written to {output}; the data and the report are in {gate.quarantine}",
+        GateOutcome(result.score, False, None, gate.report_path(output)),
     )
 
 
@@ -120,7 +126,8 @@ def _split_rows(result: QualityResult, output: Path, gate: QualityGate, write: A
         result.save(gate.report_path(output))
         raise QualityGateError(
             f"{held:,} rows failed row-level rules and are in {gate.quarantine / output.name} with the "
-            f"rules they failed; the other rows were written to {output} (score {result.score:.3f})"
+            f"rules they failed; the other rows were written to {output} (score {result.score:.3f})",
+            GateOutcome(result.score, True, held, gate.report_path(output)),
         )
     return GateOutcome(result.score, True, 0, None)
 

@@ -33,6 +33,8 @@ class JobResult:
     """For a catalog table input: what was read (``3 of 120 partitions, 6 files``)."""
     written: Any = None
     """For a catalog table output: the ``Written`` record of the table registered."""
+    gate: Any = None
+    """With a quality gate, the :class:`~workbench.cli.gate.GateOutcome` of the published output."""
 
 
 def run_job(
@@ -86,9 +88,11 @@ def run_job(
             result = _run_pandas(
                 recipe, input_path, output_path, datasets, csv, progress, task, secrets, gate, options
             )
-    rows_in, rows_out = result
+    rows_in, rows_out, outcome = result
     seconds = time.perf_counter() - started
-    return JobResult(engine, len(steps), rows_in, rows_out, seconds, str(output_path), read, options.written)
+    return JobResult(
+        engine, len(steps), rows_in, rows_out, seconds, str(output_path), read, options.written, outcome
+    )
 
 
 @dataclasses.dataclass
@@ -185,7 +189,7 @@ def _run_pandas(
     secrets: Any = None,
     gate: Any = None,
     options: WriteOptions | None = None,
-) -> tuple[int, int]:
+) -> tuple[int, int, Any]:
     from workbench.io.pandas_io import read_pandas
     from workbench.io.writers import write_pandas
 
@@ -200,9 +204,9 @@ def _run_pandas(
         secrets=secrets,
     )
     progress.update(task, description=_writing(output_path, gate))
-    publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_pandas))
+    outcome = publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_pandas))
     progress.update(task, advance=1, description="done")
-    return len(frame), len(out)
+    return len(frame), len(out), outcome
 
 
 def _run_spark(
@@ -217,7 +221,7 @@ def _run_spark(
     secrets: Any = None,
     gate: Any = None,
     options: WriteOptions | None = None,
-) -> tuple[int | None, int | None]:
+) -> tuple[int | None, int | None, Any]:
     from pyspark.sql import Observation
     from pyspark.sql import functions as F
 
@@ -242,9 +246,9 @@ def _run_spark(
     )
     out = out.observe(seen_out, F.count(F.lit(1)).alias("rows"))
     progress.update(task, description=_writing(output_path, gate) + " (Spark)")
-    publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_spark))
+    outcome = publish(out, output_path, gate, bound, (options or WriteOptions()).bound(write_spark))
     progress.update(task, advance=1, description="done")
-    return _observed(seen_in), _observed(seen_out)
+    return _observed(seen_in), _observed(seen_out), outcome
 
 
 def _writing(output_path: Path, gate: Any) -> str:
