@@ -476,7 +476,15 @@ def _is_extension(operation: str) -> bool:
 
 
 def _register_commands() -> None:
-    from workbench.cli import catalog_cmd, clean_cmd, crawl_cmd, library_cmd, profile_cmd, quality_cmd
+    from workbench.cli import (
+        catalog_cmd,
+        clean_cmd,
+        crawl_cmd,
+        library_cmd,
+        pipeline_cmd,
+        profile_cmd,
+        quality_cmd,
+    )
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
     quality_cmd.register(cli, _guard, _csv_options, _stderr)
@@ -484,6 +492,7 @@ def _register_commands() -> None:
     library_cmd.register(cli, _guard, _stderr)
     catalog_cmd.register(cli, _guard, _stderr)
     crawl_cmd.register(cli, _guard, _stderr)
+    pipeline_cmd.register(cli, _guard, _stderr)
 
 
 _register_commands()
