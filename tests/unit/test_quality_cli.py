@@ -79,7 +79,7 @@ def test_a_failing_rule_exits_1(cli: click.Group, files: dict[str, Path]) -> Non
 
 
 def test_an_error_rule_exits_1(cli: click.Group, files: dict[str, Path]) -> None:
-    rules = _rules(files["dir"], "Rules = [ RowCount > avg(last(3)) ]")
+    rules = _rules(files["dir"], 'Rules = [ FileSize "s3://b/" > 5 MB ]')
     result = _run(cli, "quality", files["data"], "--ruleset", rules)
     assert result.exit_code == 1
     assert "not supported yet" in result.output

@@ -143,8 +143,8 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 ERRORS: list[tuple[str, str]] = [
-    ("RowCount > avg(last(3))", "not supported yet"),
-    ('DetectAnomalies "RowCount"', "not supported yet"),
+    ("RowCount > avg(last(3))", "not enough history: last(3) needs 3 earlier values"),
+    ('DetectAnomalies "RowCount"', "not enough history: DetectAnomalies needs 3 earlier values"),
     ('FileSize "s3://b/" > 5 MB', "not supported yet"),
     ('Mean "name" > 1', "numeric"),
     ('ColumnValues "nope" > 1', "does not exist"),

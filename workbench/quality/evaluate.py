@@ -20,6 +20,7 @@ from workbench.core.errors import DatasetNotBoundError, WorkbenchError
 from workbench.core.types import Schema
 from workbench.quality import sql as qsql
 from workbench.quality.ast import Composite, Entry, Rule, Ruleset
+from workbench.quality.dynamic import MetricHistory
 from workbench.quality.metrics import (
     Combined,
     Context,
@@ -35,7 +36,7 @@ from workbench.quality.metrics import (
 )
 from workbench.quality.parser import parse_ruleset
 
-__all__ = ["QualityResult", "RuleResult", "evaluate"]
+__all__ = ["Measurement", "QualityResult", "RuleResult", "evaluate"]
 
 ROW_COLUMNS = (
     "DataQualityRulesPass",
@@ -50,6 +51,15 @@ class QualityInputError(WorkbenchError):
     """The frame or the datasets given to ``evaluate`` cannot be used."""
 
     exit_code = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class Measurement:
+    """One number an evaluation measured: the metric's name, the rule's ``where`` (or None), the value."""
+
+    metric: str
+    where: str | None
+    value: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,11 +90,22 @@ class RuleResult:
 class QualityResult:
     """Per-rule outcomes, the score, and (on request) the row-level outcomes."""
 
-    def __init__(self, rules: list[RuleResult], engine: str, rows: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        rules: list[RuleResult],
+        engine: str,
+        rows: Callable[[], Any],
+        measurements: list[Measurement] | None = None,
+        analyzers: dict[str, Any] | None = None,
+    ) -> None:
         self.rules = rules
         self.engine = engine
         self._rows = rows
         self._rows_frame: Any = None
+        self.measurements = measurements or []
+        """Every number measured (by rules and analyzers), with the ``where`` it was measured under."""
+        self.analyzers = analyzers or {}
+        """The metrics of the ``Analyzers`` section, by name (an analyzer that cannot run: its error text)."""
 
     @property
     def score(self) -> float:
@@ -116,11 +137,14 @@ class QualityResult:
         return self._rows_frame
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "score": self.score,
             "rules": [r.to_dict() for r in self.rules],
             "summary": {"engine": self.engine, **self.counts()},
         }
+        if self.analyzers:
+            out["analyzers"] = dict(self.analyzers)
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, default=_json_default, allow_nan=True)
@@ -198,12 +222,15 @@ def evaluate(
     datasets: Mapping[str, Any] | None = None,
     *,
     now: dt.datetime | None = None,
+    history: MetricHistory | None = None,
 ) -> QualityResult:
     """Evaluate ``ruleset`` (DQDL text or a parsed :class:`Ruleset`) on ``frame``.
 
     ``datasets`` binds the reference dataset names rules use (ReferentialIntegrity, DatasetMatch,
     RowCountMatch, SchemaMatch, AggregateMatch, CustomSql) to frames of the same engine. ``now`` pins
     the clock of ``now()`` and DataFreshness (default: the current time; naive times are UTC).
+    ``history`` gives the dataset's earlier metric values for ``last(k)`` and DetectAnomalies (see
+    :mod:`workbench.quality.dynamic`); without it such rules have too little history (outcome Error).
 
     Raises :class:`~workbench.quality.parser.DqdlSyntaxError` for an invalid document,
     :class:`~workbench.core.errors.DatasetNotBoundError` for an unbound dataset name and
@@ -222,8 +249,9 @@ def evaluate(
         for rule in _rules_of(entry):
             _check_rule(rule, backend.schema, bound, references, predicates, problems)
 
-    ctx = Context(backend.schema, {n: backend.ref_schema(n) for n in sorted(references)}, clock)
+    ctx = Context(backend.schema, {n: backend.ref_schema(n) for n in sorted(references)}, clock, history)
     planned = [plan_entry(entry, ctx) for entry in parsed.rules]
+    analyzers = _plan_analyzers(parsed, ctx)
     leaves = all_leaves(planned)
     for leaf in leaves:
         if leaf.error is None and id(leaf.rule) in problems:
@@ -235,14 +263,56 @@ def evaluate(
         if leaf.error is None and leaf.rule.where in failing:
             leaf.error = f"{leaf.rule.rule_type}: {failing[leaf.rule.where]}"
 
-    answers = backend.answer([need for leaf in leaves if leaf.error is None for need in leaf.needs])
+    measured = [leaf for leaf in leaves if leaf.error is None] + [a for a in analyzers if a.error is None]
+    answers = backend.answer([need for leaf in measured for need in leaf.needs])
     verdicts = [p.verdict(answers) for p in planned]
     row_tests = [(e.text, _row_test(p, v)) for e, p, v in zip(parsed.rules, planned, verdicts, strict=True)]
     results = [
         RuleResult(e.text, v.outcome, v.reason, v.metrics, e.line, row_level=test is not None)
         for e, v, (_, test) in zip(parsed.rules, verdicts, row_tests, strict=True)
     ]
-    return QualityResult(results, backend.name, lambda: backend.rows(row_tests))
+    return QualityResult(
+        results,
+        backend.name,
+        lambda: backend.rows(row_tests),
+        _measurements(leaves + analyzers, answers),
+        _analyzer_metrics(analyzers, answers),
+    )
+
+
+def _plan_analyzers(ruleset: Ruleset, ctx: Context) -> list[Leaf]:
+    """Each analyzer as a leaf measuring its metrics (AllStatistics: one leaf per statistic)."""
+    from workbench.quality.dynamic import ALL_STATISTICS, NUMERIC_STATISTICS, rule_of_analyzer
+
+    out: list[Leaf] = []
+    for analyzer in ruleset.analyzers:
+        kinds = [analyzer.analyzer_type]
+        if analyzer.analyzer_type == "AllStatistics":
+            column = ctx.schema.get(analyzer.columns[0])
+            numeric = column is not None and column.is_numeric
+            kinds = list(ALL_STATISTICS) + (list(NUMERIC_STATISTICS) if numeric else [])
+        out.extend(plan_entry(rule_of_analyzer(analyzer, kind), ctx) for kind in kinds)  # type: ignore[misc]
+    return out
+
+
+def _measurements(leaves: list[Leaf], answers: Any) -> list[Measurement]:
+    seen: dict[tuple[str, str | None], Measurement] = {}
+    for leaf in leaves:
+        for name, value in leaf.verdict(answers).metrics.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            seen.setdefault((name, leaf.rule.where), Measurement(name, leaf.rule.where, float(value)))
+    return list(seen.values())
+
+
+def _analyzer_metrics(analyzers: list[Leaf], answers: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for leaf in analyzers:
+        verdict = leaf.verdict(answers)
+        if verdict.outcome == "Error":
+            out[f"{leaf.rule.text} ({leaf.rule.rule_type})"] = verdict.reason
+        out.update(verdict.metrics)
+    return out
 
 
 def _row_test(planned: Planned, verdict: Verdict) -> Scoped | Combined | None:

@@ -55,7 +55,7 @@ class RuleProblem(Exception):
 
 
 def number_of(expr: Expr) -> float | int | None:
-    """A number operand (``None`` for NULL); history functions are not supported yet."""
+    """A number operand (``None`` for NULL); history functions are resolved before (see ``dynamic``)."""
     if isinstance(expr, VariableRef):
         return number_of(expr.value)
     if isinstance(expr, Number):
@@ -79,7 +79,7 @@ def number_of(expr: Expr) -> float | int | None:
             raise RuleProblem(f"division by zero in {expr}")
         return left / right
     if isinstance(expr, FunctionCall):
-        raise Unsupported(f"dynamic rules over run history ({expr}) need earlier runs' metrics")
+        raise RuleProblem(f"{expr}: history functions apply to the metric of a metric rule")
     raise RuleProblem(f"{expr} is not a number")
 
 
@@ -92,7 +92,7 @@ def micros_of_duration(expr: Expr) -> int | None:
     if isinstance(expr, Special) and expr.name == "NULL":
         return None
     if isinstance(expr, FunctionCall):
-        raise Unsupported(f"dynamic rules over run history ({expr}) need earlier runs' metrics")
+        raise RuleProblem(f"{expr}: history functions apply to the metric of a metric rule")
     raise RuleProblem(f"{expr} is not a duration")
 
 
@@ -137,7 +137,7 @@ def instant_of(expr: Expr, now: dt.datetime) -> Instant | None:
             raise RuleProblem(f"{expr}: only now() can be shifted")
         return Instant(base.value + shift if expr.op == "+" else base.value - shift, False)
     if isinstance(expr, FunctionCall):
-        raise Unsupported(f"dynamic rules over run history ({expr}) need earlier runs' metrics")
+        raise RuleProblem(f"{expr}: history functions apply to the metric of a metric rule")
     raise RuleProblem(f"{expr} is not a date")
 
 
@@ -232,7 +232,7 @@ def value_test(condition: Condition, kind: TestKind | None, now: dt.datetime) ->
             values.append(instant_of(operand, now))
         else:
             if isinstance(operand, FunctionCall):
-                raise Unsupported(f"dynamic rules over run history ({operand}) need earlier runs' metrics")
+                raise RuleProblem(f"{operand}: history functions apply to the metric of a metric rule")
             if not isinstance(operand, String):
                 raise RuleProblem(f"{operand} is not a string")
             values.append(operand.value)
@@ -527,6 +527,8 @@ class Context:
     schema: Schema
     references: Mapping[str, Schema]
     now: dt.datetime
+    history: Any = None
+    """The dataset's earlier metric values (a :class:`~workbench.quality.dynamic.MetricHistory`)."""
 
 
 def plan_entry(entry: Entry, ctx: Context) -> Planned:
@@ -594,7 +596,6 @@ _GROUP_RULES = (
     "IsPrimaryKey",
 )
 _NOT_SUPPORTED = {
-    "DetectAnomalies": "DetectAnomalies needs the metric history of earlier runs",
     "FileMatch": "file rules (FileMatch) check files, not a dataset",
     "FileUniqueness": "file rules (FileUniqueness) check files, not a dataset",
     "FileFreshness": "file rules (FileFreshness) check files, not a dataset",
@@ -605,6 +606,12 @@ _KNOWN_TAGS: dict[str, tuple[str, ...]] = {}
 
 def _plan_rule(rule: Rule, ctx: Context) -> Leaf:
     kind = rule.rule_type
+    if kind == "DetectAnomalies":
+        return _plan_anomaly(rule, ctx)
+    from workbench.quality.dynamic import uses_history
+
+    if uses_history(rule):
+        return _plan_dynamic(rule, ctx)
     if kind in _NOT_SUPPORTED:
         raise Unsupported(_NOT_SUPPORTED[kind])
     for tag in rule.tags:
@@ -614,6 +621,114 @@ def _plan_rule(rule: Rule, ctx: Context) -> Leaf:
     if planner is None:
         raise Unsupported(f"the rule type {kind}")
     return planner(rule, ctx)
+
+
+def _plan_dynamic(rule: Rule, ctx: Context) -> Leaf:
+    """A metric rule whose condition uses history: measured as written, judged against earlier values."""
+    from workbench.quality import dynamic
+
+    if rule.rule_type not in dynamic.METRIC_RULES:
+        raise RuleProblem(
+            "history functions compare a rule's metric with its earlier values; "
+            f"{rule.rule_type} does not measure one metric (use RowCount, Completeness, Mean, ...)"
+        )
+    if rule.threshold is not None:
+        raise RuleProblem("history functions are not allowed in 'with threshold'")
+    assert rule.condition is not None
+    _check_history_functions(rule.condition)
+    inner = _plan_rule(dynamic.neutral(rule), ctx)
+
+    def judge(a: Answers) -> Verdict:
+        measured = inner.verdict(a)
+        if measured.outcome == "Error":
+            return measured
+        found = _measured_metric(measured, rule)
+        if isinstance(found, Verdict):
+            return found
+        name, value = found
+        series = _earlier(ctx, name, rule.where)
+        try:
+            condition = dynamic.resolved(rule.condition, series)  # type: ignore[arg-type]
+        except dynamic.NotEnoughHistory as exc:
+            return Verdict("Error", f"not enough history: {exc} of {name}", {name: value})
+        verdict = _judge_metric(rule, value_test(condition, "number", EPOCH), name, value, _on(rule))
+        if verdict.outcome == "Passed":
+            return verdict
+        shown = ("..., " if len(series) > 5 else "") + ", ".join(fmt(v) for v in series[-5:])
+        return dataclasses.replace(
+            verdict, reason=f"{verdict.reason} ({rule.condition} over the earlier values {shown})"
+        )
+
+    return Leaf(rule, list(inner.needs), judge)
+
+
+def _check_history_functions(condition: Condition) -> None:
+    """Unknown functions and wrong arguments are found when planning, not after measuring."""
+    from workbench.quality import dynamic
+
+    try:
+        dynamic.resolved(condition, [0.0] * 100_000)
+    except dynamic.NotEnoughHistory:
+        pass
+    except dynamic.HistoryProblem as exc:
+        raise RuleProblem(str(exc)) from None
+
+
+def _measured_metric(measured: Verdict, rule: Rule) -> tuple[str, Any] | Verdict:
+    from workbench.quality import dynamic
+
+    try:
+        found = dynamic.metric_of(measured.metrics, rule)
+    except dynamic.HistoryProblem as exc:
+        raise RuleProblem(str(exc)) from None
+    if found is None:
+        return Verdict("Failed", f"{_on(rule)} has no value (no rows to measure)", {})
+    return found
+
+
+def _earlier(ctx: Context, name: str, where: str | None) -> list[float]:
+    if ctx.history is None:
+        return []
+    return [float(v) for v in ctx.history.values(name, where)]
+
+
+def _plan_anomaly(rule: Rule, ctx: Context) -> Leaf:
+    """DetectAnomalies: the metric of the named rule type, against a robust z-score of its earlier values."""
+    from workbench.quality import dynamic
+
+    try:
+        target = dynamic.anomaly_target(rule)
+    except dynamic.HistoryProblem as exc:
+        raise RuleProblem(str(exc)) from None
+    inner = _plan_rule(target, ctx)
+
+    def judge(a: Answers) -> Verdict:
+        measured = inner.verdict(a)
+        if measured.outcome == "Error":
+            return measured
+        found = _measured_metric(measured, target)
+        if isinstance(found, Verdict):
+            return found
+        name, value = found
+        try:
+            expected = dynamic.expected_range(_earlier(ctx, name, None))
+        except dynamic.NotEnoughHistory as exc:
+            return Verdict("Error", f"not enough history: {exc} of {name}", {name: value})
+        text = (
+            f"{name} is {fmt(value)}, {{}} the expected range {fmt(expected.low)} to {fmt(expected.high)} "
+            f"(median {fmt(expected.median)} ± {dynamic.ANOMALY_Z} x robust deviation "
+            f"{fmt(expected.spread)} of the last {expected.points} earlier values)"
+        )
+        if (isinstance(value, float) and math.isnan(value)) or not expected.holds(value):
+            return Verdict("Failed", text.format("outside"), {name: value})
+        return Verdict("Passed", text.format("within"), {name: value})
+
+    return Leaf(rule, list(inner.needs), judge)
+
+
+def plan_analyzer(rule: Rule, ctx: Context) -> Leaf:
+    """An analyzer (as a rule with a neutral condition): only its metrics are used."""
+    return _plan_rule(rule, ctx)
 
 
 def _column(rule: Rule, ctx: Context, name: str) -> LType:
