@@ -47,6 +47,7 @@ __all__ = [
     "catalog",
     "detect_pii",
     "evaluate",
+    "history",
     "library",
     "open",
     "profile",
@@ -119,6 +120,17 @@ def catalog(url: str | None = None) -> Any:
     from workbench.catalog.notebook import NotebookCatalog
 
     return NotebookCatalog(url)
+
+
+def history(dataset: Any = None, *, limit: int | None = None, url: str | None = None) -> Any:
+    """The run history (runs and recorded quality evaluations) as a pandas DataFrame, newest first.
+
+    ``dataset`` (a path, URL or ``catalog:DB.TABLE``) keeps the runs that read, wrote or checked it;
+    ``url`` is the history file (default ``WORKBENCH_HISTORY``, else ``.workbench/history.db``).
+    """
+    from workbench.history import history as frame
+
+    return frame(dataset, limit=limit, url=url)
 
 
 def transforms() -> list[dict[str, Any]]:

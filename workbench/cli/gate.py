@@ -57,6 +57,8 @@ class GateOutcome:
     quarantined_rows: int | None
     """Rows held back in row-level mode (None: the whole output was held back or published)."""
     report: Path | None
+    quality: Any = dataclasses.field(default=None, compare=False, repr=False)
+    """The :class:`~workbench.quality.evaluate.QualityResult` behind the decision (rule outcomes, metrics)."""
 
     def summary(self) -> str:
         if not self.published:
@@ -89,21 +91,22 @@ def publish(
 
 
 def _gated(frame: Any, output: Path, gate: QualityGate, datasets: dict[str, Any], write: Any) -> GateOutcome:
+    from workbench.history.record import history_of
     from workbench.quality.evaluate import evaluate
 
-    result = evaluate(frame, gate.ruleset, datasets)
+    result = evaluate(frame, gate.ruleset, datasets, history=history_of(output))
     blocking = [r for r in result.rules if not r.passed and not (gate.row_level and r.row_level)]
     if gate.row_level and not blocking:
         return _split_rows(result, output, gate, write)
     if result.score >= gate.min_score and not (gate.row_level and blocking):
         write(frame, output)
-        return GateOutcome(result.score, True, None, None)
+        return GateOutcome(result.score, True, None, None, result)
     _hold_back(frame, result, output, gate, write)
     failed = "; ".join(r.rule for r in blocking[:3]) + ("; …" if len(blocking) > 3 else "")
     raise QualityGateError(
         f"quality gate failed (score {result.score:.3f}, minimum {gate.min_score:.3f}; failed: {failed}); "
         f"nothing was written to {output}; the data and the report are in {gate.quarantine}",
-        GateOutcome(result.score, False, None, gate.report_path(output)),
+        GateOutcome(result.score, False, None, gate.report_path(output), result),
     )
 
 
@@ -127,9 +130,9 @@ def _split_rows(result: QualityResult, output: Path, gate: QualityGate, write: A
         raise QualityGateError(
             f"{held:,} rows failed row-level rules and are in {gate.quarantine / output.name} with the "
             f"rules they failed; the other rows were written to {output} (score {result.score:.3f})",
-            GateOutcome(result.score, True, held, gate.report_path(output)),
+            GateOutcome(result.score, True, held, gate.report_path(output), result),
         )
-    return GateOutcome(result.score, True, 0, None)
+    return GateOutcome(result.score, True, 0, None, result)
 
 
 def _partition(rows: Any) -> tuple[Any, Any]:

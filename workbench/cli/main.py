@@ -211,6 +211,7 @@ def run(
     secrets = _parse_secrets(secret_bindings)
     where = input_where()
     _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets, where)
+    from workbench.history import run_recorder
     from workbench.lineage.runs import emitting_run
 
     result = emitting_run(
@@ -240,6 +241,7 @@ def run(
         library_version=version,
         lineage_url=lineage_url,
         gate=gate,
+        history=run_recorder(),
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     read = "" if result.read is None else f" ({result.read})"

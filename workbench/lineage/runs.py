@@ -21,18 +21,20 @@ def emitting_run(
     library_version: Any = None,
     lineage_url: str | None = None,
     gate: Any = None,
+    history: Any = None,
 ) -> Any:
     """Call ``run()`` (which returns a JobResult) between a START and a COMPLETE/FAIL/ABORT event.
 
     Lineage never changes the run: a recipe whose lineage cannot be worked out still runs, and
     an endpoint that is down is reported on stderr; the events are kept in the events file.
+    ``history`` (a :class:`~workbench.history.record.RunRecorder`) records the run under its run id.
     """
     info = _info(recipe, input_path, output_path, datasets or {}, csv, where, engine, library_version)
     held = _HeldAssertions(gate, output_path) if gate is not None else None
     with lineage_run(info, lineage_url, held=held) as events:
         try:
-            result = run()
-            events.complete(result.rows_out, _written_columns(output_path), _passed_assertions(gate))
+            result = run() if history is None else history.record(events.run_id, info, run)
+            events.complete(result.rows_out, _written_columns(output_path), _gate_assertions(result))
         finally:
             _report(events)
     return result
@@ -74,11 +76,12 @@ def _written_columns(output: Path) -> list[str] | None:
         return None
 
 
-def _passed_assertions(gate: Any) -> list[Any] | None:
-    """When the gate needs every rule to pass and the output was published, every rule passed."""
-    if gate is None or gate.min_score < 1.0 or gate.row_level:
+def _gate_assertions(result: Any) -> list[Any] | None:
+    """The outcome of every rule of the run's quality gate (None without a gate)."""
+    quality = getattr(result.gate, "quality", None)
+    if quality is None:
         return None
-    return assertions_from([{"rule": str(rule), "outcome": "Passed"} for rule in gate.ruleset.rules])
+    return assertions_from([r.to_dict() for r in quality.rules])
 
 
 class _HeldAssertions:
