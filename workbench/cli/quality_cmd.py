@@ -91,8 +91,17 @@ def quality_command(
     csv: Any,
     overwrite: bool,
     console: Console,
+    record: bool = False,
+    history_url: str | None = None,
 ) -> Any:
-    """Parse the ruleset, read the inputs, evaluate, write the outputs asked for; return the result."""
+    """Parse the ruleset, read the inputs, evaluate, write the outputs asked for; return the result.
+
+    Rules over history read the earlier metric values of IN from the run history; ``record`` appends
+    this evaluation to it.
+    """
+    import time
+
+    from workbench.history import history_of, record_quality
     from workbench.io.formats import format_of_name
     from workbench.io.publish import check_output, publishing
     from workbench.quality import parse_ruleset
@@ -111,7 +120,17 @@ def quality_command(
     frame = read_input(input_path, engine, spark_remote, csv, input_where())
     bound = {name: read_input(path, engine, spark_remote, csv) for name, path in datasets.items()}
     with console.status("evaluating rules"):
-        result = evaluate(frame, parsed, bound)
+        started = time.perf_counter()
+        result = evaluate(frame, parsed, bound, history=history_of(input_path, history_url))
+        if record:
+            run_id = record_quality(
+                result,
+                input_path,
+                engine=result.engine,
+                seconds=time.perf_counter() - started,
+                url=history_url,
+            )
+            console.print(f"recorded in the run history as {run_id}", highlight=False)
         if json_path is not None:
             with publishing(json_path, overwrite=overwrite) as target:
                 target.write_text(result.to_json() + "\n", encoding="utf-8")
@@ -143,6 +162,13 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
         help="Write row-level outcomes (.csv/.parquet/.jsonl).",
     )
     @click.option("--overwrite", is_flag=True, help="Replace existing --json/--rows outputs.")
+    @click.option("--record", is_flag=True, help="Append this evaluation to the run history.")
+    @click.option(
+        "--history",
+        "history_url",
+        metavar="URL",
+        help="The run history file (default WORKBENCH_HISTORY, else .workbench/history.db).",
+    )
     @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
     @read_options
@@ -156,6 +182,8 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
         json_path: Path | None,
         rows_path: Path | None,
         overwrite: bool,
+        record: bool,
+        history_url: str | None,
         no_header: bool,
         delimiter: str,
     ) -> None:
@@ -171,6 +199,8 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             csv=csv_options(not no_header, delimiter),
             overwrite=overwrite,
             console=stderr,
+            record=record,
+            history_url=history_url,
         )
         Console(soft_wrap=False).print(result_table(result))
         written = [str(p) for p in (json_path, rows_path) if p is not None]
