@@ -482,6 +482,7 @@ def _register_commands() -> None:
         catalog_cmd,
         clean_cmd,
         crawl_cmd,
+        history_cmd,
         library_cmd,
         pipeline_cmd,
         profile_cmd,
@@ -494,6 +495,7 @@ def _register_commands() -> None:
     library_cmd.register(cli, _guard, _stderr)
     catalog_cmd.register(cli, _guard, _stderr)
     crawl_cmd.register(cli, _guard, _stderr)
+    history_cmd.register(cli, _guard, _stderr)
     pipeline_cmd.register(cli, _guard, _stderr)
 
 
