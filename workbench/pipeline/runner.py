@@ -86,6 +86,9 @@ def run_pipeline(
     previous = PipelineState.load(state_path) if settings.resume else None
     state = PipelineState(job.name, uuid.uuid4().hex, {})
     started = time.perf_counter()
+    # Saved before the first stage: a run killed in its first stage must not leave the previous
+    # run's records for --resume to keep.
+    state.save(state_path)
     rerun: set[str] = set()
     for index, planned in enumerate(stages, 1):
         record = _decide(planned, folder, previous, rerun, state)
