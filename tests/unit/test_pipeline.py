@@ -90,6 +90,12 @@ def make_job(root: Path, data: str) -> Path:
     return job
 
 
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs keep their lineage events and history in the working directory: the test's own."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def settings(engine_name: str, session_for: Any, request: pytest.FixtureRequest) -> RunSettings:
     if engine_name == "connect":
@@ -266,3 +272,23 @@ def test_the_cli_prints_a_summary_and_json_and_exits_3_when_held(tmp_path: Path)
     assert bad.returncode == 2
     assert "does not exist" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_stage_takes_its_recipe_from_the_library_by_reference(tmp_path: Path) -> None:
+    import workbench as wb
+    from workbench.recipe.model import Recipe
+
+    job = make_job(tmp_path, GOOD)
+    library = wb.library(tmp_path / "lib")
+    refine = Recipe.load(tmp_path / "recipes" / "refine.json")
+    assert library.publish(refine, name="orders-refine", message="first").version == "1.0"
+    text = JOB.replace("recipe: recipes/refine.json", "recipe: orders-refine@1.0")
+    job.write_text(f"library: {tmp_path / 'lib'}\n" + text)
+    result = run(job, RunSettings())
+    assert outcomes(result) == {"raw": "promoted", "refined": "warned", "curated": "promoted"}
+    events = (tmp_path / ".workbench" / "lineage" / "events.jsonl").read_text()
+    assert '"orders-refine"' in events
+    job.write_text(text)
+    refused = re.escape("stage 'refined': 'orders-refine@1.0' is a library ref")
+    with pytest.raises(PipelineError, match=refused):
+        run(job, RunSettings())
