@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from workbench.cli.bookmark_cmd import job_options
 from workbench.cli.options import parse_datasets
 from workbench.cli.read_options import read_options
 from workbench.core.errors import RecipeError, WorkbenchError
@@ -146,6 +147,7 @@ def cli(debug: bool) -> None:
 )
 @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
 @read_options
+@job_options
 @click.option(
     "--ruleset",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -210,26 +212,33 @@ def run(
     bound = parse_datasets(datasets)
     secrets = _parse_secrets(secret_bindings)
     where = input_where()
-    _validate_against_input(loaded, input_path, bound, _csv_options(not no_header, delimiter), secrets, where)
+    csv = _csv_options(not no_header, delimiter)
+    if _bookmarked(
+        loaded, input_path, output_path, engine, spark_remote, bound, csv, secrets, gate, overwrite
+    ):
+        return
+    _validate_against_input(loaded, input_path, bound, csv, secrets, where)
     from workbench.history import run_recorder
     from workbench.lineage.runs import emitting_run
 
     result = emitting_run(
-        lambda: run_job(
-            loaded,
-            input_path,
-            output_path,
-            engine="spark" if spark_remote else engine,
-            spark_remote=spark_remote,
-            datasets=bound,
-            csv=_csv_options(not no_header, delimiter),
-            overwrite=overwrite,
-            console=_stderr,
-            secrets=secrets,
-            gate=gate,
-            csv_formula_guard=csv_formula_guard,
-            where=where,
-            partition_by=keys,
+        lambda: _retried(
+            lambda: run_job(
+                loaded,
+                input_path,
+                output_path,
+                engine="spark" if spark_remote else engine,
+                spark_remote=spark_remote,
+                datasets=bound,
+                csv=_csv_options(not no_header, delimiter),
+                overwrite=overwrite,
+                console=_stderr,
+                secrets=secrets,
+                gate=gate,
+                csv_formula_guard=csv_formula_guard,
+                where=where,
+                partition_by=keys,
+            )
         ),
         loaded,
         input_path,
@@ -252,6 +261,34 @@ def run(
     )
     if result.written is not None:
         _stderr.print(escape(_registered(result.written)))
+
+
+def _bookmarked(recipe: Any, input_path: Path, output_path: Path, engine: str, *rest: Any) -> bool:
+    """Run with ``--bookmark`` when it was given; False when it was not."""
+    from workbench.cli.bookmark_cmd import bookmarked_run
+
+    remote, bound, csv, secrets, gate, overwrite = rest
+    return bookmarked_run(
+        recipe,
+        input_path,
+        output_path,
+        engine="spark" if remote else engine,
+        spark_remote=remote,
+        datasets=bound,
+        csv=csv,
+        secrets=secrets,
+        gate=gate,
+        overwrite=overwrite,
+        console=_stderr,
+    )
+
+
+def _retried(call: Callable[[], Any]) -> Any:
+    """``call()`` with the retries of transient failures ``--max-retries`` asks for."""
+    from workbench.cli.bookmark_cmd import retry_policy
+    from workbench.jobs.retry import retrying
+
+    return retrying(call, retry_policy(), lambda text: _stderr.print(escape(text)))
 
 
 def _partition_keys(text: str, output: Path) -> tuple[str, ...]:
@@ -479,14 +516,17 @@ def _is_extension(operation: str) -> bool:
 
 def _register_commands() -> None:
     from workbench.cli import (
+        bookmark_cmd,
         catalog_cmd,
         clean_cmd,
         crawl_cmd,
         history_cmd,
         library_cmd,
+        lineage_cmd,
         pipeline_cmd,
         profile_cmd,
         quality_cmd,
+        stream_cmd,
     )
 
     profile_cmd.register(cli, _guard, _csv_options, _stderr)
@@ -497,6 +537,9 @@ def _register_commands() -> None:
     crawl_cmd.register(cli, _guard, _stderr)
     history_cmd.register(cli, _guard, _stderr)
     pipeline_cmd.register(cli, _guard, _stderr)
+    stream_cmd.register(cli, _guard, _stderr)
+    lineage_cmd.register(cli, _guard, _stderr)
+    bookmark_cmd.register(cli, _guard, _stderr)
 
 
 _register_commands()

@@ -93,10 +93,20 @@ def format_of_name(path: str | Path) -> Format:
 
 
 def data_files(path: Path) -> list[Path]:
-    """The data files of an input: the file itself, or the data files inside a directory."""
+    """The data files of an input: the file itself, or the data files inside a directory.
+
+    A directory with a ``_manifest.json`` gives the files its manifest lists, never a listing.
+    """
     if path.is_file():
         return [path]
     if path.is_dir():
+        from workbench.jobs.manifest import manifest_files
+
+        listed = manifest_files(path)  # a bookmarked output folder is read through its manifest
+        if listed is not None:
+            if listed:
+                return listed
+            raise DataIOError(f"{str(path)!r} has a manifest that lists no files yet")
         files = sorted(
             p
             for p in path.rglob("*")

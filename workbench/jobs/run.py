@@ -1,0 +1,346 @@
+"""``workbench run --bookmark NAME``: process only the input files earlier runs did not.
+
+One run, in order (see docs/jobs.md for why this gives exactly-once):
+
+1. take the output folder's lock; finish what a killed run left: withdraw rewound runs from the
+   manifest, record runs the manifest lists but the bookmark does not (roll forward), remove
+   files the manifest does not list;
+2. list the input files, and keep those whose (path, size, mtime) no committed run processed;
+3. read exactly those files, replay the recipe (conversion failures and row-level rule failures
+   to the dead letters), with retries of transient failures;
+4. publish the run's file ``run-<id>.<ext>`` (staging, rename) and its dead letters;
+5. add the run to ``_manifest.json`` (atomic replace) — from here the run's rows are published;
+6. commit the run and its input files to the bookmark store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import glob
+import secrets as random_tokens
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import DataIOError, RecipeError
+from workbench.io.formats import Format, data_files, format_of_name
+from workbench.jobs.bookmarks import BookmarkStore, FileState
+from workbench.jobs.faults import fault_point
+from workbench.jobs.manifest import (
+    RUN_PREFIX,
+    Entry,
+    Manifest,
+    folder_lock,
+    now,
+    remove,
+    unlisted,
+)
+from workbench.jobs.retry import Attempts, RetryPolicy, retrying
+
+MODES = ("enable", "pause", "reset")
+
+
+@dataclasses.dataclass
+class IncrementalResult:
+    """What a bookmarked run did: files new, skipped and changed, rows, dead letters, attempts."""
+
+    bookmark: str
+    mode: str
+    engine: str
+    steps: int
+    run_id: str | None = None
+    files_new: int = 0
+    files_skipped: int = 0
+    files_changed: int = 0
+    rows_in: int | None = 0
+    rows_out: int | None = 0
+    dead_letters: int = 0
+    attempts: int = 0
+    seconds: float = 0.0
+    output: str = ""
+    recovered: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        """The summary line printed after every run."""
+        rows_in = "?" if self.rows_in is None else f"{self.rows_in:,}"
+        rows_out = "?" if self.rows_out is None else f"{self.rows_out:,}"
+        changed = f" ({self.files_changed} changed since processed)" if self.files_changed else ""
+        where = f" -> {self.output}" if self.run_id else " (nothing new to process)"
+        advanced = {"pause": "bookmark paused, not advanced", "enable": "bookmark advanced"}
+        state = advanced.get(self.mode, "bookmark reset, then advanced")
+        state = state if self.run_id else "bookmark unchanged"
+        return (
+            f"bookmark {self.bookmark}: {self.files_new} new files{changed}, {self.files_skipped} skipped; "
+            f"{rows_in} rows in, {rows_out} rows out, {self.dead_letters:,} dead letters; "
+            f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}; "
+            f"{self.steps} steps on {self.engine}, {self.seconds:.2f} s; {state}{where}"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """What one run reads and where it writes."""
+
+    files: list[Path]
+    states: list[FileState]
+    fmt: Format
+    output: Path
+    dead_letter: Path | None
+
+
+@dataclasses.dataclass(frozen=True)
+class IncrementalJob:
+    """A bookmarked run's settings."""
+
+    recipe: Any
+    input_spec: Path
+    output: Path
+    bookmark: str
+    mode: str = "enable"
+    engine: str = "pandas"
+    spark_remote: str | None = None
+    datasets: dict[str, Path] = dataclasses.field(default_factory=dict)
+    csv: Any = None
+    secrets: Any = None
+    retry: RetryPolicy = dataclasses.field(default_factory=RetryPolicy)
+    dead_letter: Path | None = None
+    ruleset: Any = None
+    overwrite: bool = False
+
+
+def run_incremental(
+    job: IncrementalJob, log: Callable[[str], None], store: BookmarkStore | None = None
+) -> IncrementalResult:
+    """Run ``job``: the new input files only; publish, add to the manifest, then commit."""
+    from workbench.jobs.incremental import check_incremental
+
+    if job.mode not in MODES:
+        raise RecipeError(f"--bookmark-mode {job.mode!r} is not one of {', '.join(MODES)}")
+    store = store or BookmarkStore()
+    started = time.perf_counter()
+    steps = sum(1 for s in job.recipe.steps if not s.disabled)
+    result = IncrementalResult(job.bookmark, job.mode, job.engine, steps, output=str(job.output))
+    result.warnings = check_incremental(job.recipe)
+    for warning in result.warnings:
+        log(f"warning: {warning}")
+    if job.mode == "pause":
+        _run_paused(job, store, result, log)
+    else:
+        _run_bookmarked(job, store, result, log)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run_bookmarked(job: IncrementalJob, store: BookmarkStore, result: IncrementalResult, log: Any) -> None:
+    folder = job.output.resolve()
+    _check_folder(folder, job)
+    store.ensure(job.bookmark, str(job.input_spec), str(folder))
+    with folder_lock(folder):
+        if job.mode == "reset":
+            withdrawn = store.mark_withdrawing(job.bookmark, None)
+            log(f"bookmark {job.bookmark}: reset, withdrawing {len(withdrawn)} earlier runs")
+        result.recovered = reconcile(store, job.bookmark, folder, log)
+        run_id = new_run_id()
+        batch = _select(job, store, result, log, run_id)
+        if batch is None:
+            return
+        fault_point("before-read")
+        rows_in, rows_out, dead = _attempt(job, batch, result, log)
+        fault_point("after-publish")
+        entry = Entry(
+            file=batch.output.name,
+            run=run_id,
+            bookmark=job.bookmark,
+            rows=rows_out,
+            inputs=tuple(s.to_json() for s in batch.states),
+            dead_letters=str(batch.dead_letter) if dead else None,
+            dead_letter_rows=dead,
+            published_at=now(),
+        )
+        Manifest.read(folder).with_entry(entry).save()
+        fault_point("after-manifest")
+        store.commit(job.bookmark, run_id, batch.states, batch.output.name, rows_out)
+        fault_point("after-commit")
+        result.run_id, result.rows_in, result.rows_out, result.dead_letters = run_id, rows_in, rows_out, dead
+        result.output = str(batch.output)
+
+
+def _run_paused(job: IncrementalJob, store: BookmarkStore, result: IncrementalResult, log: Any) -> None:
+    """Process the files the bookmark has not, into a plain output; the bookmark stays as it was."""
+    from workbench.io.publish import check_output
+
+    found = store.find(job.bookmark)
+    if found is not None and Path(found.output) == job.output.resolve():
+        raise RecipeError(
+            f"--bookmark-mode pause reads without advancing bookmark {job.bookmark!r}, so its output "
+            f"cannot go to the bookmark's folder {found.output!r} (the next run would publish the same rows "
+            f"again); give another --output file"
+        )
+    format_of_name(job.output)
+    check_output(job.output, job.overwrite, [job.input_spec])
+    batch = _select(job, store, result, log, new_run_id(), output=job.output)
+    if batch is None:
+        return
+    rows_in, rows_out, dead = _attempt(job, batch, result, log)
+    result.run_id, result.rows_in, result.rows_out, result.dead_letters = "paused", rows_in, rows_out, dead
+
+
+def _check_folder(folder: Path, job: IncrementalJob) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise RecipeError(f"with --bookmark, --output is a folder; {str(job.output)!r} is a file")
+    for source in [*input_roots(job.input_spec), *job.datasets.values()]:
+        src = source.resolve()
+        if folder == src or folder.is_relative_to(src) or src.is_relative_to(folder):
+            raise RecipeError(
+                f"output folder {str(job.output)!r} overlaps the input {str(source)!r}; choose another folder"
+            )
+
+
+def reconcile(store: BookmarkStore, name: str, folder: Path, log: Callable[[str], None]) -> list[str]:
+    """Finish what killed runs of bookmark ``name`` left in ``folder`` (hold the folder's lock).
+
+    Rewound runs are taken out of the manifest and then forgotten; runs the manifest lists but
+    the store has not committed (killed after publishing) are committed from the manifest's
+    record of their input files; files the manifest does not list are removed.
+    Returns the runs committed this way.
+    """
+    manifest = Manifest.read(folder)
+    withdrawing = set(store.withdrawing(name))
+    if withdrawing:
+        gone = [e for e in manifest.entries if e.run in withdrawing]
+        manifest = manifest.without_runs(withdrawing)
+        manifest.save()
+        for entry in gone:
+            remove(folder / entry.file)
+            if entry.dead_letters:
+                remove(Path(entry.dead_letters))
+        store.forget(name, sorted(withdrawing))
+    committed = {r.run_id for r in store.get(name).runs}
+    recovered = []
+    for entry in manifest.entries:
+        if entry.bookmark == name and entry.run not in committed:
+            files = [FileState.from_json(i) for i in entry.inputs]
+            store.commit(name, entry.run, files, entry.file, entry.rows)
+            recovered.append(entry.run)
+            log(f"run {entry.run} was published but its bookmark not committed; committed it now")
+    for path in unlisted(manifest):
+        remove(path)
+    return recovered
+
+
+def withdraw(store: BookmarkStore, name: str, after: str | None, log: Callable[[str], None]) -> list[str]:
+    """Rewind bookmark ``name`` to run ``after`` (all runs when None): later runs' output is withdrawn.
+
+    The runs are marked first, then taken out of the manifest, then forgotten: a rewind killed
+    midway is finished by the next run or rewind of the bookmark, never half-applied.
+    """
+    bookmark = store.get(name)
+    folder = Path(bookmark.output)
+    with folder_lock(folder):
+        later = store.mark_withdrawing(name, after)
+        reconcile(store, name, folder, log)
+    return later
+
+
+def _select(
+    job: IncrementalJob,
+    store: BookmarkStore,
+    result: IncrementalResult,
+    log: Callable[[str], None],
+    run_id: str,
+    output: Path | None = None,
+) -> Batch | None:
+    files = input_files(job.input_spec)
+    done = store.processed_states(job.bookmark)
+    seen_paths = {s.path for s in done}
+    new: list[tuple[Path, FileState]] = []
+    for path in files:
+        state = FileState.of(path)
+        if state in done:
+            result.files_skipped += 1
+            continue
+        if state.path in seen_paths:
+            result.files_changed += 1
+            log(
+                f"warning: {path} changed (size or modification time) since a run processed it; "
+                f"processing it again as a new file (its earlier rows stay published)"
+            )
+        new.append((path, state))
+    result.files_new = len(new)
+    if not new:
+        return None
+    fmt = _one_format([p for p, _ in new])
+    out = output or job.output.resolve() / f"{RUN_PREFIX}{run_id}{_run_suffix(job.output)}"
+    dead = None
+    if job.dead_letter is not None:
+        dead = job.dead_letter.resolve() / f"{job.bookmark}-{RUN_PREFIX}{run_id}.jsonl"
+    return Batch([p for p, _ in new], [s for _, s in new], fmt, out, dead)
+
+
+def _run_suffix(folder: Path) -> str:
+    suffix = folder.suffix.lower()
+    return suffix if suffix in {".csv", ".parquet", ".jsonl"} else ".parquet"
+
+
+def _one_format(files: list[Path]) -> Format:
+    formats = {format_of_name(f) for f in files}
+    if len(formats) > 1:
+        raise DataIOError(f"the new input files mix formats {sorted(f.value for f in formats)}")
+    return formats.pop()
+
+
+def input_roots(spec: Path) -> list[Path]:
+    """The folder or file an input names (a glob's fixed leading part)."""
+    text = str(spec)
+    if not glob.has_magic(text):
+        return [spec]
+    fixed = []
+    for part in Path(text).parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return [Path(*fixed)] if fixed else [Path(".")]
+
+
+def input_files(spec: Path) -> list[Path]:
+    """The data files an input names: a file, a folder (through its manifest if it has one), a glob."""
+    text = str(spec)
+    if not glob.has_magic(text):
+        return [p.resolve() for p in data_files(spec)]
+    found = sorted(
+        Path(p).resolve()
+        for p in glob.glob(text, recursive=True)
+        if Path(p).is_file() and Path(p).suffix.lower() in {".csv", ".parquet", ".jsonl"}
+    )
+    if not found:
+        raise DataIOError(f"no .csv, .parquet or .jsonl files match {text!r}")
+    return found
+
+
+def new_run_id() -> str:
+    """A run id that sorts by time: ``20261203T122716Z-3f9a1c``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{random_tokens.token_hex(3)}"
+
+
+def _attempt(
+    job: IncrementalJob, batch: Batch, result: IncrementalResult, log: Callable[[str], None]
+) -> tuple[int | None, int | None, int]:
+    attempts = Attempts()
+    try:
+        return retrying(lambda: _process(job, batch), job.retry, log, attempts=attempts)
+    finally:
+        result.attempts = attempts.count
+
+
+def _process(job: IncrementalJob, batch: Batch) -> tuple[int | None, int | None, int]:
+    if job.engine == "spark":
+        from workbench.jobs.batch import process_spark
+
+        return process_spark(job, batch)
+    from workbench.jobs.batch import process_pandas
+
+    return process_pandas(job, batch)
