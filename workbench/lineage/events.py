@@ -26,6 +26,8 @@ from openlineage.client.uuid import generate_new_uuid
 from workbench.core.types import Schema
 from workbench.lineage.columns import RecipeLineage, recipe_lineage
 from workbench.lineage.naming import dataset_id, output_size
+from workbench.lineage.steps import FACET as STEPS_FACET
+from workbench.lineage.steps import steps_facet
 
 PRODUCER = "https://github.com/workbench-data/workbench"
 JOB_NAMESPACE = "workbench"
@@ -194,6 +196,9 @@ class LineageRun:
         if self.lineage is not None:
             facets["columnLineage"] = column_lineage_facet(self.lineage, self.namespaces())
             facets["schema"] = _schema_facet(self._output_schema())
+            steps = self._steps_facet()
+            if steps is not None:
+                facets[STEPS_FACET] = steps
         if assertions:
             assertions = list(assertions)
         if assertions:
@@ -207,6 +212,17 @@ class LineageRun:
                 )
             )
         return ev.OutputDataset(namespace=namespace, name=name, facets=facets, outputFacets=output_facets)
+
+    def _steps_facet(self) -> Any:
+        """The steps that made each output column (None when they cannot be worked out)."""
+        assert self.lineage is not None
+        info = self.info
+        try:
+            return steps_facet(
+                info.recipe, info.schema, info.dataset_schemas, list(self.lineage.columns), self.namespaces()
+            )
+        except Exception:  # lineage must never stop a run
+            return None
 
     def _output_schema(self) -> dict[str, str]:
         try:
