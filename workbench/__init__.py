@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# Loaded before ``library`` and ``catalog`` below are defined, so the functions (not the
-# subpackages) are ``wb.library`` and ``wb.catalog``.
+# Loaded before ``library``, ``catalog`` and ``lineage`` below are defined, so the functions
+# (not the subpackages) are ``wb.library``, ``wb.catalog`` and ``wb.lineage``.
 import workbench.catalog as _catalog_package  # noqa: F401
 import workbench.library as _library_package
+import workbench.lineage as _lineage_package  # noqa: F401
 from workbench.core.errors import (
     ColumnNotFoundError,
     EngineNotSupportedError,
@@ -49,6 +50,7 @@ __all__ = [
     "evaluate",
     "history",
     "library",
+    "lineage",
     "open",
     "profile",
     "transforms",
@@ -120,6 +122,17 @@ def catalog(url: str | None = None) -> Any:
     from workbench.catalog.notebook import NotebookCatalog
 
     return NotebookCatalog(url)
+
+
+def lineage(target: str, column: str | None = None, *, events: str | None = None) -> Any:
+    """The recorded lineage of a dataset (a path, URL or ``catalog:DB.TABLE``) or of one of its
+    columns (``"out.parquet.email"``, or ``column=``): renders as the graph in a notebook, with
+    ``.upstream``, ``.downstream``, ``.steps()`` and ``.to_dict()``. Read from the events file
+    (``events``, else ``WORKBENCH_LINEAGE_FILE``, else ``.workbench/lineage/events.jsonl``);
+    each job's latest completed run counts."""
+    from workbench.lineage.view import lineage as read
+
+    return read(target, column, events=events)
 
 
 def history(dataset: Any = None, *, limit: int | None = None, url: str | None = None) -> Any:
