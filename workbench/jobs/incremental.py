@@ -97,7 +97,7 @@ def check_incremental(recipe: Any) -> list[str]:
         if step.disabled or transform is None:
             continue
         verdict, why = classify(transform)
-        where = f"step {number}" + (f" ({step.id})" if step.id else "") + f" {step.operation}"
+        where = f"step {number}" + (f" (id {step.id!r})" if step.id else "") + f", {step.operation},"
         if verdict is Verdict.REFUSED:
             raise RecipeError(
                 f"{where} cannot run incrementally: {why}; run it without --bookmark over all the data, "

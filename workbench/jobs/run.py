@@ -142,7 +142,7 @@ def _run_bookmarked(job: IncrementalJob, store: BookmarkStore, result: Increment
         if job.mode == "reset":
             withdrawn = store.mark_withdrawing(job.bookmark, None)
             log(f"bookmark {job.bookmark}: reset, withdrawing {len(withdrawn)} earlier runs")
-        result.recovered = reconcile(store, job.bookmark, folder, log)
+        result.recovered = reconcile(store, job.bookmark, folder, log, job.dead_letter)
         run_id = new_run_id()
         batch = _select(job, store, result, log, run_id)
         if batch is None:
@@ -199,7 +199,13 @@ def _check_folder(folder: Path, job: IncrementalJob) -> None:
             )
 
 
-def reconcile(store: BookmarkStore, name: str, folder: Path, log: Callable[[str], None]) -> list[str]:
+def reconcile(
+    store: BookmarkStore,
+    name: str,
+    folder: Path,
+    log: Callable[[str], None],
+    dead_letter: Path | None = None,
+) -> list[str]:
     """Finish what killed runs of bookmark ``name`` left in ``folder`` (hold the folder's lock).
 
     Rewound runs are taken out of the manifest and then forgotten; runs the manifest lists but
@@ -228,7 +234,20 @@ def reconcile(store: BookmarkStore, name: str, folder: Path, log: Callable[[str]
             log(f"run {entry.run} was published but its bookmark not committed; committed it now")
     for path in unlisted(manifest):
         remove(path)
+    if dead_letter is not None:
+        _remove_unlisted_dead_letters(manifest, name, dead_letter.resolve())
     return recovered
+
+
+def _remove_unlisted_dead_letters(manifest: Manifest, name: str, folder: Path) -> None:
+    """Dead letters of runs of ``name`` killed before their manifest entry (they are written again)."""
+    listed = {e.dead_letters for e in manifest.entries if e.dead_letters}
+    if folder.is_dir():
+        for path in folder.glob(f"{name}-{RUN_PREFIX}*"):
+            if str(path) not in listed:
+                remove(path)
+        for path in folder.glob(f".{name}-{RUN_PREFIX}*"):
+            remove(path)  # staging of a killed writer
 
 
 def withdraw(store: BookmarkStore, name: str, after: str | None, log: Callable[[str], None]) -> list[str]:
