@@ -1,0 +1,163 @@
+"""Streaming: files arriving in a folder are processed once each, in micro-batches, on Spark
+Structured Streaming (a real file source and checkpoint) and on pandas (polling with a bookmark).
+A stream killed before, while and after publishing a batch and restarted from its checkpoint
+publishes every input row exactly once; late files are picked up by the next batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from workbench.core.errors import DataIOError, RecipeError
+from workbench.jobs.manifest import Manifest
+from workbench.recipe.model import Recipe
+from workbench.streaming import StreamJob, run_polling_stream, run_spark_stream
+
+RECIPE = {
+    "name": "orders-stream",
+    "steps": [
+        {"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "country"}}},
+        {
+            "Action": {"Operation": "REMOVE_VALUES", "Parameters": {"sourceColumn": "amount"}},
+            "ConditionExpressions": [{"Condition": "LESS_THAN", "Value": "0", "TargetColumn": "amount"}],
+        },
+    ],
+}
+
+
+def drop(folder: Path, name: str, first_id: int, rows: int = 3) -> None:
+    """A CSV file of ``rows`` orders placed atomically (written aside, then renamed in)."""
+    lines = ["order_id,country,amount"]
+    lines += [f"{i},pt,{-1 if i % 10 == 9 else i * 1.5}" for i in range(first_id, first_id + rows)]
+    staged = folder.parent / f".{name}.tmp"
+    staged.write_text("\n".join(lines) + "\n")
+    staged.rename(folder / name)
+
+
+def published_ids(output: Path) -> list[int]:
+    """Every order id in the files the output's manifest lists (duplicates kept)."""
+    ids: list[int] = []
+    for path in Manifest.read(output).files():
+        ids.extend(pq.read_table(path).column("order_id").to_pylist())
+    return sorted(ids)
+
+
+def expected(*ranges: tuple[int, int]) -> list[int]:
+    return sorted(i for first, rows in ranges for i in range(first, first + rows) if i % 10 != 9)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    (tmp_path / "in").mkdir()
+    return tmp_path / "in", tmp_path / "out", tmp_path / "checkpoint"
+
+
+def job(folders: tuple[Path, Path, Path], **options: Any) -> StreamJob:
+    source, output, checkpoint = folders
+    return StreamJob(Recipe.from_data(RECIPE), source, output, checkpoint, **options)
+
+
+def test_spark_streams_each_file_once_and_picks_up_late_files(
+    folders: tuple[Path, Path, Path], spark_session: Any
+) -> None:
+    source, output, _ = folders
+    drop(source, "a.csv", 1, 5)
+    drop(source, "b.csv", 6, 5)
+    first = run_spark_stream(job(folders, once=True, max_files=1), spark_session, print)
+    assert [b.rows_in for b in first] == [5, 5]
+    assert [b.rows_out for b in first] == [5, 4]
+    assert published_ids(output) == expected((1, 10))
+    table = pq.read_table(Manifest.read(output).files()[0])
+    assert table.column("country").to_pylist()[0] == "PT"
+    assert str(table.schema.field("amount").type) == "double"
+
+    drop(source, "c.csv", 11, 4)  # late: after the first run
+    (source / "d.csv").write_text((source / "a.csv").read_text())  # the same rows under a new name
+    second = run_spark_stream(job(folders, once=True), spark_session, print)
+    assert len(second) == 1
+    assert published_ids(output) == sorted(expected((1, 10), (11, 4)) + expected((1, 5)))
+    assert run_spark_stream(job(folders, once=True), spark_session, print) == []
+
+
+def test_a_replayed_batch_is_not_published_twice(
+    folders: tuple[Path, Path, Path], spark_session: Any
+) -> None:
+    from workbench.streaming.spark_stream import publish_batch
+
+    _, output, _ = folders
+    frame = spark_session.createDataFrame([(1, "PT", 1.5)], "order_id long, country string, amount double")
+    assert publish_batch(frame, output, 0) == "published"
+    assert publish_batch(frame, output, 0) == "replayed: already published"
+    assert published_ids(output) == [1]
+
+
+def test_bad_folders_are_refused_before_the_stream_starts(
+    folders: tuple[Path, Path, Path], spark_session: Any
+) -> None:
+    source, _, checkpoint = folders
+    with pytest.raises(DataIOError, match=r"holds no \.csv, \.parquet or \.jsonl files yet"):
+        run_spark_stream(job(folders, once=True), spark_session, print)
+    drop(source, "a.csv", 1)
+    inside = StreamJob(Recipe.from_data(RECIPE), source, source / "out", checkpoint, once=True)
+    with pytest.raises(RecipeError, match="overlaps --input"):
+        run_spark_stream(inside, spark_session, print)
+    (source / "b.parquet").write_bytes(b"")
+    with pytest.raises(DataIOError, match="mixes formats"):
+        run_spark_stream(job(folders, once=True), spark_session, print)
+
+
+def test_pandas_polls_with_a_bookmark(folders: tuple[Path, Path, Path]) -> None:
+    source, output, checkpoint = folders
+    drop(source, "a.csv", 1, 5)
+    first = run_polling_stream(job(folders, once=True), print)
+    assert [(b.rows_in, b.rows_out) for b in first] == [(5, 5)]
+    drop(source, "b.csv", 6, 5)
+    run_polling_stream(job(folders, once=True), print)
+    assert run_polling_stream(job(folders, once=True), print) == []
+    assert published_ids(output) == expected((1, 10))
+    assert (checkpoint / "bookmarks.db").is_file()
+
+
+# --- killed and restarted -------------------------------------------------------------------
+
+
+def stream_cli(folders: tuple[Path, Path, Path], recipe: Path, engine: str, fault: str | None) -> Any:
+    source, output, checkpoint = folders
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("WORKBENCH_FAULT_POINT", None)
+    if fault:
+        env["WORKBENCH_FAULT_POINT"] = fault
+    args = ["stream", str(recipe), "--input", str(source), "--output", str(output), "--checkpoint",
+            str(checkpoint), "--engine", engine, "--once", "--max-files-per-trigger", "1"]  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        capture_output=True, text=True, cwd=source.parent, env=env, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("engine", ["spark", "pandas"])
+def test_a_stream_killed_at_any_point_and_restarted_publishes_each_row_once(
+    tmp_path: Path, engine: str
+) -> None:
+    recipe = tmp_path / "recipe.json"
+    recipe.write_text(json.dumps(RECIPE))
+    points = ["stream-before-publish", "stream-after-publish", "stream-after-manifest"]
+    if engine == "pandas":
+        points = ["before-publish", "after-publish", "after-manifest"]
+    for n, point in enumerate(points):
+        folders = (tmp_path / f"in{n}", tmp_path / f"out{n}", tmp_path / f"checkpoint{n}")
+        folders[0].mkdir()
+        drop(folders[0], "a.csv", 1, 5)
+        drop(folders[0], "b.csv", 6, 5)
+        killed = stream_cli(folders, recipe, engine, point)
+        assert killed.returncode == -9, (point, killed.stderr[-2000:])
+        again = stream_cli(folders, recipe, engine, None)
+        assert again.returncode == 0, (point, again.stderr[-2000:])
+        assert published_ids(folders[1]) == expected((1, 10)), point
