@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 from workbench.core.errors import WorkbenchError
 from workbench.io.formats import format_of_name
 from workbench.io.publish import check_output
+from workbench.widget.sample import EXCEL_SUFFIXES, FileSource
 
 if TYPE_CHECKING:
     from workbench.widget.session import Session
@@ -42,19 +44,62 @@ def run_full(
     check_output(output, overwrite, _input_paths(session))
     started = time.perf_counter()
     steps = sum(1 for step in session.recipe.steps if not step.disabled)
-    frame = _replayed(session, engine, remote, report)
-    if not isinstance(frame, pd.DataFrame):
-        engine, rows_out = "spark", _write_spark(frame, output, overwrite, report)
-    else:
-        rows_out = _write_pandas(frame, output, overwrite, report)
+
+    def replay() -> _Ran:
+        frame = _replayed(session, engine, remote, report)
+        if not isinstance(frame, pd.DataFrame):
+            return _Ran("spark", _write_spark(frame, output, overwrite, report))
+        return _Ran(engine, _write_pandas(frame, output, overwrite, report))
+
+    ran = _with_lineage(session, output, engine, replay)
     report(1.0, "done")
     return {
-        "engine": engine + (f" at {remote}" if remote and engine == "spark" else ""),
+        "engine": ran.engine + (f" at {remote}" if remote and ran.engine == "spark" else ""),
         "steps": steps,
-        "rowsOut": rows_out,
+        "rowsOut": ran.rows_out,
         "seconds": round(time.perf_counter() - started, 3),
         "output": str(output),
     }
+
+
+@dataclasses.dataclass
+class _Ran:
+    """What a run on full data did, as the lineage and the run history read it (a JobResult's fields)."""
+
+    engine: str
+    rows_out: int | None
+    rows_in: int | None = None
+    gate: Any = None
+
+
+def _with_lineage(session: Session, output: Path, engine: str, replay: Callable[[], _Ran]) -> _Ran:
+    """``replay()`` between the OpenLineage events of ``workbench run`` (START, then COMPLETE or
+    FAIL), recorded in the run history too, when the session reads files; a DataFrame has no
+    dataset name to record, so a session over one runs without events."""
+    inputs = _lineage_inputs(session)
+    if inputs is None:
+        return replay()
+    from workbench.history import run_recorder
+    from workbench.lineage.runs import emitting_run
+
+    source, datasets = inputs
+    ran: _Ran = emitting_run(
+        replay, session.recipe, source, output, datasets=datasets, engine=engine, history=run_recorder()
+    )
+    return ran
+
+
+def _lineage_inputs(session: Session) -> tuple[Path, dict[str, Path]] | None:
+    """The session's source file and bound dataset files, or None when one of them is not a file."""
+    source = session._source
+    if not isinstance(source, FileSource) or source.excel:
+        return None
+    datasets = {}
+    for name, data in session._dataset_sources.items():
+        if not isinstance(data, (str, Path)) or Path(data).suffix.lower() in EXCEL_SUFFIXES:
+            return None
+        datasets[name] = Path(data)
+    return source.path, datasets
 
 
 def _replayed(session: Session, engine: str, remote: str | None, report: Progress) -> Any:

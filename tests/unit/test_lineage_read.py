@@ -1,0 +1,445 @@
+"""Reading lineage back: ``workbench lineage`` text, JSON, SVG and HTML from real runs, the PII report,
+errors, and the events of the widget's "Run on full data"."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import workbench as wb
+
+ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
+
+MART = {
+    "name": "revenue-by-region",
+    "steps": [
+        {
+            "Action": {
+                "Operation": "JOIN",
+                "Parameters": {
+                    "joinType": "INNER_JOIN",
+                    "joinKeys": [{"key": "country", "value": "code"}],
+                    "leftColumns": ["order_id", "email", "country", "gross"],
+                    "rightColumns": ["region"],
+                    "secondaryDatasetName": "countries",
+                },
+            }
+        },
+        {
+            "Action": {
+                "Operation": "CRYPTOGRAPHIC_HASH",
+                "Parameters": {"sourceColumns": ["email"], "algorithm": "SHA256"},
+            }
+        },
+        {
+            "Action": {
+                "Operation": "GROUP_BY",
+                "Parameters": {
+                    "sourceColumns": ["region"],
+                    "useNewDataFrame": True,
+                    "groupByAggFunctionOptions": [
+                        {"sourceColumnName": "gross", "targetColumnName": "revenue", "functionName": "SUM"},
+                        {
+                            "sourceColumnName": "email",
+                            "targetColumnName": "buyers",
+                            "functionName": "COUNT_DISTINCT",
+                        },
+                    ],
+                },
+            }
+        },
+    ],
+}
+
+
+def workbench(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line, in ``cwd`` (events go to its .workbench/lineage/events.jsonl)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKBENCH_LINEAGE_FILE", "OPENLINEAGE_URL")}
+    env["COLUMNS"] = "200"
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def ok(cwd: Path, *args: str) -> str:
+    done = workbench(cwd, *args)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def stable(text: str) -> str:
+    """Run ids and times vary; everything else is compared exactly."""
+    return re.sub(r"\(run [0-9a-f]{8}, [0-9T:-]{19}\)", "(run …)", text)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """raw.csv → sales-clean → clean.parquet → revenue-by-region (+ countries.csv) → mart.parquet."""
+    folder = tmp_path_factory.mktemp("chain")
+    frame = pd.read_csv(ROOT / "data" / "sales.csv")
+    frame.to_csv(folder / "raw.csv", index=False)
+    pd.DataFrame({"code": ["FR", "NG", "US", "DE"], "region": ["EU", "AF", "NA", "EU"]}).to_csv(
+        folder / "countries.csv", index=False
+    )
+    (folder / "mart.json").write_text(json.dumps(MART))
+    ok(
+        folder,
+        "run",
+        str(ROOT / "recipes" / "sales-clean.json"),
+        "--input",
+        "raw.csv",
+        "--output",
+        "clean.parquet",
+    )
+    ok(
+        folder,
+        "run",
+        "mart.json",
+        "--input",
+        "clean.parquet",
+        "--dataset",
+        "countries=countries.csv",
+        "--output",
+        "mart.parquet",
+    )
+    return folder
+
+
+SALES_GROSS = """\
+clean.parquet.gross  (each job's latest completed run)
+upstream
+├── raw.csv.quantity  TRANSFORMATION  [sales-clean]
+└── raw.csv.unit_price  TRANSFORMATION  [sales-clean]
+downstream
+└── mart.parquet.revenue  AGGREGATION  [revenue-by-region]
+steps of sales-clean that made clean.parquet.gross
+  step 10 CHANGE_DATA_TYPE (quantity-int): quantity ← quantity (DIRECT/TRANSFORMATION)
+  step 11 FILL_WITH_CUSTOM (quantity-fill): quantity ← quantity of step 10 (DIRECT/TRANSFORMATION)
+  step 12 FILL_WITH_MEDIAN (price-fill): unit_price ← unit_price (DIRECT/TRANSFORMATION)
+  step 14 MULTIPLY (gross): gross ← quantity of step 11 (DIRECT/TRANSFORMATION), \
+unit_price of step 12 (DIRECT/TRANSFORMATION)
+steps of revenue-by-region that made mart.parquet.revenue
+  step 1 JOIN: region ← region of countries.csv (DIRECT/IDENTITY)
+  step 3 GROUP_BY: revenue ← gross (DIRECT/AGGREGATION), region of step 1 (INDIRECT/GROUP_BY)
+rows decided by: raw.csv.order_date (FILTER/SORT), raw.csv.order_id (FILTER/SORT), raw.csv.status (FILTER)
+"""
+
+
+def test_sales_clean_column_text_shows_the_steps_that_made_it(chain: Path) -> None:
+    assert ok(chain, "lineage", "clean.parquet.gross") == SALES_GROSS
+    assert ok(chain, "lineage", "clean.parquet", "--column", "gross") == SALES_GROSS
+
+
+def test_sales_clean_column_json(chain: Path) -> None:
+    data = json.loads(ok(chain, "lineage", "clean.parquet.email_valid", "--json"))
+    assert data["column"] == "email_valid"
+    assert data["graph"] == "each job's latest completed run"
+    assert [d["label"] for d in data["upstream"]] == ["raw.csv"]
+    assert [d["label"] for d in data["downstream"]] == ["mart.parquet"]
+    assert data["columnUpstream"] == [
+        {
+            "from": "raw.csv.email",
+            "to": "clean.parquet.email_valid",
+            "job": "sales-clean",
+            "transformations": [{"type": "DIRECT", "subtype": "TRANSFORMATION"}],
+            "masking": False,
+        }
+    ]
+    assert data["columnDownstream"] == []
+    (steps,) = data["steps"]
+    assert [(s["step"], s["operation"], s["column"]) for s in steps["steps"]] == [
+        (5, "LOWER_CASE", "email"),
+        (6, "FLAG_COLUMN_FROM_PATTERN", "email_valid"),
+    ]
+    assert steps["steps"][1]["inputs"] == [
+        {"column": "email", "from": 5, "subtype": "TRANSFORMATION", "type": "DIRECT"}
+    ]
+
+
+MART_BUYERS = """\
+mart.parquet.buyers  (each job's latest completed run)
+upstream
+├── clean.parquet.email  AGGREGATION · masked  [revenue-by-region]
+│   └── raw.csv.email  TRANSFORMATION  [sales-clean]
+└── countries.csv.region  GROUP_BY  [revenue-by-region]
+downstream
+(none recorded)
+steps of revenue-by-region that made mart.parquet.buyers
+  step 1 JOIN: region ← region of countries.csv (DIRECT/IDENTITY)
+  step 2 CRYPTOGRAPHIC_HASH: email ← email (DIRECT/TRANSFORMATION, masking)
+  step 3 GROUP_BY: buyers ← email of step 2 (DIRECT/AGGREGATION), region of step 1 (INDIRECT/GROUP_BY)
+steps of sales-clean that made clean.parquet.email
+  step 5 LOWER_CASE (email-case): email ← email (DIRECT/TRANSFORMATION)
+rows decided by: clean.parquet.country (JOIN), countries.csv.code (JOIN), countries.csv.region (GROUP_BY)
+"""
+
+
+def test_join_group_mask_column_across_two_runs(chain: Path) -> None:
+    assert ok(chain, "lineage", "mart.parquet.buyers") == MART_BUYERS
+
+
+def test_a_two_run_chain_gives_transitive_upstream_and_downstream(chain: Path) -> None:
+    assert stable(ok(chain, "lineage", "mart.parquet")) == (
+        "mart.parquet  (each job's latest completed run)\n"
+        "upstream\n"
+        "└── job revenue-by-region (run …)\n"
+        "    ├── clean.parquet\n"
+        "    │   └── job sales-clean (run …)\n"
+        "    │       └── raw.csv\n"
+        "    └── countries.csv\n"
+        "downstream\n"
+        "(none recorded)\n"
+    )
+    raw = json.loads(ok(chain, "lineage", "raw.csv", "--json"))
+    assert [d["label"] for d in raw["upstream"]] == []
+    assert [d["label"] for d in raw["downstream"]] == ["clean.parquet", "mart.parquet"]
+    assert [j["job"] for j in raw["jobs"]] == ["revenue-by-region", "sales-clean"]
+    email = json.loads(ok(chain, "lineage", "raw.csv.email", "--json"))
+    assert [(k["to"], k["masking"]) for k in email["columnDownstream"]] == [
+        ("clean.parquet.email", False),
+        ("clean.parquet.email_valid", False),
+        ("mart.parquet.buyers", True),
+    ]
+
+
+def _boxes(root: ET.Element) -> dict[str, tuple[float, float, float, float, str]]:
+    out = {}
+    for group in root.iter(f"{SVG}g"):
+        rect = group.find(f"{SVG}rect")
+        text = group.find(f"{SVG}text")
+        if rect is None or text is None or "node" not in group.get("class", ""):
+            continue
+        box = tuple(float(rect.get(k, "0")) for k in ("x", "y", "width", "height"))
+        out[group.get("data-id", "")] = (*box, f"{group.get('class')}|{text.text}")  # type: ignore[assignment]
+    return out  # type: ignore[return-value]
+
+
+def test_svg_has_the_nodes_edges_and_masked_marking_without_overlaps(chain: Path) -> None:
+    picture = chain / "pictures" / "buyers.svg"
+    page = chain / "pictures" / "buyers.html"
+    ok(chain, "lineage", "mart.parquet.buyers", "--svg", str(picture), "--html", str(page))
+    root = ET.fromstring(picture.read_text())
+    boxes = _boxes(root)
+    labels = sorted(b[4] for b in boxes.values())
+    assert labels == [
+        "node column|buyers",
+        "node column|email",
+        "node column|email",
+        "node column|region",
+        "node dataset|clean.parquet",
+        "node dataset|countries.csv",
+        "node dataset|mart.parquet",
+        "node dataset|raw.csv",
+        "node job|job revenue-by-region",
+        "node job|job sales-clean",
+    ]
+    edges = [p for p in root.iter(f"{SVG}path") if "edge" in p.get("class", "")]
+    # 3 reads + 2 writes between datasets and jobs, 3 column links
+    assert len(edges) == 8
+    masked = [p for p in edges if "masked" in p.get("class", "")]
+    assert len(masked) == 1
+    assert masked[0].get("stroke-dasharray") == "6 3"
+    masked_labels = [t.text for t in root.iter(f"{SVG}text") if "masked" in t.get("class", "")]
+    assert masked_labels == ["AGGREGATION · masked"]
+    assert [p.get("class") for p in edges if "indirect" in p.get("class", "")] == ["edge column indirect"]
+    placed = list(boxes.values())
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            apart = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+            assert apart, (a, b)
+    width = float(root.get("width", "0"))
+    assert all(x + w <= width for x, _, w, _, _ in placed)
+    html = page.read_text()
+    assert html.startswith("<!doctype html>")
+    assert "<svg" in html
+    assert "steps of revenue-by-region" in html
+
+
+def test_pii_report_finds_an_unmasked_and_a_masked_email(chain: Path) -> None:
+    text = ok(chain, "lineage", "--pii")
+    assert text.splitlines() == [
+        "Where PII goes (each job's latest completed run; "
+        "detection on the first 10,000 rows of each input file)",
+        "raw.csv.email  EMAIL (detection, confidence 0.84)",
+        "  ├── clean.parquet.email  UNMASKED  via sales-clean: 5 LOWER_CASE",
+        "  ├── mart.parquet.buyers  masked  via sales-clean: 5 LOWER_CASE; "
+        "then revenue-by-region: 1 JOIN, 2 CRYPTOGRAPHIC_HASH, 3 GROUP_BY",
+        "  └── clean.parquet.email_valid  UNMASKED  "
+        "via sales-clean: 5 LOWER_CASE, 6 FLAG_COLUMN_FROM_PATTERN",
+        "2 unmasked PII columns reach an output",
+    ]
+    report = json.loads(ok(chain, "lineage", "--pii", "raw.csv", "--json"))
+    (email,) = report["columns"]
+    assert (email["dataset"], email["column"], email["entity"]) == ("raw.csv", "email", "EMAIL")
+    reached = {r["column"]: (r["masked"], r["aggregated"]) for r in email["reaches"]}
+    assert reached == {
+        "clean.parquet.email": (False, False),
+        "clean.parquet.email_valid": (False, False),
+        "mart.parquet.buyers": (True, True),
+    }
+    assert report["unmasked"] == 2
+    failed = workbench(chain, "lineage", "--pii", "--fail-on-unmasked")
+    assert failed.returncode == 1
+    assert "2 unmasked PII columns reach an output: raw.csv.email → clean.parquet.email" in failed.stderr
+    countries = json.loads(ok(chain, "lineage", "--pii", "countries.csv", "--json"))
+    assert countries["columns"] == []
+    assert countries["unmasked"] == 0
+
+
+def test_a_masked_only_flow_passes_fail_on_unmasked(tmp_path: Path) -> None:
+    pd.read_csv(ROOT / "data" / "sales.csv").to_csv(tmp_path / "raw.csv", index=False)
+    recipe = {
+        "name": "hashed",
+        "steps": [
+            {
+                "Action": {
+                    "Operation": "CRYPTOGRAPHIC_HASH",
+                    "Parameters": {"sourceColumns": ["email"], "algorithm": "SHA256"},
+                }
+            },
+            {
+                "Action": {
+                    "Operation": "DUPLICATE",
+                    "Parameters": {"sourceColumn": "email", "targetColumn": "email_copy"},
+                }
+            },
+        ],
+    }
+    (tmp_path / "hashed.json").write_text(json.dumps(recipe))
+    ok(tmp_path, "run", "hashed.json", "--input", "raw.csv", "--output", "out.csv")
+    text = ok(tmp_path, "lineage", "--pii", "--fail-on-unmasked")
+    assert "  ├── out.csv.email  masked  via hashed: 1 CRYPTOGRAPHIC_HASH" in text
+    assert "  └── out.csv.email_copy  masked  via hashed: 1 CRYPTOGRAPHIC_HASH, 2 DUPLICATE" in text
+    assert text.endswith("0 unmasked PII columns reach an output\n")
+
+
+def test_the_latest_completed_run_of_a_job_wins(tmp_path: Path) -> None:
+    pd.DataFrame({"name": ["a", "b"]}).to_csv(tmp_path / "in.csv", index=False)
+    upper = {
+        "name": "tidy",
+        "steps": [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "name"}}}],
+    }
+    (tmp_path / "tidy.json").write_text(json.dumps(upper))
+    ok(tmp_path, "run", "tidy.json", "--input", "in.csv", "--output", "first.csv")
+    ok(tmp_path, "run", "tidy.json", "--input", "in.csv", "--output", "second.csv")
+    failed = workbench(tmp_path, "run", "tidy.json", "--input", "missing.csv", "--output", "third.csv")
+    assert failed.returncode != 0
+    assert json.loads(ok(tmp_path, "lineage", "in.csv", "--json"))["downstream"] == [
+        {"namespace": "file", "name": str((tmp_path / "second.csv").resolve()), "label": "second.csv"}
+    ]
+    gone = workbench(tmp_path, "lineage", "first.csv")
+    assert gone.returncode == 2
+    assert "no recorded lineage for dataset 'first.csv'" in gone.stderr
+
+
+def test_cli_errors_name_the_nearest(chain: Path, tmp_path: Path) -> None:
+    column = workbench(chain, "lineage", "mart.parquet.buyrs")
+    assert column.returncode == 2
+    assert (
+        "dataset mart.parquet has no column 'buyrs' in the recorded lineage; did you mean 'buyers'?"
+        in column.stderr
+    )
+    dataset = workbench(chain, "lineage", "mrt.parquet")
+    assert dataset.returncode == 2
+    assert "no recorded lineage for dataset 'mrt.parquet'; did you mean 'mart.parquet'?" in dataset.stderr
+    nothing = workbench(tmp_path, "lineage", "out.csv")
+    assert nothing.returncode == 2
+    assert "no lineage recorded yet" in nothing.stderr
+    alone = workbench(chain, "lineage", "mart.parquet", "--fail-on-unmasked")
+    assert alone.returncode == 2
+    assert "--fail-on-unmasked goes with --pii" in alone.stderr
+    bare = workbench(chain, "lineage")
+    assert bare.returncode == 2
+    assert "name a dataset" in bare.stderr
+    assert "Traceback" not in column.stderr + dataset.stderr + nothing.stderr
+
+
+def test_wb_lineage_renders_inline_and_exposes_the_data(chain: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(chain)
+    monkeypatch.delenv("WORKBENCH_LINEAGE_FILE", raising=False)
+    found = wb.lineage("clean.parquet")
+    assert found.upstream == ["raw.csv"]
+    assert found.downstream == ["mart.parquet"]
+    assert found.to_dict()["jobs"][0]["job"] in ("revenue-by-region", "sales-clean")
+    svg = found._repr_svg_()
+    assert svg.startswith("<svg")
+    assert ">job sales-clean</text>" in svg
+    assert found._repr_html_().startswith("<div class='workbench-lineage'><svg")
+    column = wb.lineage("mart.parquet", column="revenue")
+    assert column.upstream == [
+        "clean.parquet.gross",
+        "countries.csv.region",
+        "raw.csv.quantity",
+        "raw.csv.unit_price",
+    ]
+    with pytest.raises(wb.WorkbenchError, match="did you mean 'revenue'"):
+        wb.lineage("mart.parquet.revenu")
+
+
+def _events(folder: Path) -> list[dict[str, Any]]:
+    lines = (folder / ".workbench" / "lineage" / "events.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_run_on_full_data_emits_the_events_of_workbench_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.test_widget import Frontend, wait_for_job
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WORKBENCH_LINEAGE_FILE", raising=False)
+    pd.read_csv(ROOT / "data" / "sales.csv").to_csv(tmp_path / "raw.csv", index=False)
+    ui = Frontend(wb.open("raw.csv", sample=100))
+    ui.ok(
+        "apply",
+        step={
+            "Action": {
+                "Operation": "CRYPTOGRAPHIC_HASH",
+                "Parameters": {"sourceColumns": ["email"], "algorithm": "SHA256"},
+            }
+        },
+    )
+    ui.ok("run", engine="pandas", output="out.parquet")
+    job = wait_for_job(ui.workbench)
+    assert job["state"] == "done", job
+    start, complete = _events(tmp_path)
+    assert (start["eventType"], complete["eventType"]) == ("START", "COMPLETE")
+    assert start["run"]["runId"] == complete["run"]["runId"]
+    assert complete["inputs"][0]["name"] == str((tmp_path / "raw.csv").resolve())
+    output = complete["outputs"][0]
+    assert output["name"] == str((tmp_path / "out.parquet").resolve())
+    assert output["outputFacets"]["outputStatistics"]["rowCount"] == 5000
+    assert output["facets"]["columnLineage"]["fields"]["email"]["inputFields"][0]["transformations"] == [
+        {"type": "DIRECT", "subtype": "TRANSFORMATION", "masking": True}
+    ]
+    assert wb.lineage("out.parquet.email").upstream == ["raw.csv.email"]
+    # A run that breaks on the full data ends with FAIL, as `workbench run` does: the Parquet
+    # source keeps its footer (so its schema reads) but its data pages are damaged.
+    frame = pd.read_csv(ROOT / "data" / "sales.csv")
+    frame.to_parquet(tmp_path / "raw.parquet")
+    broken = Frontend(wb.open("raw.parquet", sample=100))
+    data = bytearray((tmp_path / "raw.parquet").read_bytes())
+    data[8:4008] = bytes(4000)
+    (tmp_path / "raw.parquet").write_bytes(bytes(data))
+    broken.ok("run", engine="pandas", output="again.parquet")
+    job = wait_for_job(broken.workbench)
+    assert job["state"] == "failed", job
+    events = _events(tmp_path)
+    assert [e["eventType"] for e in events[2:]] == ["START", "FAIL"]
+    assert "cannot read 'raw.parquet'" in events[-1]["run"]["facets"]["errorMessage"]["message"]
+    assert not (tmp_path / "again.parquet").exists()
