@@ -63,9 +63,16 @@ _TRANSIENT_TEXT = (
     "service unavailable",
     "internalerror",
     "requesttimeout",
-    "503",
 )
-_TEXT_CARRIERS = {"SparkConnectGrpcException", "Py4JJavaError", "SparkException", "ClientError", "OSError"}
+_TEXT_CARRIERS = {
+    "SparkConnectException",
+    "CapturedException",
+    "Py4JJavaError",
+    "SparkException",
+    "ClientError",
+    "OSError",
+}
+"""Errors whose class says little and whose text says whether they are transient."""
 
 
 @dataclasses.dataclass(frozen=True)
