@@ -161,3 +161,20 @@ def test_a_stream_killed_at_any_point_and_restarted_publishes_each_row_once(
         again = stream_cli(folders, recipe, engine, None)
         assert again.returncode == 0, (point, again.stderr[-2000:])
         assert published_ids(folders[1]) == expected((1, 10)), point
+
+
+def test_every_engine_streams_the_same_rows_and_types(
+    folders: tuple[Path, Path, Path], engine_name: str, session_for: Any
+) -> None:
+    source, output, _ = folders
+    drop(source, "a.csv", 1, 5)
+    drop(source, "b.csv", 6, 5)
+    if engine_name == "pandas":
+        run_polling_stream(job(folders, once=True), print)
+    else:
+        # Under Spark Connect each batch runs in the server's Python, after the start-up check.
+        run_spark_stream(job(folders, once=True), session_for, print)
+    assert published_ids(output) == expected((1, 10))
+    tables = [pq.read_table(p) for p in Manifest.read(output).files()]
+    assert {str(t.schema.field("amount").type) for t in tables} == {"double"}
+    assert {c for t in tables for c in t.column("country").to_pylist()} == {"PT"}

@@ -262,7 +262,8 @@ def _raise_failure(query: Any) -> None:
 
 
 def _records(folder: Path, progress: list[Any]) -> list[BatchRecord]:
-    rows_in = {int(p["batchId"]): int(p.get("numInputRows", 0)) for p in progress if "batchId" in p}
+    batches = [p for p in progress if p.get("batchId") is not None]
+    rows_in = {int(p["batchId"]): int(p.get("numInputRows") or 0) for p in batches}
     found = []
     for entry in Manifest.read(folder).entries:
         batch = int(entry.run.removeprefix("batch-")) if entry.run.startswith("batch-") else -1
