@@ -54,25 +54,23 @@ def quality_part(result: Any) -> dict[str, Any]:
     }
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class DatasetHistory:
     """The earlier metric values of one dataset (a :class:`~workbench.quality.dynamic.MetricHistory`).
 
-    The file is opened on the first question and only read; a missing file is an empty history.
+    Each question opens the file read-only for its query; a missing file is an empty history.
     """
 
     dataset: str
     url: str | None = None
-    _store: HistoryStore | None = None
 
     def values(self, metric: str, where: str | None = None) -> Sequence[float]:
-        if self._store is None:
-            self._store = HistoryStore(history_path(self.url), create=False)
-        rows = self._store.query(
-            "SELECT m.value FROM metrics m JOIN runs r ON r.id = m.run "
-            "WHERE r.dataset = ? AND m.name = ? AND m.scope = ? ORDER BY r.id",
-            (self.dataset, metric, where or ""),
-        )
+        with HistoryStore(history_path(self.url), create=False) as store:
+            rows = store.query(
+                "SELECT m.value FROM metrics m JOIN runs r ON r.id = m.run "
+                "WHERE r.dataset = ? AND m.name = ? AND m.scope = ? ORDER BY r.id",
+                (self.dataset, metric, where or ""),
+            )
         return [float(v) for (v,) in rows]
 
 
@@ -93,6 +91,11 @@ def record_quality(
     """Append one quality evaluation of ``dataset``; its run id."""
     run_id = str(uuid.uuid4())
     key = dataset_key(dataset)
+    if rows is None:
+        counted = [
+            m.value for m in result.measurements if m.metric == "Dataset.*.RowCount" and m.where is None
+        ]
+        rows = int(counted[0]) if counted else None
     record = {
         "run_id": run_id,
         "kind": "quality",

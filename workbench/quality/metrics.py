@@ -726,11 +726,6 @@ def _plan_anomaly(rule: Rule, ctx: Context) -> Leaf:
     return Leaf(rule, list(inner.needs), judge)
 
 
-def plan_analyzer(rule: Rule, ctx: Context) -> Leaf:
-    """An analyzer (as a rule with a neutral condition): only its metrics are used."""
-    return _plan_rule(rule, ctx)
-
-
 def _column(rule: Rule, ctx: Context, name: str) -> LType:
     if name not in ctx.schema:
         raise RuleProblem(f"column {name!r} does not exist")
