@@ -78,7 +78,7 @@ def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -
     try:
         _wait(query, job)
     except KeyboardInterrupt:
-        log("interrupted: stopping after the batch in progress")
+        log("interrupted: a batch in progress runs again at the next start")
     finally:
         query.stop()
     _raise_failure(query)
