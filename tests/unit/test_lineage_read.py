@@ -443,3 +443,24 @@ def test_run_on_full_data_emits_the_events_of_workbench_run(
     assert [e["eventType"] for e in events[2:]] == ["START", "FAIL"]
     assert "cannot read 'raw.parquet'" in events[-1]["run"]["facets"]["errorMessage"]["message"]
     assert not (tmp_path / "again.parquet").exists()
+
+
+def test_pii_of_a_catalog_table_input_comes_from_its_column_tags(tmp_path: Path) -> None:
+    (tmp_path / "lake" / "orders").mkdir(parents=True)
+    pd.read_csv(ROOT / "data" / "sales.csv").to_csv(tmp_path / "lake" / "orders" / "part-0.csv", index=False)
+    ok(tmp_path, "crawl", "lake", "--database", "sales")
+    # a tag the detection would not give: only the catalog knows this column is PII
+    ok(tmp_path, "catalog", "tag", "sales.orders", "--column", "customer_name", "pii.entity=PERSON_NAME")
+    recipe = str(ROOT / "recipes" / "sales-clean.json")
+    ok(tmp_path, "run", recipe, "--input", "catalog:sales.orders", "--output", "clean.csv")
+    report = json.loads(ok(tmp_path, "lineage", "--pii", "--json"))
+    assert report["sources"] == [{"dataset": "catalog:sales.orders", "scannedBy": "catalog tags"}]
+    found = {
+        (c["column"], c["entity"], c["foundBy"]): [r["column"] for r in c["reaches"]]
+        for c in report["columns"]
+    }
+    assert found == {
+        ("customer_name", "PERSON_NAME", "catalog tags"): ["clean.csv.customer_name"],
+        ("email", "EMAIL", "catalog tags"): ["clean.csv.email", "clean.csv.email_valid"],
+    }
+    assert report["unmasked"] == 3
