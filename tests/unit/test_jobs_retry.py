@@ -177,3 +177,45 @@ def test_a_bookmarked_run_with_a_recipe_error_makes_one_attempt(tmp_path: Path) 
     assert done.returncode == 2
     assert "did you mean 'name'?" in done.stderr
     assert "attempt" not in done.stderr
+
+
+def test_workbench_run_retries_an_object_store_that_is_down_and_then_back(
+    proxied: tuple[Any, str, ResettingProxy], s3_options: dict[str, Any], tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from workbench.catalog import crawl
+
+    client, bucket, proxy = proxied
+    client.put_object(Bucket=bucket, Key="lake/t/a.csv", Body=b"id,amount\n1,2.5\n2,3.5\n")
+    catalog = str(tmp_path / "catalog.db")
+    crawl(f"s3://{bucket}/lake/t", database="raw", catalog=catalog, storage_options=s3_options)
+    recipe = {"format": {"name": "workbench-recipe", "version": 1}, "name": "r", "steps": []}
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe), encoding="utf-8")
+    store = {
+        "endpoint_url": f"http://127.0.0.1:{proxy.port}",
+        "key": "testing",
+        "secret": "testing",
+        "client_kwargs": {"region_name": "us-east-1"},
+        "config_kwargs": {"retries": {"max_attempts": 1}},
+    }
+    env = dict(os.environ, FSSPEC_S3=json.dumps(store), WORKBENCH_CATALOG=catalog, COLUMNS="300")
+    args = ["run", "recipe.json", "--input", "catalog:raw.t", "--output", "out.parquet"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workbench", *args, "--max-retries", "2", "--retry-backoff", "2"],
+        cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("attempt 1 of 3 of the run failed with a transient error"):
+            proxy.down = False  # the store is back before the retry
+    assert process.wait(timeout=300) == 0, "".join(seen)
+    assert proxy.resets >= 1
+    assert sum(line.startswith("attempt ") for line in seen) == 1, "".join(seen)
+    assert sorted(pq.read_table(tmp_path / "out.parquet").to_pydict()["id"]) == [1, 2]

@@ -217,7 +217,7 @@ def run(
         loaded, input_path, output_path, engine, spark_remote, bound, csv, secrets, gate, overwrite
     ):
         return
-    _validate_against_input(loaded, input_path, bound, csv, secrets, where)
+    _retried(lambda: _validate_against_input(loaded, input_path, bound, csv, secrets, where))
     from workbench.history import run_recorder
     from workbench.lineage.runs import emitting_run
 
