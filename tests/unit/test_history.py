@@ -292,3 +292,44 @@ def test_cli_history_lists_runs_and_names_the_nearest_dataset(history_file: Path
     nothing = _invoke("monitor", tmp_path / "o.csv")
     assert nothing.exit_code == 2
     assert "no quality evaluation" in nothing.output
+
+
+def test_a_history_that_cannot_be_written_never_changes_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = _write(tmp_path, "not-a-folder", "")
+    monkeypatch.setenv("WORKBENCH_HISTORY", str(blocker / "history.db"))
+    monkeypatch.setenv("WORKBENCH_LINEAGE_FILE", str(tmp_path / "events.jsonl"))
+    data = _write(tmp_path, "in.csv", "id\n1\n")
+    done = _invoke("run", _write(tmp_path, "r.json", "[]"), "--input", data, "--output", tmp_path / "o.csv")
+    assert done.exit_code == 0
+    assert "history: the run was not recorded" in done.output
+    assert (tmp_path / "o.csv").exists()
+
+
+def test_quality_prints_the_analyzers_and_records_them(history_file: Path, tmp_path: Path) -> None:
+    data = _write(tmp_path, "m.csv", "x\n1\n2\n6\n")
+    rules = _write(tmp_path, "a.dqdl", 'Rules = [ ]\nAnalyzers = [ AllStatistics "x" ]')
+    done = _invoke("quality", data, "--ruleset", rules, "--record")
+    assert done.exit_code == 0
+    assert "Column.x.Mean" in done.output
+    assert runs(data)[0]["metrics"]["Column.x.Sum"] == 9.0
+
+
+def test_a_spark_run_is_recorded_and_its_gate_reads_the_history(
+    spark_session: Any, history_file: Path, tmp_path: Path
+) -> None:
+    recipe = _write(tmp_path, "r.json", "[]")
+    rules = _write(tmp_path, "rules.dqdl", "Rules = [ RowCount > max(last(1)) ]")
+    source, output = tmp_path / "in.csv", tmp_path / "out.parquet"
+    outcomes = []
+    for rows in (2, 4, 3):
+        source.write_text("id\n" + "".join(f"{i}\n" for i in range(rows)))
+        args = ["run", recipe, "--input", source, "--output", output, "--overwrite", "--engine", "spark"]
+        done = _invoke(*args, "--ruleset", rules, "--min-score", "0")
+        assert done.exit_code == 0, done.output
+        outcomes.append(runs(output)[0])
+    assert [r["rules"][0]["outcome"] for r in outcomes] == ["Error", "Passed", "Failed"]
+    assert [(r["engine"], r["rows_in"], r["rows_out"]) for r in outcomes] == [
+        ("spark", n, n) for n in (2, 4, 3)
+    ]

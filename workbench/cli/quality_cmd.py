@@ -46,6 +46,18 @@ def result_table(result: Any) -> Table:
     return table
 
 
+def analyzer_table(result: Any) -> Table:
+    """One line per metric the ``Analyzers`` section measured."""
+    from workbench.quality.metrics import fmt
+
+    table = Table(title="analyzers", title_justify="left", show_edge=False)
+    table.add_column("metric", overflow="fold")
+    table.add_column("value", overflow="fold")
+    for name, value in result.analyzers.items():
+        table.add_row(escape(name), escape(fmt(value)))
+    return table
+
+
 def write_rows(frame: Any, path: Path, *, overwrite: bool = True) -> None:
     """Write the row-level frame; CSV gets the rule arrays as JSON text.
 
@@ -203,6 +215,8 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             history_url=history_url,
         )
         Console(soft_wrap=False).print(result_table(result))
+        if result.analyzers:
+            Console(soft_wrap=False).print(analyzer_table(result))
         written = [str(p) for p in (json_path, rows_path) if p is not None]
         if written:
             stderr.print("[green]done[/green]: wrote " + escape(", ".join(written)))
