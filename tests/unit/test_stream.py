@@ -178,3 +178,23 @@ def test_every_engine_streams_the_same_rows_and_types(
     tables = [pq.read_table(p) for p in Manifest.read(output).files()]
     assert {str(t.schema.field("amount").type) for t in tables} == {"double"}
     assert {c for t in tables for c in t.column("country").to_pylist()} == {"PT"}
+
+
+def test_a_batch_below_the_gate_is_quarantined_and_the_stream_goes_on(
+    folders: tuple[Path, Path, Path], spark_session: Any
+) -> None:
+    from workbench.cli.gate import QualityGate
+    from workbench.quality import parse_ruleset
+
+    source, output, _ = folders
+    drop(source, "a.csv", 1, 5)  # 5 rows out
+    drop(source, "b.csv", 6, 5)  # one negative amount removed: 4 rows out
+    drop(source, "c.csv", 11, 5)
+    quarantine = output.parent / "held"
+    gate = QualityGate(parse_ruleset("Rules = [ RowCount > 4 ]"), quarantine, 1.0)
+    batches = run_spark_stream(job(folders, once=True, max_files=1, gate=gate), spark_session, print)
+    assert [b.batch for b in batches] == [0, 2]
+    assert published_ids(output) == expected((1, 5), (11, 5))
+    held = pq.read_table(quarantine / "run-batch-00000001.parquet").column("order_id").to_pylist()
+    assert sorted(held) == expected((6, 5))
+    assert json.loads((quarantine / "run-batch-00000001.quality.json").read_text())["score"] == 0.0
