@@ -320,3 +320,33 @@ def test_the_fault_point_is_inert_unless_named() -> None:
     os.environ.pop("WORKBENCH_FAULT_POINT", None)
     for point in POINTS:
         fault_point(point)  # still alive
+
+
+def test_docs_list_every_refused_and_per_batch_operation() -> None:
+    import re
+
+    from workbench.jobs.incremental import Verdict, verdicts
+
+    text = (Path(__file__).parents[2] / "docs" / "jobs.md").read_text(encoding="utf-8")
+    sections = {
+        Verdict.REFUSED: text[text.index("**Refused**") : text.index("**Per batch")],
+        Verdict.PER_BATCH: text[text.index("**Per batch") : text.index("## Retries")],
+    }
+    named = {v: set(re.findall(r"\b[A-Z][A-Z0-9_]{2,}\b", section)) for v, section in sections.items()}
+    for operation, (verdict, _) in verdicts().items():
+        for listed, names in named.items():
+            assert (operation in names) == (verdict is listed), (operation, verdict)
+
+
+def test_a_second_run_of_a_folder_being_written_is_refused(tmp_path: Path) -> None:
+    from workbench.core.errors import DataIOError
+    from workbench.jobs.manifest import folder_lock
+    from workbench.jobs.run import IncrementalJob, run_incremental
+    from workbench.recipe.model import Recipe
+
+    write_csv(tmp_path / "raw" / "a.csv", range(3))
+    job = IncrementalJob(Recipe.loads(json.dumps(RECIPE)), tmp_path / "raw", tmp_path / "out", "b")
+    store = BookmarkStore(tmp_path / "bookmarks.db")
+    with folder_lock(tmp_path / "out"), pytest.raises(DataIOError, match="another run is writing"):
+        run_incremental(job, lambda _: None, store)
+    assert run_incremental(job, lambda _: None, store).rows_out == 3
