@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-# Loaded before ``library``, ``catalog`` and ``lineage`` below are defined, so the functions
-# (not the subpackages) are ``wb.library``, ``wb.catalog`` and ``wb.lineage``.
+# Loaded before ``library``, ``catalog``, ``lineage`` and ``history`` below are defined, so the
+# functions (not the subpackages) are ``wb.library``, ``wb.catalog``, ``wb.lineage``, ``wb.history``.
 import workbench.catalog as _catalog_package  # noqa: F401
+import workbench.history as _history_package  # noqa: F401
 import workbench.library as _library_package
 import workbench.lineage as _lineage_package  # noqa: F401
 from workbench.core.errors import (

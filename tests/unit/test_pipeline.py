@@ -292,3 +292,14 @@ def test_a_stage_takes_its_recipe_from_the_library_by_reference(tmp_path: Path) 
     refused = re.escape("stage 'refined': 'orders-refine@1.0' is a library ref")
     with pytest.raises(PipelineError, match=refused):
         run(job, RunSettings())
+
+
+def test_every_stage_is_in_the_run_history(tmp_path: Path) -> None:
+    import workbench as wb
+
+    job = make_job(tmp_path, GOOD)
+    run(job, RunSettings())
+    runs = wb.history()
+    outputs = " ".join(str(v) for v in runs.to_dict("records"))
+    for name in ("raw/orders.parquet", "refined/orders.parquet", "curated/orders.parquet"):
+        assert name in outputs

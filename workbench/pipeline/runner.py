@@ -208,6 +208,7 @@ def _gated_record(stage: Stage, digest: str, held: Any, seconds: float) -> Stage
 
 def _run(planned: PlannedStage, job: Job, folder: Path, settings: RunSettings, console: Console) -> Any:
     from workbench.cli.jobs import run_job
+    from workbench.history import run_recorder
     from workbench.io.formats import CsvOptions, read_schema
     from workbench.lineage.runs import emitting_run
 
@@ -243,6 +244,7 @@ def _run(planned: PlannedStage, job: Job, folder: Path, settings: RunSettings, c
         library_version=version,
         lineage_url=settings.lineage_url,
         gate=gate,
+        history=run_recorder(),
     )
 
 
