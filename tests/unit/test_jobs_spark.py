@@ -81,3 +81,26 @@ def test_a_spark_run_killed_while_publishing_and_run_again_publishes_every_row_o
     listed = {e.file for e in Manifest.read(tmp_path / "out").entries}
     present = {p.name for p in (tmp_path / "out").iterdir() if p.name not in {MANIFEST, "_manifest.lock"}}
     assert present == listed
+
+
+def test_rows_failing_a_row_level_rule_go_to_dead_letters_on_spark(
+    spark_session: Any, tmp_path: Path
+) -> None:
+    from workbench.quality import parse_ruleset
+
+    write_csv(tmp_path / "raw" / "a.csv", range(0, 40), bad={1})
+    rules = parse_ruleset('Rules = [ ColumnValues "amount" < 300 ]')
+    store = BookmarkStore(tmp_path / "bookmarks.db")
+    result = run_incremental(
+        job(tmp_path, dead_letter=tmp_path / "dead", ruleset=rules), lambda _: None, store
+    )
+    assert (result.rows_in, result.rows_out, result.dead_letters) == (40, 29, 11)
+    dead = [
+        json.loads(x) for part in (tmp_path / "dead").glob("*/part-*") for x in part.read_text().splitlines()
+    ]
+    rule = sorted((d for d in dead if d["operation"] == "RULESET"), key=lambda d: json.loads(d["row"])["id"])
+    assert [json.loads(d["row"])["id"] for d in rule] == list(range(30, 40))
+    assert rule[0]["reason"] == 'failed ColumnValues "amount" < 300'
+    assert sorted(published_ids(tmp_path / "out") + [json.loads(d["row"])["id"] for d in dead]) == list(
+        range(40)
+    )
