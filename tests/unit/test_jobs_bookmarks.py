@@ -350,3 +350,21 @@ def test_a_second_run_of_a_folder_being_written_is_refused(tmp_path: Path) -> No
     with folder_lock(tmp_path / "out"), pytest.raises(DataIOError, match="another run is writing"):
         run_incremental(job, lambda _: None, store)
     assert run_incremental(job, lambda _: None, store).rows_out == 3
+
+
+def test_a_run_without_a_bookmark_sends_conversion_failures_to_dead_letters(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    write_csv(root / "raw" / "a.csv", range(0, 5), bad={3})
+    args = ["run", "recipe.json", "--input", "raw", "--output", "clean.parquet", "--dead-letter", "dead"]
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", *args], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert "5 rows in, 4 rows out, 1 dead letters (" in ok(done)
+    assert sorted(pd.read_parquet(root / "clean.parquet")["id"]) == [0, 1, 2, 4]
+    [file] = (root / "dead").glob("run-*.jsonl")
+    assert json.loads(file.read_text(encoding="utf-8"))["reason"] == "'x3' is not a valid integer"
+    again = subprocess.run(
+        [sys.executable, "-m", "workbench", *args], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert again.returncode == 2
+    assert "already exists; pass --overwrite" in again.stderr

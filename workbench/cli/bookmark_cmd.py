@@ -63,8 +63,8 @@ _OPTIONS = (
         type=click.Path(file_okay=False, path_type=Path),
         expose_value=False,
         callback=_keep,
-        help="With --bookmark: rows a type conversion or a row-level rule rejects go to DIR (JSON Lines "
-        "with the row, step, operation, column and reason) instead of becoming null.",
+        help="Rows a type conversion or a row-level rule rejects go to DIR (JSON Lines with the row, "
+        "step, operation, column and reason) instead of becoming null.",
     ),
 )
 
@@ -105,24 +105,28 @@ def bookmarked_run(
     """Run with ``--bookmark`` when it was given (and print its summary); False when it was not."""
     settings = _settings()
     name = settings.get("bookmark")
-    if not name:
-        if settings.get("dead_letter") or settings.get("bookmark_mode", "enable") != "enable":
-            raise RecipeError("--dead-letter and --bookmark-mode need --bookmark NAME")
+    if not name and settings.get("bookmark_mode", "enable") != "enable":
+        raise RecipeError("--bookmark-mode needs --bookmark NAME")
+    if not name and not settings.get("dead_letter"):
         return False
-    from workbench.jobs.run import IncrementalJob, run_incremental
+    from workbench.io.formats import is_table_name
+    from workbench.jobs.run import IncrementalJob, run_incremental, run_once
+
+    if is_table_name(input_path) or is_table_name(output_path):
+        raise RecipeError("--bookmark and --dead-letter read and write files and folders, not catalog tables")
 
     if gate is not None and (gate.min_score < 1.0 or not gate.row_level):
         raise RecipeError(
-            "with --bookmark, --ruleset takes --row-level: failing rows go to --dead-letter, and a failing "
-            "rule without row-level outcomes stops the run"
+            "with --bookmark or --dead-letter, --ruleset takes --row-level: failing rows go to "
+            "--dead-letter, and a failing rule without row-level outcomes stops the run"
         )
     recipe.validate(secrets=secrets)
     job = IncrementalJob(
         recipe=recipe,
         input_spec=input_path,
         output=output_path,
-        bookmark=str(name),
-        mode=str(settings.get("bookmark_mode", "enable")),
+        bookmark=str(name or ""),
+        mode=str(settings.get("bookmark_mode", "enable")) if name else "once",
         engine=engine,
         spark_remote=spark_remote,
         datasets=datasets,
@@ -133,7 +137,8 @@ def bookmarked_run(
         ruleset=gate.ruleset if gate is not None else None,
         overwrite=overwrite,
     )
-    result = run_incremental(job, lambda text: console.print(escape(text)))
+    log = lambda text: console.print(escape(text))  # noqa: E731
+    result = run_incremental(job, log) if name else run_once(job, log)
     console.print(f"[green]done[/green]: {escape(result.summary())}")
     return True
 

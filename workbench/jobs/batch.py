@@ -101,7 +101,8 @@ def _check_dataset_rules(result: Any) -> None:
 def _publish(write: Any, output: Path, job: Any) -> None:
     """Write into a staging name, then rename into place (the ``during-publish`` fault point is between)."""
     fault_point("before-publish")
-    with publishing(output, overwrite=job.overwrite and job.mode == "pause") as target:
+    # Only a plain output file (pause, or a run without a bookmark) may replace an earlier one.
+    with publishing(output, overwrite=job.overwrite and job.mode in {"pause", "once"}) as target:
         write(target)
         fault_point("during-publish")
 

@@ -188,6 +188,57 @@ def _run_paused(job: IncrementalJob, store: BookmarkStore, result: IncrementalRe
     result.run_id, result.rows_in, result.rows_out, result.dead_letters = "paused", rows_in, rows_out, dead
 
 
+@dataclasses.dataclass
+class OnceResult:
+    """What a run without a bookmark but with dead letters did."""
+
+    engine: str
+    steps: int
+    rows_in: int | None
+    rows_out: int | None
+    dead_letters: int
+    dead_letter_file: str | None
+    attempts: int
+    seconds: float
+    output: str
+
+    def summary(self) -> str:
+        """The summary line printed after the run."""
+        rows_in = "?" if self.rows_in is None else f"{self.rows_in:,}"
+        rows_out = "?" if self.rows_out is None else f"{self.rows_out:,}"
+        dead = f" ({self.dead_letter_file})" if self.dead_letters else ""
+        attempts = f"{self.attempts} attempt" + ("s" if self.attempts != 1 else "")
+        return (
+            f"{self.steps} steps on {self.engine}, {rows_in} rows in, {rows_out} rows out, "
+            f"{self.dead_letters:,} dead letters{dead}; {attempts}; {self.seconds:.2f} s -> {self.output}"
+        )
+
+
+def run_once(job: IncrementalJob, log: Callable[[str], None]) -> OnceResult:
+    """A run over all of the input, without a bookmark, whose rejected rows go to the dead letters.
+
+    The output is an ordinary file, written atomically (replaced only with ``overwrite``); the
+    dead letters go to ``DIR/run-<run id>.jsonl``.
+    """
+    from workbench.io.publish import check_output
+
+    started = time.perf_counter()
+    format_of_name(job.output)
+    check_output(job.output, job.overwrite, input_roots(job.input_spec))
+    files = input_files(job.input_spec)
+    run_id = new_run_id()
+    dead = job.dead_letter.resolve() / f"{RUN_PREFIX}{run_id}.jsonl" if job.dead_letter else None
+    batch = Batch(files, [FileState.of(f) for f in files], _one_format(files), job.output, dead)
+    scratch = IncrementalResult("", "once", job.engine, 0)
+    rows_in, rows_out, count = _attempt(job, batch, scratch, log)
+    steps = sum(1 for s in job.recipe.steps if not s.disabled)
+    seconds = time.perf_counter() - started
+    where = str(dead) if count else None
+    return OnceResult(
+        job.engine, steps, rows_in, rows_out, count, where, scratch.attempts, seconds, str(job.output)
+    )
+
+
 def _check_folder(folder: Path, job: IncrementalJob) -> None:
     if folder.exists() and not folder.is_dir():
         raise RecipeError(f"with --bookmark, --output is a folder; {str(job.output)!r} is a file")
