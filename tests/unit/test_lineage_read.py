@@ -464,3 +464,96 @@ def test_pii_of_a_catalog_table_input_comes_from_its_column_tags(tmp_path: Path)
         ("email", "EMAIL", "catalog tags"): ["clean.csv.email", "clean.csv.email_valid"],
     }
     assert report["unmasked"] == 3
+
+
+def _chains(steps: list[dict[str, Any]], schema: dict[str, Any], columns: list[str], **kw: Any) -> Any:
+    from workbench.lineage.steps import steps_facet
+    from workbench.recipe.model import Recipe
+
+    recipe = Recipe.from_data({"name": "t", "steps": steps})
+    facet = steps_facet(recipe, schema, kw.get("datasets", {}), columns, kw.get("names", {}))
+    return {
+        c: [(s["step"], s["operation"], s["column"], s["inputs"]) for s in chain]
+        for c, chain in facet.columns.items()
+    }
+
+
+def _step(operation: str, disabled: bool = False, **parameters: Any) -> dict[str, Any]:
+    return {
+        "Action": {"Operation": operation, "Parameters": parameters},
+        **({"disabled": True} if disabled else {}),
+    }
+
+
+def _in(
+    column: str, source: int, subtype: str = "TRANSFORMATION", kind: str = "DIRECT", **more: Any
+) -> dict[str, Any]:
+    return {"column": column, "type": kind, "subtype": subtype, "from": source, **more}
+
+
+def test_steps_facet_follows_renames_and_skips_pass_through_and_disabled_steps() -> None:
+    from workbench.core.types import LType
+
+    chains = _chains(
+        [
+            _step("RENAME", sourceColumn="email", targetColumn="mail"),
+            _step("UPPER_CASE", sourceColumn="city"),
+            _step("UPPER_CASE", disabled=True, sourceColumn="mail"),
+            _step("CRYPTOGRAPHIC_HASH", sourceColumns=["mail"], algorithm="SHA256"),
+        ],
+        {"email": LType.STRING, "city": LType.STRING},
+        ["mail", "city"],
+    )
+    assert chains == {
+        "mail": [
+            (1, "RENAME", "mail", [_in("email", 0, "IDENTITY")]),
+            (4, "CRYPTOGRAPHIC_HASH", "mail", [_in("mail", 1, masking=True)]),
+        ],
+        "city": [(2, "UPPER_CASE", "city", [_in("city", 0)])],
+    }
+
+
+def test_steps_facet_names_data_named_columns_and_secondary_datasets() -> None:
+    from workbench.core.types import LType
+
+    pivot = _chains(
+        [
+            _step("UPPER_CASE", sourceColumn="state"),
+            _step("PIVOT", aggregateFunction="SUM", sourceColumn="state", valueColumn="votes"),
+            _step("FILL_WITH_CUSTOM", sourceColumn="OHIO", columnDataType="number", value="0"),
+        ],
+        {"state": LType.STRING, "votes": LType.INTEGER},
+        ["OHIO", "TEXAS"],
+    )
+    made = (2, "PIVOT", "OHIO", [_in("state", 1), _in("votes", 0)])
+    assert pivot["OHIO"] == [
+        (1, "UPPER_CASE", "state", [_in("state", 0)]),
+        made,
+        (3, "FILL_WITH_CUSTOM", "OHIO", [_in("OHIO", 2)]),
+    ]
+    assert pivot["TEXAS"] == [(1, "UPPER_CASE", "state", [_in("state", 0)]), (2, "PIVOT", "TEXAS", made[3])]
+    join = _chains(
+        [
+            _step(
+                "JOIN",
+                joinType="INNER_JOIN",
+                joinKeys=[{"key": "code", "value": "code"}],
+                leftColumns=["code"],
+                rightColumns=["region"],
+                secondaryDatasetName="regions",
+            ),
+            _step("LOWER_CASE", sourceColumn="region"),
+        ],
+        {"code": LType.STRING},
+        ["code", "region"],
+        datasets={"regions": {"code": LType.STRING, "region": LType.STRING}},
+        names={"regions": ("file", "/data/regions.csv")},
+    )
+    regions = {"namespace": "file", "name": "/data/regions.csv"}
+    assert join == {
+        "code": [],
+        "region": [
+            (1, "JOIN", "region", [_in("region", 0, "IDENTITY", dataset=regions)]),
+            (2, "LOWER_CASE", "region", [_in("region", 1)]),
+        ],
+    }

@@ -111,27 +111,27 @@ def steps_facet(
 def _chain(
     replay: _Replay, column: str, steps: dict[int, dict[str, Any]], names: dict[str, tuple[str, str]]
 ) -> list[dict[str, Any]]:
-    """Every step on the way to ``column``, in step order."""
-    start = replay.writer.get(column, replay.unknown or 0)
-    todo = [(start, column if (start, column) in replay.nodes else "*")]
-    seen: dict[Node, _Written] = {}
+    """Every step on the way to ``column``, in step order (a column only the data named is shown
+    by the name it is read by)."""
+    todo = [(replay.writer.get(column, replay.unknown or 0), column)]
+    seen: dict[Node, tuple[_Written, str]] = {}
     while todo:
-        node = todo.pop()
+        number, name = todo.pop()
+        node = (number, name if (number, name) in replay.nodes else "*")
         written = replay.nodes.get(node)
         if written is None or node in seen:
             continue
-        seen[node] = written
-        for link, source in written.links:
-            if source and link.dataset == MAIN:
-                todo.append((source, link.column if (source, link.column) in replay.nodes else "*"))
+        seen[node] = (written, name)
+        todo += [(src, k.column) for k, src in written.links if src and k.dataset == MAIN]
     out = []
-    for (number, _), written in sorted(seen.items()):
+    for (number, _), (written, name) in sorted(seen.items()):
+        step = steps[number]
         out.append(
             {
                 "step": number,
-                "operation": steps[number]["operation"],
-                **({"id": steps[number]["id"]} if "id" in steps[number] else {}),
-                "column": written.column,
+                "operation": step["operation"],
+                **({"id": step["id"]} if "id" in step else {}),
+                "column": name,
                 "inputs": [_link(k, s, names) for k, s in written.links],
             }
         )
