@@ -557,3 +557,20 @@ def test_steps_facet_names_data_named_columns_and_secondary_datasets() -> None:
             (2, "LOWER_CASE", "region", [_in("region", 1)]),
         ],
     }
+
+
+def test_run_on_full_data_on_spark_records_the_same_column_lineage_as_on_pandas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spark_session: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WORKBENCH_LINEAGE_FILE", raising=False)
+    pd.read_csv(ROOT / "data" / "sales.csv").to_csv(tmp_path / "raw.csv", index=False)
+    session = wb.open("raw.csv", sample=100, recipe=wb.Recipe.load(ROOT / "recipes" / "sales-clean.json"))
+    assert session.run("pandas.parquet")["rowsOut"] == 3860
+    assert session.run("spark.parquet", engine="spark")["rowsOut"] == 3860
+    events = _events(tmp_path)
+    assert [e["eventType"] for e in events] == ["START", "COMPLETE", "START", "COMPLETE"]
+    on_pandas, on_spark = events[1]["outputs"][0]["facets"], events[3]["outputs"][0]["facets"]
+    assert on_spark["columnLineage"] == on_pandas["columnLineage"]
+    assert on_spark["workbench_steps"] == on_pandas["workbench_steps"]
+    assert events[1]["job"]["name"] == events[3]["job"]["name"] == "sales-clean"
