@@ -574,3 +574,37 @@ def test_run_on_full_data_on_spark_records_the_same_column_lineage_as_on_pandas(
     assert on_spark["columnLineage"] == on_pandas["columnLineage"]
     assert on_spark["workbench_steps"] == on_pandas["workbench_steps"]
     assert events[1]["job"]["name"] == events[3]["job"]["name"] == "sales-clean"
+
+
+def test_a_chain_of_thousands_of_runs_reads_without_hitting_limits(tmp_path: Path) -> None:
+    """The tree is walked without recursion, and each dataset's runs are looked up in an index."""
+    from workbench.lineage.graph import graph_of
+    from workbench.lineage.view import Lineage
+
+    def event(i: int) -> dict[str, Any]:
+        field = {"namespace": "file", "name": f"/d/{i}.csv", "field": "x"}
+        lineage = {
+            "fields": {
+                "x": {
+                    "inputFields": [{**field, "transformations": [{"type": "DIRECT", "subtype": "IDENTITY"}]}]
+                }
+            }
+        }
+        return {
+            "eventType": "COMPLETE",
+            "eventTime": f"2026-01-01T00:00:{i % 60:02d}",
+            "run": {"runId": f"{i:08x}"},
+            "job": {"name": f"step-{i}"},
+            "inputs": [{"namespace": "file", "name": f"/d/{i}.csv"}],
+            "outputs": [
+                {"namespace": "file", "name": f"/d/{i + 1}.csv", "facets": {"columnLineage": lineage}}
+            ],
+        }
+
+    graph = graph_of(event(i) for i in range(3000))
+    first = Lineage(graph, ("file", "/d/0.csv"))
+    assert len(first.downstream) == 3000
+    assert first.text().count("└── job step-") == 3000
+    last = Lineage(graph, ("file", "/d/3000.csv"), "x")
+    assert last.upstream[-1] == "/d/0.csv.x"
+    assert len(last.column_upstream) == 3000

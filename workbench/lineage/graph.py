@@ -8,13 +8,14 @@ that another run reads links the two, so upstream and downstream are followed tr
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import WorkbenchError, nearest
-from workbench.lineage.events import read_events
+from workbench.lineage.events import events_file
 from workbench.lineage.naming import dataset_id
 from workbench.lineage.steps import FACET as STEPS_FACET
 
@@ -76,6 +77,7 @@ class LineageGraph:
 
     runs: dict[str, JobRun]
     columns: dict[DatasetKey, list[str]]
+    _by_dataset: tuple[dict[DatasetKey, list[JobRun]], dict[DatasetKey, list[JobRun]]] | None = None
 
     # --- datasets ---------------------------------------------------------------------------
 
@@ -84,10 +86,23 @@ class LineageGraph:
         return sorted(self.columns)
 
     def writers(self, dataset: DatasetKey) -> list[JobRun]:
-        return [r for r in self.runs.values() if r.output == dataset]
+        """The runs that write ``dataset``."""
+        return self._index()[0].get(dataset, [])
 
     def readers(self, dataset: DatasetKey) -> list[JobRun]:
-        return [r for r in self.runs.values() if dataset in r.inputs]
+        """The runs that read ``dataset``."""
+        return self._index()[1].get(dataset, [])
+
+    def _index(self) -> tuple[dict[DatasetKey, list[JobRun]], dict[DatasetKey, list[JobRun]]]:
+        if self._by_dataset is None:
+            writers: dict[DatasetKey, list[JobRun]] = {}
+            readers: dict[DatasetKey, list[JobRun]] = {}
+            for run in self.runs.values():
+                writers.setdefault(run.output, []).append(run)
+                for key in dict.fromkeys(run.inputs):
+                    readers.setdefault(key, []).append(run)
+            self._by_dataset = (writers, readers)
+        return self._by_dataset
 
     def upstream(self, dataset: DatasetKey) -> list[DatasetKey]:
         """Every dataset ``dataset`` is made from, nearest first."""
@@ -165,7 +180,24 @@ class LineageGraph:
 
 def read_graph(path: Path | None = None) -> LineageGraph:
     """The graph of the events file (``WORKBENCH_LINEAGE_FILE`` or ``.workbench/lineage/events.jsonl``)."""
-    return graph_of(read_events(path))
+    return graph_of(_completed_events(path or events_file()))
+
+
+def _completed_events(path: Path) -> Iterator[dict[str, Any]]:
+    """The COMPLETE events of the file; other lines are skipped before they are parsed (half of
+    a file is START events, and parsing is most of the time)."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if "COMPLETE" not in line:
+                continue
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(event, dict):
+                yield event
 
 
 def graph_of(events: Iterable[dict[str, Any]]) -> LineageGraph:

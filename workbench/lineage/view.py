@@ -187,20 +187,25 @@ def lineage(target: str, column: str | None = None, *, events: str | Path | None
 
 
 def _tree(children: Any, root: Any) -> list[str]:
+    """The lines of a tree below ``root``; a node already shown is not expanded again.
+
+    Walked with an explicit stack, so a chain of thousands of runs does not hit the recursion limit.
+    """
     lines: list[str] = []
     visited = {root}
-
-    def walk(node: Any, prefix: str) -> None:
-        kids = children(node)
-        for i, (text, key) in enumerate(kids):
-            last = i == len(kids) - 1
-            lines.append(prefix + ("└── " if last else "├── ") + text)
-            if key is not None and key not in visited:
-                visited.add(key)
-                walk(key, prefix + ("    " if last else "│   "))
-
-    walk(root, "")
+    stack = _items(children(root), "")
+    while stack:
+        text, key, prefix, last = stack.pop()
+        lines.append(prefix + ("└── " if last else "├── ") + text)
+        if key is not None and key not in visited:
+            visited.add(key)
+            stack += _items(children(key), prefix + ("    " if last else "│   "))
     return lines or ["(none recorded)"]
+
+
+def _items(kids: list[tuple[str, Any]], prefix: str) -> list[tuple[str, Any, str, bool]]:
+    """``kids`` as stack entries, last child first (so the first is popped first)."""
+    return [(text, key, prefix, i == len(kids) - 1) for i, (text, key) in reversed(list(enumerate(kids)))]
 
 
 def _job_text(run: JobRun) -> str:
