@@ -347,6 +347,16 @@ def test_the_latest_completed_run_of_a_job_wins(tmp_path: Path) -> None:
     assert "no recorded lineage for dataset 'first.csv'" in gone.stderr
 
 
+def test_unnamed_recipes_writing_different_outputs_are_different_jobs(tmp_path: Path) -> None:
+    pd.DataFrame({"name": ["a", "b"]}).to_csv(tmp_path / "in.csv", index=False)
+    for operation in ("UPPER_CASE", "LOWER_CASE"):
+        step = {"Action": {"Operation": operation, "Parameters": {"sourceColumn": "name"}}}
+        (tmp_path / f"{operation}.json").write_text(json.dumps({"steps": [step]}))
+        ok(tmp_path, "run", f"{operation}.json", "--input", "in.csv", "--output", f"{operation}.csv")
+    downstream = json.loads(ok(tmp_path, "lineage", "in.csv", "--json"))["downstream"]
+    assert sorted(d["label"] for d in downstream) == ["LOWER_CASE.csv", "UPPER_CASE.csv"]
+
+
 def test_cli_errors_name_the_nearest(chain: Path, tmp_path: Path) -> None:
     column = workbench(chain, "lineage", "mart.parquet.buyrs")
     assert column.returncode == 2

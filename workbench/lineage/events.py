@@ -155,7 +155,7 @@ class LineageRun:
 
     def job(self) -> ev.Job:
         info = self.info
-        name = info.ref.split("@", 1)[0] if info.ref else (info.recipe.name or "recipe")
+        name = info.ref.split("@", 1)[0] if info.ref else (info.recipe.name or self._unnamed_job())
         text = info.recipe.description or f"recipe {name}"
         if info.version or info.digest:
             text += f" (version {info.version or '?'}, digest {info.digest or '?'})"
@@ -175,6 +175,11 @@ class LineageRun:
                 ]
             )
         return ev.Job(namespace=JOB_NAMESPACE, name=name, facets=facets)
+
+    def _unnamed_job(self) -> str:
+        # The graph keeps each job's latest run: unnamed recipes writing different outputs must not
+        # be one job, so such a job is named by the dataset it writes.
+        return f"recipe writing {dataset_id(self.info.output)[1]}"
 
     def namespaces(self) -> dict[str, tuple[str, str]]:
         return {key: dataset_id(path) for key, path in self.info.inputs.items()}
