@@ -172,6 +172,14 @@ def test_rewind_withdraws_later_runs_and_the_next_run_processes_their_files_once
     assert len(list((root / "out").glob("run-*"))) == 1
     assert "2 new files, 1 skipped" in ok(run(root))
     assert published_ids(root / "out") == list(range(30))
+    show = subprocess.run(
+        [sys.executable, "-m", "workbench", "bookmark", "show", "daily", "--json"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    shown = json.loads(show.stdout)
+    assert [r["files"] for r in shown["runs"]] == [1, 2]
+    assert shown["runs"][0]["run_id"] == first
+    assert shown["output"] == str((root / "out").resolve())
     wrong = subprocess.run(
         [sys.executable, "-m", "workbench", "bookmark", "rewind", "dialy", "--to", first],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,

@@ -57,6 +57,9 @@ PER_BATCH_OPERATIONS: dict[str, str] = {
 }
 """Order-sensitive or whole-table operations that are batch-local rather than wrong."""
 
+ROW_WISE_OPERATIONS = {"SPLIT_MULTI_VALUED_CELLS_TO_ROWS"}
+"""Declared order-sensitive only for the order of the rows they make from one row."""
+
 
 class Verdict(str, Enum):
     """How an incremental run treats a step."""
@@ -75,6 +78,8 @@ def classify(transform: type[Any]) -> tuple[Verdict, str]:
         return Verdict.REFUSED, REFUSED_OPERATIONS[operation]
     if operation in PER_BATCH_OPERATIONS:
         return Verdict.PER_BATCH, PER_BATCH_OPERATIONS[operation]
+    if operation in ROW_WISE_OPERATIONS:
+        return Verdict.ROW_WISE, ""
     if transform.order_sensitive and not issubclass(transform, TableTransform):
         return Verdict.REFUSED, "it reads neighbouring rows, which may be in an earlier run's files"
     if transform.uses_statistics:
