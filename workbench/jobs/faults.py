@@ -23,6 +23,9 @@ POINTS = (
 )
 """The points of a bookmarked run, in the order it passes them."""
 
+WITHDRAW_POINT = "withdraw-after-manifest"
+"""A rewind or reset killed after taking runs out of the manifest, before forgetting them."""
+
 
 def fault_point(name: str) -> None:
     """Kill this process with SIGKILL if ``WORKBENCH_FAULT_POINT`` is ``name``."""

@@ -27,7 +27,7 @@ from typing import Any
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.io.formats import Format, data_files, format_of_name
 from workbench.jobs.bookmarks import BookmarkStore, FileState
-from workbench.jobs.faults import fault_point
+from workbench.jobs.faults import WITHDRAW_POINT, fault_point
 from workbench.jobs.manifest import (
     RUN_PREFIX,
     Entry,
@@ -270,6 +270,7 @@ def reconcile(
         gone = [e for e in manifest.entries if e.run in withdrawing]
         manifest = manifest.without_runs(withdrawing)
         manifest.save()
+        fault_point(WITHDRAW_POINT)
         for entry in gone:
             remove(folder / entry.file)
             if entry.dead_letters:
