@@ -121,6 +121,25 @@ def test_late_files_are_picked_up_and_the_summary_counts_files_rows_and_attempts
     assert frame["name"].iloc[0].startswith("N")
 
 
+def test_bookmarked_runs_are_recorded_in_the_run_history(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    write_csv(root / "raw" / "a.csv", range(0, 4))
+    ok(run(root))
+    steps = [{"Action": {"Operation": "UPPER_CASE", "Parameters": {"sourceColumn": "nmae"}}}]
+    (root / "recipe.json").write_text(json.dumps(dict(RECIPE, steps=steps)), encoding="utf-8")
+    write_csv(root / "raw" / "b.csv", range(4, 6))
+    assert run(root).returncode == 2
+    shown = subprocess.run(
+        [sys.executable, "-m", "workbench", "history", "--json"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    ok(shown)
+    runs = {r["outcome"]: r for r in json.loads(shown.stdout)}
+    assert sorted(runs) == ["COMPLETE", "FAIL"]
+    assert (runs["COMPLETE"]["rows_in"], runs["COMPLETE"]["rows_out"]) == (4, 4)
+    assert "did you mean 'name'?" in runs["FAIL"]["message"]
+
+
 def test_duplicate_content_under_another_name_is_another_file_and_is_processed(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     write_csv(root / "raw" / "a.csv", range(0, 5))

@@ -138,9 +138,21 @@ def bookmarked_run(
         overwrite=overwrite,
     )
     log = lambda text: console.print(escape(text))  # noqa: E731
-    result = run_incremental(job, log) if name else run_once(job, log)
+    result = _recorded(job, lambda: run_incremental(job, log) if name else run_once(job, log))
     console.print(f"[green]done[/green]: {escape(result.summary())}")
     return True
+
+
+def _recorded(job: Any, run: Callable[[], Any]) -> Any:
+    """``run()`` recorded in the run history (whatever its end), under the output folder or file."""
+    import uuid
+
+    from workbench.history import run_recorder
+    from workbench.lineage.events import RunInfo
+
+    inputs = {"": str(job.input_spec), **{k: str(v) for k, v in job.datasets.items()}}
+    info = RunInfo(job.recipe, inputs, str(job.output), {}, engine=job.engine)
+    return run_recorder().record(str(uuid.uuid4()), info, run)
 
 
 def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> None:

@@ -62,6 +62,8 @@ class IncrementalResult:
     output: str = ""
     recovered: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    gate: Any = None
+    """Always None: row-level rules send rows to the dead letters instead of gating the output."""
 
     def summary(self) -> str:
         """The summary line printed after every run."""
@@ -201,6 +203,7 @@ class OnceResult:
     attempts: int
     seconds: float
     output: str
+    gate: Any = None
 
     def summary(self) -> str:
         """The summary line printed after the run."""
