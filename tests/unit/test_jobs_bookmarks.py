@@ -351,6 +351,15 @@ def test_a_reader_never_sees_a_file_the_manifest_does_not_list(tmp_path: Path) -
     assert sorted(pd.read_csv(root / "down.csv")["id"]) == [0, 1, 2]
 
 
+def test_a_dead_letter_folder_inside_the_input_is_refused(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    write_csv(root / "raw" / "a.csv", range(0, 3))
+    done = run(root, "--dead-letter", "raw/rejected")
+    assert done.returncode == 2
+    assert "dead-letter folder 'raw/rejected' overlaps" in done.stderr
+    assert not (root / "raw" / "rejected").exists()
+
+
 def test_a_bookmark_belongs_to_one_output_folder(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     write_csv(root / "raw" / "a.csv", range(0, 3))

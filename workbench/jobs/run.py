@@ -182,7 +182,8 @@ def _run_paused(job: IncrementalJob, store: BookmarkStore, result: IncrementalRe
             f"again); give another --output file"
         )
     format_of_name(job.output)
-    check_output(job.output, job.overwrite, [job.input_spec])
+    check_output(job.output, job.overwrite, input_roots(job.input_spec))
+    _check_dead_letter(job, job.output)
     batch = _select(job, store, result, log, new_run_id(), output=job.output)
     if batch is None:
         return
@@ -228,6 +229,7 @@ def run_once(job: IncrementalJob, log: Callable[[str], None]) -> OnceResult:
     started = time.perf_counter()
     format_of_name(job.output)
     check_output(job.output, job.overwrite, input_roots(job.input_spec))
+    _check_dead_letter(job, job.output)
     files = input_files(job.input_spec)
     run_id = new_run_id()
     dead = job.dead_letter.resolve() / f"{RUN_PREFIX}{run_id}.jsonl" if job.dead_letter else None
@@ -246,11 +248,27 @@ def _check_folder(folder: Path, job: IncrementalJob) -> None:
     if folder.exists() and not folder.is_dir():
         raise RecipeError(f"with --bookmark, --output is a folder; {str(job.output)!r} is a file")
     for source in [*input_roots(job.input_spec), *job.datasets.values()]:
-        src = source.resolve()
-        if folder == src or folder.is_relative_to(src) or src.is_relative_to(folder):
+        if _overlaps(folder, source):
             raise RecipeError(
                 f"output folder {str(job.output)!r} overlaps the input {str(source)!r}; choose another folder"
             )
+    _check_dead_letter(job, folder)
+
+
+def _check_dead_letter(job: IncrementalJob, output: Path) -> None:
+    """The dead-letter folder may not overlap an input (the next run would read it) or the output."""
+    if job.dead_letter is None:
+        return
+    for other in [*input_roots(job.input_spec), *job.datasets.values(), output]:
+        if _overlaps(job.dead_letter.resolve(), other):
+            raise RecipeError(
+                f"dead-letter folder {str(job.dead_letter)!r} overlaps {str(other)!r}; choose another folder"
+            )
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    a, b = a.resolve(), b.resolve()
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def reconcile(
