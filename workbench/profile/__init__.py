@@ -26,6 +26,7 @@ __all__ = [
     "ProfileDocument",
     "column_profiles",
     "json_schema",
+    "merge_profiles",
     "profile",
 ]
 
@@ -42,6 +43,7 @@ def profile(
     show_pii: bool = False,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    exact: bool | None = None,
 ) -> Profile:
     """Profile a pandas or Spark DataFrame: per-column statistics, correlations and alerts.
 
@@ -49,6 +51,11 @@ def profile(
     of that many rows instead of all of them. Columns classified as PII show masked values in top
     values, min, max and mode unless ``show_pii`` is true. ``progress`` is called with the name of
     each finished stage.
+
+    On Spark the profile is approximate unless ``exact`` is true: distinct counts, quartiles,
+    histograms and outliers come from sketches in one aggregation, each approximate number with
+    its error bound (``column.approximate``), and the sketches travel in the profile so that
+    profiles of parts of a dataset merge (:func:`merge_profiles`). pandas is always exact.
     """
     from workbench.recipe.replay import engine_for
 
@@ -57,7 +64,7 @@ def profile(
     frame = _select(frame, columns, engine.name)
     if engine.name == "pandas":
         return _profile_pandas(frame, sample, show_pii, seed, report)
-    return _profile_spark(frame, sample, show_pii, seed, report)
+    return _profile_spark(frame, sample, show_pii, seed, report, exact=bool(exact))
 
 
 def column_profiles(frame: Any, *, pii_sample: int = HEADER_PII_SAMPLE) -> dict[str, dict[str, Any]]:
@@ -74,7 +81,7 @@ def column_profiles(frame: Any, *, pii_sample: int = HEADER_PII_SAMPLE) -> dict[
     return dict(Profile(document, source=frame, show_pii=False).to_dict()["columns"])
 
 
-def stage_count(frame: Any, columns: Sequence[str] | None = None) -> int:
+def stage_count(frame: Any, columns: Sequence[str] | None = None, *, exact: bool | None = None) -> int:
     """How many times :func:`profile` calls ``progress`` on this frame (for progress bars)."""
     from workbench.recipe.replay import engine_for
 
@@ -82,7 +89,7 @@ def stage_count(frame: Any, columns: Sequence[str] | None = None) -> int:
     if engine.name == "pandas":
         width = len(columns) if columns is not None else len(frame.columns)
         return width + 3
-    return 5
+    return 5 if exact else 4
 
 
 def _select(frame: Any, columns: Sequence[str] | None, engine: str) -> Any:
@@ -120,13 +127,14 @@ def _profile_pandas(
 
 
 def _profile_spark(
-    frame: Any, sample: int | None, show_pii: bool, seed: int, progress: Callable[[str], None]
+    frame: Any, sample: int | None, show_pii: bool, seed: int, progress: Callable[[str], None], *, exact: bool
 ) -> Profile:
-    from workbench.profile import build, pandas_stats, spark_stats
+    from workbench.profile import build, pandas_stats, spark_sketch, spark_stats
 
     if sample is not None:
         frame = frame.orderBy(_seeded_order(seed)).limit(sample)
-    data, rows_sample = spark_stats.measure(frame, sample, progress)
+    measure = spark_stats.measure if exact else spark_sketch.measure
+    data, rows_sample = measure(frame, sample, progress)
     numeric = {name: pandas_stats.dense_numeric(rows_sample[name]) for name in data.numeric_columns}
     data.pearson, data.spearman = pandas_stats.correlations(numeric)
     pii = _pii_columns(rows_sample.head(PII_SAMPLE), show_pii)
@@ -157,3 +165,14 @@ def _pii_columns(sample: Any, show_pii: bool) -> dict[str, tuple[str, float, Cal
 
 def _masker(entity: str, mask: Callable[[str, str], str]) -> Callable[[Any], str]:
     return lambda value: mask(str(value), entity)
+
+
+def merge_profiles(a: Profile, b: Profile, session: Any = None) -> Profile:
+    """The profile of the union of two datasets' rows, from their approximate Spark profiles.
+
+    Both need their sketches (Spark's approximate mode); ``session`` is the Spark session that
+    reads them (the default local one when not given). See :mod:`workbench.profile.merge`.
+    """
+    from workbench.profile.merge import merge
+
+    return merge(a, b, session)

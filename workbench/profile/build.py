@@ -12,7 +12,9 @@ from workbench.core.types import LType
 from workbench.profile import raw, semantic
 from workbench.profile.model import (
     Alert,
+    Bound,
     ColumnProfile,
+    ColumnSketch,
     Correlation,
     DatasetProfile,
     ElementCount,
@@ -20,6 +22,7 @@ from workbench.profile.model import (
     Outliers,
     PiiMark,
     ProfileDocument,
+    Sketches,
     TextLength,
     ValueCount,
 )
@@ -47,6 +50,8 @@ def document(data: RawDataset, engine: str, pii: dict[str, PiiFound] | None = No
             size_bytes=sum(raw.estimated_size(c.ltype, data.rows, c.text_bytes) for c in data.columns),
             engine=engine,  # type: ignore[arg-type]
             sample=data.sample,
+            mode="approximate" if data.sketch_sizes else "exact",
+            approximate=_bounds(data.bounds),
         ),
         columns=columns,
         correlations={
@@ -54,7 +59,44 @@ def document(data: RawDataset, engine: str, pii: dict[str, PiiFound] | None = No
             "spearman": _correlation(data.numeric_columns, data.spearman, columns),
         },
         alerts=alerts(data, columns),
+        sketches=_sketches(data),
     )
+
+
+def _bounds(bounds: dict[str, raw.Approx]) -> dict[str, Bound]:
+    return {
+        key: Bound(error=b.error, unit=b.unit, method=b.method, confidence=b.confidence)  # type: ignore[arg-type]
+        for key, b in bounds.items()
+    }
+
+
+def _sketches(data: RawDataset) -> Sketches | None:
+    if data.sketch_sizes is None:
+        return None
+    lg_k, k = data.sketch_sizes
+    return Sketches(
+        hll_lg_k=lg_k,
+        kll_k=k,
+        rows=_base64(data.rows_hll),
+        columns={
+            c.name: ColumnSketch(
+                hll=_base64(c.hll),
+                kll=_base64(c.kll),
+                length_sum=c.length_sum,
+                text_bytes=c.text_bytes,
+                elements_sum=c.elements_sum,
+                patterns=dict(c.patterns),
+                exact_counts=c.exact_counts,
+            )
+            for c in data.columns
+        },
+    )
+
+
+def _base64(blob: bytes | None) -> str | None:
+    import base64
+
+    return None if blob is None else base64.b64encode(blob).decode("ascii")
 
 
 def column_profile(c: RawColumn, rows: int, pii: PiiFound | None) -> ColumnProfile:
@@ -99,6 +141,7 @@ def column_profile(c: RawColumn, rows: int, pii: PiiFound | None) -> ColumnProfi
         text_length=_text_length(c),
         elements=_elements(c),
         pii=PiiMark(entity=pii[0], confidence=round(pii[1], 4)) if pii else None,
+        approximate=_bounds(c.bounds),
     )
 
 
@@ -174,7 +217,8 @@ def alerts(data: RawDataset, columns: dict[str, ColumnProfile]) -> list[Alert]:
     """What deserves a look: constant, mostly missing, high-cardinality, skewed, mixed, identifier
     columns, and duplicated rows."""
     found = [a for c in data.columns for a in _column_alerts(c, columns[c.name])]
-    if data.duplicate_rows:
+    bound = data.bounds.get("duplicate_rows")
+    if data.duplicate_rows > (bound.error if bound else 0):
         share = data.duplicate_rows / data.rows
         found.append(
             Alert(

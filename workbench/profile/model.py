@@ -69,6 +69,22 @@ class PiiMark(_Model):
     confidence: float
 
 
+class Bound(_Model):
+    """How far an approximate number may be from the exact one."""
+
+    error: float = Field(description="the size of the bound, in ``unit``")
+    unit: Literal["relative", "rank", "count"] = Field(
+        description="relative: the exact value is within error x the estimate; rank: the value's "
+        "rank among the present values is within error x count of the rank asked for; count: "
+        "within error values of the exact count (for a list of counts, of each)"
+    )
+    method: Literal["hll", "kll", "sample", "percentile_approx"] = Field(
+        description="hll: HyperLogLog sketch; kll: KLL quantile sketch; sample: measured on the "
+        "seeded sample and scaled to all rows; percentile_approx: Spark's deterministic quantiles"
+    )
+    confidence: float = Field(description="probability that the exact value is within the bound")
+
+
 class ColumnProfile(_Model):
     """Everything the profile says about one column."""
 
@@ -110,6 +126,11 @@ class ColumnProfile(_Model):
         default=None, description="elements per array value or entries per map value (arrays and maps only)"
     )
     pii: PiiMark | None
+    approximate: dict[str, Bound] = Field(
+        default_factory=dict,
+        description="the keys of this entry that are approximate, each with its error bound; "
+        "empty when every number is exact",
+    )
 
 
 class Correlation(_Model):
@@ -145,6 +166,37 @@ class DatasetProfile(_Model):
     size_bytes: int = Field(description="estimated in-memory (Arrow) size of the profiled data")
     engine: Literal["pandas", "spark"]
     sample: int | None = Field(description="rows sampled before profiling, or null for all rows")
+    mode: Literal["exact", "approximate"] = Field(
+        default="exact", description="approximate: distinct counts, quantiles and histograms from sketches"
+    )
+    approximate: dict[str, Bound] = Field(
+        default_factory=dict, description="approximate dataset-wide numbers (duplicate_rows) and their bounds"
+    )
+
+
+class ColumnSketch(_Model):
+    """What merging needs of a column beyond its profile entry (sketches in base64)."""
+
+    hll: str | None = Field(description="DataSketches HLL sketch of the present values' hashes")
+    kll: str | None = Field(
+        default=None, description="DataSketches KLL doubles sketch of the present numbers"
+    )
+    length_sum: int | None = None
+    text_bytes: int = 0
+    elements_sum: int | None = None
+    patterns: dict[str, int] = Field(default_factory=dict, description="present texts matching each shape")
+    exact_counts: bool = Field(
+        default=True, description="distinct, unique and top values were counted exactly"
+    )
+
+
+class Sketches(_Model):
+    """The profile's mergeable state: profiles of parts of a dataset merge into the whole's."""
+
+    hll_lg_k: int
+    kll_k: int
+    rows: str | None = Field(description="HLL sketch of whole rows (duplicate rows)")
+    columns: dict[str, ColumnSketch]
 
 
 class ProfileFormat(_Model):
@@ -160,6 +212,9 @@ class ProfileDocument(_Model):
     columns: dict[str, ColumnProfile]
     correlations: dict[Literal["pearson", "spearman"], Correlation]
     alerts: list[Alert]
+    sketches: Sketches | None = Field(
+        default=None, description="sketches for merging profiles (Spark's approximate mode only)"
+    )
 
 
 class Profile:

@@ -112,6 +112,11 @@ class Measured:
     """Integer arrays, equal at two rows exactly when their stored values are equal."""
 
 
+def measure_sample(name: str, s: pd.Series) -> RawColumn:
+    """The raw statistics of a column of a sample (a pandas frame from Spark)."""
+    return _measure_series(name, s).column
+
+
 def measure_column(name: str, s: pd.Series) -> Measured:
     """One column's raw statistics."""
     ltype = ltype_of_dtype(s.dtype)

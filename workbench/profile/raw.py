@@ -32,6 +32,24 @@ PROFILED_TYPES = frozenset(
 SIZED_TYPES = frozenset({LType.ARRAY, LType.MAP})
 """Nested types whose values hold a number of elements (entries for maps)."""
 
+CONFIDENCE = 0.99
+"""The confidence of every probabilistic error bound a profile states."""
+
+
+@dataclass(frozen=True)
+class Approx:
+    """How far an approximate statistic may be from the exact one.
+
+    ``unit`` says how to read ``error``: "relative" (the exact value is within error x the
+    estimate), "rank" (the value's rank among the column's present values is within
+    error x count of the rank asked for) or "count" (an absolute number of values).
+    """
+
+    error: float
+    unit: str
+    method: str
+    confidence: float = CONFIDENCE
+
 
 @dataclass
 class RawColumn:
@@ -68,6 +86,14 @@ class RawColumn:
     distinct: int | None = None
     unique: int | None = None
     top: list[tuple[Any, int]] = field(default_factory=list)
+    bounds: dict[str, Approx] = field(default_factory=dict)
+    """The approximate statistics of the column, by profile key, with their bounds."""
+    hll: bytes | None = None
+    """A HyperLogLog sketch of the present values (Spark's approximate mode), for merging."""
+    kll: bytes | None = None
+    """A KLL sketch of the present numbers (Spark's approximate mode), for merging."""
+    exact_counts: bool = True
+    """Whether distinct, unique and top values come from exact value counts."""
 
     @property
     def is_numeric(self) -> bool:
@@ -85,6 +111,12 @@ class RawDataset:
     spearman: list[list[float | None]]
     numeric_columns: list[str]
     sample: int | None = None
+    bounds: dict[str, Approx] = field(default_factory=dict)
+    """Approximate dataset-wide statistics (duplicate rows), with their bounds."""
+    rows_hll: bytes | None = None
+    """A HyperLogLog sketch of whole rows (Spark's approximate mode), for merging."""
+    sketch_sizes: tuple[int, int] | None = None
+    """(HLL lgConfigK, KLL k) when the statistics come from sketches."""
 
 
 def finite_or_none(value: Any) -> float | None:

@@ -36,7 +36,7 @@ def measure(frame: Any, sample: int | None, progress: Progress) -> tuple[RawData
     progress("exact statistics")
     _pass_spread(frame, columns)
     progress("histograms and outliers")
-    duplicates = _pass_counts(frame, columns, rows)
+    duplicates = pass_counts(frame, columns, rows)
     progress("value counts")
     sampled = sample_rows(frame, rows, raw.CORRELATION_SAMPLE)
     progress("sample")
@@ -146,7 +146,7 @@ def _read_exact(c: RawColumn, got: dict[str, Any]) -> None:
     c.nulls, c.empty, c.nan = int(got["nulls"]), int(got["empty"]), int(got["nan"])
     c.count = int(got["present"]) if c.ltype in raw.PROFILED_TYPES else int(got["rows"]) - c.nulls
     if c.ltype.is_temporal and c.count:
-        c.min, c.max = _instant(c.ltype, got["instant_min"]), _instant(c.ltype, got["instant_max"])
+        c.min, c.max = instant(c.ltype, got["instant_min"]), instant(c.ltype, got["instant_max"])
     elif c.is_numeric and c.count:
         _read_numeric(c, got)
     elif c.ltype in raw.SIZED_TYPES and got["elements_min"] is not None:
@@ -170,6 +170,9 @@ def _read_numeric(c: RawColumn, got: dict[str, Any]) -> None:
         raw.quantile(low, -high) for low, high in zip(got["quartiles"], got["upper"], strict=True)
     )
     c.quartiles = (q1, median, q3)
+    if c.count > raw.QUANTILE_ACCURACY:  # below it percentile_approx is exact
+        for key in ("q1", "median", "q3"):
+            c.bounds[key] = raw.Approx(1 / raw.QUANTILE_ACCURACY, "rank", "percentile_approx", 1.0)
     if c.ltype is LType.INTEGER:
         c.min, c.max, c.sum = int(got["int_min"]), int(got["int_max"]), int(got["int_sum"])
         c.mean = c.sum / c.count
@@ -177,7 +180,8 @@ def _read_numeric(c: RawColumn, got: dict[str, Any]) -> None:
         c.min, c.max, c.sum = float(got["min"]), float(got["max"]), float(got["sum"])
 
 
-def _instant(ltype: LType, value: int) -> Any:
+def instant(ltype: LType, value: int) -> Any:
+    """A date from days, or a UTC timestamp from microseconds, since the epoch."""
     if ltype is LType.DATE:
         return dt.date(1970, 1, 1) + dt.timedelta(days=value)
     return from_micros(value)
@@ -246,9 +250,14 @@ def _as_double(c: RawColumn) -> Any:
     return present(c).cast("double")
 
 
-def _pass_counts(frame: Any, columns: list[RawColumn], rows: int) -> int:
-    """Value counts of every column in long form, and whole-row counts, in one action."""
-    ranked = [(i, c) for i, c in enumerate(columns) if c.ltype in raw.PROFILED_TYPES]
+def pass_counts(
+    frame: Any, columns: list[RawColumn], rows: int, only: set[int] | None = None, *, whole_rows: bool = True
+) -> int:
+    """Value counts of every column (or of the columns at the indexes ``only``) in long form, and
+    whole-row counts unless ``whole_rows`` is false, in one action; returns the duplicate rows."""
+    ranked = [
+        (i, c) for i, c in enumerate(columns) if c.ltype in raw.PROFILED_TYPES and (only is None or i in only)
+    ]
     if not ranked:
         return 0
     entries = F.array(*[_value_entry(i, c) for i, c in ranked])
@@ -264,15 +273,18 @@ def _pass_counts(frame: Any, columns: list[RawColumn], rows: int) -> int:
             F.count_if(F.col("n") == F.lit(1)).alias("unique"),
             *_text_exprs(texts),
         ),
-        # Whole rows compare as stored: empty text and NaN differ from null.
-        frame.groupBy(*[scol(c.name) for _, c in ranked])
-        .agg(F.count(F.lit(1)).alias("n"))
-        .agg(F.lit("rows").alias("kind"), F.count(F.lit(1)).alias("n")),
     ]
+    if whole_rows:
+        # Whole rows compare as stored: empty text and NaN differ from null.
+        parts.append(
+            frame.groupBy(*[scol(c.name) for _, c in ranked])
+            .agg(F.count(F.lit(1)).alias("n"))
+            .agg(F.lit("rows").alias("kind"), F.count(F.lit(1)).alias("n"))
+        )
     result = parts[0]
     for part in parts[1:]:
         result = result.unionByName(part, allowMissingColumns=True)
-    return _read_counts(result.collect(), columns, rows)
+    return _read_counts(result.collect(), columns, rows, [i for i, _ in ranked])
 
 
 _VALUE_FIELDS = ("integer", "number", "text", "flag", "instant")
@@ -331,13 +343,15 @@ def _top_values(counted: Any) -> Any:
     return ranked.where(F.col("rank") <= F.lit(raw.TOP_VALUES))
 
 
-def _read_counts(result: list[Any], columns: list[RawColumn], rows: int) -> int:
+def _read_counts(result: list[Any], columns: list[RawColumn], rows: int, counted: list[int]) -> int:
     tops: dict[int, list[tuple[Any, int]]] = {}
+    seen: set[int] = set()
     duplicates = 0
     for record in result:
         if record["kind"] == "rows":
             duplicates = rows - int(record["n"])
         elif record["kind"] == "stats":
+            seen.add(record["id"])
             column = columns[record["id"]]
             column.distinct, column.unique = int(record["n"]), int(record["unique"])
             if column.ltype is LType.STRING:
@@ -346,10 +360,13 @@ def _read_counts(result: list[Any], columns: list[RawColumn], rows: int) -> int:
             column = columns[record["id"]]
             value = next((record[k] for k in _VALUE_FIELDS if record[k] is not None), None)
             if column.ltype.is_temporal and value is not None:
-                value = _instant(column.ltype, value)
+                value = instant(column.ltype, value)
             tops.setdefault(record["id"], []).append((value, int(record["n"])))
-    for i, column in enumerate(columns):
-        if column.ltype in raw.PROFILED_TYPES and column.distinct is None:
+    for i in counted:
+        column = columns[i]
+        if i not in seen:  # no present value
             column.distinct, column.unique = 0, 0
+        column.exact_counts = True
+        column.bounds.pop("distinct", None)
         column.top = sorted(tops.get(i, []), key=lambda vc: -vc[1])
     return duplicates

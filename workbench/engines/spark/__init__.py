@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -113,8 +114,14 @@ class SparkEngine:
         return bound_dataset(self.datasets, name, operation)
 
     def aggregate(self, frame: DataFrame, exprs: dict[str, Column]) -> dict[str, Any]:
-        """Evaluate several aggregate expressions in one job."""
-        row = frame.agg(*[e.alias(n) for n, e in exprs.items()]).collect()[0]
+        """Evaluate several aggregate expressions in one Spark job.
+
+        Adaptive execution runs every shuffle of a plan as a job of its own and a broadcast join
+        as one more, so a statistic over a deduplicated frame would cost three or four jobs; a
+        one-row result gains nothing from re-planning, so it runs as one static plan.
+        """
+        with one_job(frame.sparkSession):
+            row = frame.agg(*[e.alias(n) for n, e in exprs.items()]).collect()[0]
         return row.asDict()
 
     def with_row_position(self, frame: DataFrame) -> DataFrame:
@@ -160,6 +167,27 @@ class SparkEngine:
             for i, (c, lt) in enumerate(schema.items()):
                 out[c].append(_python_value(row[i], lt))
         return out
+
+
+STATIC_PLAN_CONF = {"spark.sql.adaptive.enabled": "false", "spark.sql.autoBroadcastJoinThreshold": "-1"}
+"""What runs a plan as one job: no adaptive stages, no broadcast (a one-row side joins in place)."""
+
+
+@contextmanager
+def one_job(session: Any) -> Iterator[None]:
+    """Plan the queries started inside as one static job each, then restore the settings."""
+    conf = session.conf
+    before = {key: conf.get(key, None) for key in STATIC_PLAN_CONF}
+    for key, value in STATIC_PLAN_CONF.items():
+        conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                conf.unset(key)
+            else:
+                conf.set(key, value)
 
 
 _EPOCH = dt.datetime(1970, 1, 1)
