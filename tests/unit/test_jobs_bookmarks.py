@@ -138,6 +138,12 @@ def test_bookmarked_runs_are_recorded_in_the_run_history(tmp_path: Path) -> None
     assert sorted(runs) == ["COMPLETE", "FAIL"]
     assert (runs["COMPLETE"]["rows_in"], runs["COMPLETE"]["rows_out"]) == (4, 4)
     assert "did you mean 'name'?" in runs["FAIL"]["message"]
+    events = [json.loads(line) for line in (root / ".workbench" / "lineage" / "events.jsonl").open()]
+    assert [e["eventType"] for e in events] == ["START", "COMPLETE", "START", "FAIL"]
+    assert {e["run"]["runId"] for e in events[:2]} == {runs["COMPLETE"]["run_id"]}
+    output = events[1]["outputs"][0]
+    assert output["name"] == str((root / "out").resolve())
+    assert "columnLineage" in output["facets"]
 
 
 def test_duplicate_content_under_another_name_is_another_file_and_is_processed(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from workbench.core.errors import RecipeError
+from workbench.core.errors import RecipeError, WorkbenchError
 
 _KEY = "workbench.job_options"
 
@@ -144,15 +144,30 @@ def bookmarked_run(
 
 
 def _recorded(job: Any, run: Callable[[], Any]) -> Any:
-    """``run()`` recorded in the run history (whatever its end), under the output folder or file."""
-    import uuid
-
+    """``run()`` between its OpenLineage events and recorded in the run history, as any run is."""
     from workbench.history import run_recorder
     from workbench.lineage.events import RunInfo
+    from workbench.lineage.runs import emitting
 
     inputs = {"": str(job.input_spec), **{k: str(v) for k, v in job.datasets.items()}}
-    info = RunInfo(job.recipe, inputs, str(job.output), {}, engine=job.engine)
-    return run_recorder().record(str(uuid.uuid4()), info, run)
+    schemas = {k: _schema_of(v, job.csv) for k, v in job.datasets.items()}
+    info = RunInfo(
+        job.recipe, inputs, str(job.output), _schema_of(job.input_spec, job.csv), schemas, job.engine
+    )
+    url = click.get_current_context().params.get("lineage_url")
+    return emitting(run, info, job.output, lineage_url=url, history=run_recorder())
+
+
+def _schema_of(spec: Path, csv: Any) -> dict[str, Any]:
+    """The columns of an input (a file, a folder or a glob: its first file), for the lineage events."""
+    from workbench.io.formats import read_schema
+    from workbench.jobs.run import input_files
+
+    try:
+        files = input_files(spec)
+        return dict(read_schema(files[0], csv)) if files else {}
+    except WorkbenchError:
+        return {}  # the run itself says what is wrong with its input
 
 
 def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> None:

@@ -30,6 +30,19 @@ def emitting_run(
     ``history`` (a :class:`~workbench.history.record.RunRecorder`) records the run under its run id.
     """
     info = _info(recipe, input_path, output_path, datasets or {}, csv, where, engine, library_version)
+    return emitting(run, info, output_path, lineage_url=lineage_url, gate=gate, history=history)
+
+
+def emitting(
+    run: Any,
+    info: RunInfo,
+    output_path: Path,
+    *,
+    lineage_url: str | None = None,
+    gate: Any = None,
+    history: Any = None,
+) -> Any:
+    """:func:`emitting_run` for a caller that describes the run itself (e.g. a bookmarked run)."""
     held = _HeldAssertions(gate, output_path) if gate is not None else None
     with lineage_run(info, lineage_url, held=held) as events:
         try:
@@ -78,7 +91,7 @@ def _written_columns(output: Path) -> list[str] | None:
 
 def _gate_assertions(result: Any) -> list[Any] | None:
     """The outcome of every rule of the run's quality gate (None without a gate)."""
-    quality = getattr(result.gate, "quality", None)
+    quality = getattr(getattr(result, "gate", None), "quality", None)
     if quality is None:
         return None
     return assertions_from([r.to_dict() for r in quality.rules])
