@@ -18,6 +18,12 @@ from workbench.core.types import LType
 from workbench.profile import STABLE_COLUMN_KEYS, json_schema
 from workbench.profile import raw as raw_settings
 
+
+def exact_profile(frame: Any, *args: Any, **kwargs: Any) -> Any:
+    """The exact profile on every engine (Spark's default is approximate: test_profile_sketch.py)."""
+    return wb.profile(frame, *args, exact=True, **kwargs)
+
+
 SMALL = {
     "qty": [1, 2, 2, None, 5, 2, -3, 0],
     "price": [1.5, float("nan"), 3.0, -2.0, 0.0, None, 10.0, 3.0],
@@ -37,7 +43,7 @@ def frame_for(engine_name: str, session: Any, columns: dict[str, list[Any]], typ
 
 @pytest.fixture
 def small(engine_name: str, session_for: Any) -> dict[str, Any]:
-    return wb.profile(frame_for(engine_name, session_for, SMALL, SMALL_TYPES), show_pii=True).to_dict()
+    return exact_profile(frame_for(engine_name, session_for, SMALL, SMALL_TYPES), show_pii=True).to_dict()
 
 
 def test_integer_column_statistics(small: dict[str, Any]) -> None:
@@ -61,7 +67,7 @@ def test_one_median_in_the_profile_fill_with_median_and_group_by(engine_name: st
     engine = make_engine(engine_name, session_for)
     columns = {"k": ["a"] * 5, "fare": [2815.0, 2900.0, None, 2800.0, 2830.0]}
     frame = engine.from_records(columns, {"k": LType.STRING, "fare": LType.DOUBLE})
-    fare = wb.profile(frame).to_dict()["columns"]["fare"]
+    fare = exact_profile(frame).to_dict()["columns"]["fare"]
     # The lower median would be 2815, a value of the column; the median is 2822.5. With four
     # values each quartile falls between two of them and is their mean.
     assert (fare["q1"], fare["median"], fare["q3"]) == (2807.5, 2822.5, 2865.0)
@@ -163,7 +169,7 @@ def _pearson(pairs: list[tuple[float, float]]) -> float:
 def test_duplicate_rows_compare_stored_values(engine_name: str, session_for: Any) -> None:
     columns = {"a": ["x", "x", "", None, "", "x"], "b": [1.0, 1.0, float("nan"), None, float("nan"), 2.0]}
     frame = frame_for(engine_name, session_for, columns, {"b": "double"})
-    result = wb.profile(frame)
+    result = exact_profile(frame)
     assert result.dataset.duplicate_rows == 2  # rows 2 and 5 repeat rows 1 and 3
     assert any(a.kind == "duplicate_rows" for a in result.alerts)
 
@@ -177,7 +183,7 @@ def test_alerts(engine_name: str, session_for: Any) -> None:
         "heavy": [1.0] * (n - 1) + [1000.0],
         "mixed": [str(i) if i % 2 else f"w{i}" for i in range(n)],
     }
-    result = wb.profile(frame_for(engine_name, session_for, columns, {"heavy": "double"}))
+    result = exact_profile(frame_for(engine_name, session_for, columns, {"heavy": "double"}))
     kinds = {(a.kind, a.column) for a in result.alerts}
     assert {
         ("constant", "same"),
@@ -196,7 +202,7 @@ def test_semantic_types_of_text(engine_name: str, session_for: Any) -> None:
         "when": [f"2024-03-{i + 1:02d}" for i in range(20)],
         "amount": [f"{i}.5" for i in range(19)] + ["n/a"],
     }
-    result = wb.profile(frame_for(engine_name, session_for, columns, {}), show_pii=True)
+    result = exact_profile(frame_for(engine_name, session_for, columns, {}), show_pii=True)
     kinds = {name: c.semantic_type for name, c in result.columns.items()}
     assert kinds == {"email": "email", "site": "url", "when": "date_text", "amount": "numeric_text"}
     amount = result.columns["amount"]
@@ -205,9 +211,9 @@ def test_semantic_types_of_text(engine_name: str, session_for: Any) -> None:
 
 def test_columns_argument_and_nearest_name(engine_name: str, session_for: Any) -> None:
     frame = frame_for(engine_name, session_for, SMALL, SMALL_TYPES)
-    assert list(wb.profile(frame, columns=["qty", "city"]).columns) == ["qty", "city"]
+    assert list(exact_profile(frame, columns=["qty", "city"]).columns) == ["qty", "city"]
     with pytest.raises(wb.ColumnNotFoundError, match="citty") as info:
-        wb.profile(frame, columns=["citty"])
+        exact_profile(frame, columns=["citty"])
     assert info.value.suggestion == "city"
 
 
@@ -221,7 +227,7 @@ NESTED_TYPES = {"tags": LType.ARRAY, "attrs": LType.MAP, "who": LType.STRUCT}
 
 def test_nested_columns_get_counts_and_element_counts(engine_name: str, session_for: Any) -> None:
     frame = frame_of(make_engine(engine_name, session_for), NESTED_COLUMNS, NESTED_TYPES)
-    columns = wb.profile(frame).to_dict()["columns"]
+    columns = exact_profile(frame).to_dict()["columns"]
     tags, attrs, who = columns["tags"], columns["attrs"], columns["who"]
     assert (tags["count"], tags["missing"], tags["elements"]) == (4, 1, {"min": 0, "max": 3, "mean": 1.5})
     assert (attrs["count"], attrs["missing"], attrs["elements"]) == (4, 1, {"min": 0, "max": 2, "mean": 1.0})
@@ -273,7 +279,7 @@ def generated(rows: int, seed: int = 7) -> tuple[dict[str, list[Any]], dict[str,
     return columns, types
 
 
-APPROXIMATE = ("q1", "median", "q3", "outliers")
+APPROXIMATE = ("q1", "median", "q3", "outliers", "approximate")
 
 
 def assert_same(a: Any, b: Any, path: str = "", skip: tuple[str, ...] = ()) -> None:
@@ -294,8 +300,8 @@ def assert_same(a: Any, b: Any, path: str = "", skip: tuple[str, ...] = ()) -> N
 
 def test_spark_and_pandas_profiles_agree(spark_engine_name: str, spark_session_for: Any) -> None:
     columns, types = generated(2_000)
-    on_pandas = wb.profile(frame_for("pandas", None, columns, types)).to_dict()
-    on_spark = wb.profile(frame_for(spark_engine_name, spark_session_for, columns, types)).to_dict()
+    on_pandas = exact_profile(frame_for("pandas", None, columns, types)).to_dict()
+    on_spark = exact_profile(frame_for(spark_engine_name, spark_session_for, columns, types)).to_dict()
     on_spark["dataset"]["engine"] = "pandas"
     # Below percentile_approx's accuracy its quantiles are exact, so everything must be equal.
     assert_same(on_pandas, on_spark)
@@ -310,8 +316,8 @@ def test_approximate_statistics_stay_within_their_documented_error(
     columns, types = generated(rows, seed=11)
     columns["twin"] = [None if q is None else q * 2 + (i % 7) for i, q in enumerate(columns["qty"])]
     types["twin"] = "integer"
-    exact = wb.profile(frame_for("pandas", None, columns, types)).to_dict()
-    approx = wb.profile(frame_for(spark_engine_name, spark_session_for, columns, types)).to_dict()
+    exact = exact_profile(frame_for("pandas", None, columns, types)).to_dict()
+    approx = exact_profile(frame_for(spark_engine_name, spark_session_for, columns, types)).to_dict()
     assert_same(exact["columns"], approx["columns"], skip=APPROXIMATE)
     for name in ("qty", "price", "ratio", "twin"):
         values = sorted(
@@ -348,16 +354,16 @@ PEOPLE = {
 
 def test_pii_columns_never_show_raw_values_unless_asked(engine_name: str, session_for: Any) -> None:
     frame = frame_for(engine_name, session_for, PEOPLE, {"qty": "integer"})
-    hidden = wb.profile(frame).to_dict()["columns"]["email"]
+    hidden = exact_profile(frame).to_dict()["columns"]["email"]
     assert hidden["pii"]["entity"] == "EMAIL"
     shown_anywhere = json.dumps(hidden)
     assert not any(address in shown_anywhere for address in PEOPLE["email"])
     assert hidden["top_values"]
     assert all("*" in v["value"] for v in hidden["top_values"])
-    shown = wb.profile(frame, show_pii=True).to_dict()["columns"]["email"]
+    shown = exact_profile(frame, show_pii=True).to_dict()["columns"]["email"]
     assert shown["pii"]["entity"] == "EMAIL"
     assert shown["top_values"][0]["value"] in PEOPLE["email"]
-    assert wb.profile(frame).to_dict()["columns"]["qty"]["pii"] is None
+    assert exact_profile(frame).to_dict()["columns"]["qty"]["pii"] is None
 
 
 # --- Spark passes -------------------------------------------------------------------------
@@ -371,7 +377,7 @@ def test_spark_profile_runs_a_fixed_number_of_jobs_whatever_the_width(spark_sess
         columns.update({f"t{i}": [f"v{j % (i + 2)}" for j in range(50)] for i in range(width)})
         types = {f"n{i}": "integer" for i in range(width)}
         frame = frame_for("spark", spark_session, columns, types)
-        return jobs_while(spark_session, lambda: wb.profile(frame))
+        return jobs_while(spark_session, lambda: exact_profile(frame))
 
     narrow, wide = jobs_for(2), jobs_for(12)
     assert narrow == wide
@@ -387,4 +393,4 @@ def test_html_report_without_ydata_profiling_says_what_to_install(monkeypatch: p
     monkeypatch.setitem(sys.modules, "ydata_profiling", None)  # makes the import fail
     frame = frame_for("pandas", None, {"a": [1, 2]}, {"a": "integer"})
     with pytest.raises(ReportUnavailableError, match=r"pip install 'workbench\[report\]'"):
-        wb.profile(frame).to_html()
+        exact_profile(frame).to_html()

@@ -74,7 +74,7 @@ def test_profile_on_spark_matches_pandas(orders: Path, tmp_path: Path, spark_ses
     from workbench.io.formats import CsvOptions
 
     out = tmp_path / "spark.json"
-    options = dict(spark_remote=None, html_path=None, columns=None, sample=None, show_pii=False)
+    options = dict(spark_remote=None, html_path=None, columns=None, sample=None, show_pii=False, exact=True)
     profile_command(
         orders, engine="spark", json_path=out, csv=CsvOptions(), overwrite=False, console=Console(), **options
     )

@@ -28,6 +28,7 @@ def profile_command(
     csv: Any,
     overwrite: bool,
     console: Console,
+    exact: bool = False,
 ) -> Any:
     """Read ``input_path``, profile it with a progress bar, write the outputs asked for."""
     from workbench.io.publish import check_output
@@ -39,12 +40,16 @@ def profile_command(
     with _progress(console) as progress:
         task = progress.add_task(f"reading {input_path.name}", total=None)
         frame = read_input(input_path, engine, spark_remote, csv, input_where())
-        progress.update(task, total=stage_count(frame, columns) + 1, completed=1, description="profiling")
+        progress.update(
+            task, total=stage_count(frame, columns, exact=exact) + 1, completed=1, description="profiling"
+        )
 
         def advance(stage: str) -> None:
             progress.update(task, advance=1, description=stage)
 
-        result = profile(frame, columns=columns, sample=sample, show_pii=show_pii, progress=advance)
+        result = profile(
+            frame, columns=columns, sample=sample, show_pii=show_pii, progress=advance, exact=exact
+        )
         if json_path is not None:
             progress.update(task, description=f"writing {json_path.name}")
             result.save(json_path)
@@ -104,6 +109,9 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
     @click.option("--columns", help="Comma-separated columns to profile (default: all).")
     @click.option("--sample", type=click.IntRange(min=1), help="Profile a seeded random sample of N rows.")
     @click.option("--show-pii", is_flag=True, help="Show raw values of columns classified as PII.")
+    @click.option(
+        "--exact", is_flag=True, help="Spark: exact distinct counts, top values and quantiles (slower)."
+    )
     @click.option("--overwrite", is_flag=True, help="Replace existing --json/--html outputs.")
     @click.option("--no-header", is_flag=True, help="CSV inputs have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
@@ -118,6 +126,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
         columns: str | None,
         sample: int | None,
         show_pii: bool,
+        exact: bool,
         overwrite: bool,
         no_header: bool,
         delimiter: str,
@@ -132,6 +141,7 @@ def register(cli: click.Group, guard: Any, csv_options: Any, stderr: Console) ->
             columns=[c.strip() for c in columns.split(",")] if columns else None,
             sample=sample,
             show_pii=show_pii,
+            exact=exact,
             csv=csv_options(not no_header, delimiter),
             overwrite=overwrite,
             console=stderr,
