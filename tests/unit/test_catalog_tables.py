@@ -416,9 +416,9 @@ def test_catalog_command_errors(tmp_path: Path, lake: Path) -> None:
 def test_a_locked_catalog_is_a_clear_error(
     tmp_path: Path, lake: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.catalog import store
+    from workbench.core import sqlite_files
 
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sqlite_files, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(lake, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

@@ -435,9 +435,9 @@ def test_a_locked_catalog_gets_a_clear_error_and_nothing_is_half_written(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "locked"
-        from workbench.catalog import store
+        from workbench.core import sqlite_files
 
-        monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+        monkeypatch.setattr(sqlite_files, "BUSY_TIMEOUT_MS", 300)
         with pytest.raises(CatalogError, match="is locked by another process"):
             run(tree, cat)
     finally:

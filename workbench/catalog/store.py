@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.core.errors import DataIOError
+from workbench.core.sqlite_files import SharedFile
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000
+
 DEFAULT_PATH = Path(".workbench") / "catalog.db"
 
 _LAYOUT_V1 = """
@@ -184,40 +185,9 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE) by write().
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        raise CatalogError(_problem(path, exc)) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot open catalog {str(path)!r}: {exc.strerror or exc}") from None
-    return connection
-
-
-@contextmanager
-def _failures(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        raise CatalogError(_problem(path, exc)) from None
-
-
-def _problem(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return (
-            f"catalog {str(path)!r} is locked by another process for more than "
-            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
-        )
-    if "not a database" in text or "malformed" in text:
-        return f"catalog {str(path)!r} is not a Workbench catalog or is corrupt ({text}); nothing was changed"
-    return f"catalog {str(path)!r}: {text}; nothing was changed"
+_FILE = SharedFile("catalog", "a Workbench catalog", CatalogError, "; nothing was changed")
+_connect = _FILE.connect
+_failures = _FILE.failures
 
 
 Opener = Callable[[Path], Store]

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import DataIOError
+from workbench.core.sqlite_files import SharedFile
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 30_000
+
 DEFAULT_PATH = Path(".workbench") / "history.db"
 
 _LAYOUT = """
@@ -190,33 +191,6 @@ def _children(connection: sqlite3.Connection, run: int, record: dict[str, Any]) 
     )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(_problem(path, exc)) from None
-    except OSError as exc:
-        raise HistoryError(f"cannot open history {str(path)!r}: {exc.strerror or exc}") from None
-    return connection
-
-
-@contextmanager
-def _failures(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(_problem(path, exc)) from None
-
-
-def _problem(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return f"history {str(path)!r} is locked by another process for more than {BUSY_TIMEOUT_MS // 1000} s"
-    if "not a database" in text or "malformed" in text:
-        return f"history {str(path)!r} is not a Workbench history file or is corrupt ({text})"
-    return f"history {str(path)!r}: {text}"
+_FILE = SharedFile("history", "a Workbench history file", HistoryError, "")
+_connect = _FILE.connect
+_failures = _FILE.failures
