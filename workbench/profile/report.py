@@ -35,11 +35,22 @@ def render_html(profile: Profile, source: Any, *, title: str | None = None, show
     rows = len(frame)
     report = ProfileReport(
         frame,
-        title=title or f"Workbench profile ({rows:,} rows)",
+        title=title or _title(profile, rows),
         minimal=rows > MINIMAL_ABOVE_ROWS,
         progress_bar=False,
     )
     return str(report.to_html())
+
+
+def _title(profile: Profile, rows: int) -> str:
+    """The report's default title; it says when the statistics are of a sample or approximate."""
+    total = profile.dataset.rows
+    if profile.dataset.mode == "approximate":
+        return (
+            f"Workbench profile (approximate: the report shows a {rows:,}-row sample of {total:,} rows; "
+            "the profile JSON holds every number with its error bound)"
+        )
+    return f"Workbench profile ({rows:,} rows)"
 
 
 def _masked_frame(profile: Profile, source: Any, show_pii: bool) -> Any:
