@@ -29,6 +29,7 @@ from workbench.core.errors import (
 )
 from workbench.profile import (
     Profile,
+    merge_profiles,
     profile,  # binds the function over the subpackage of the same name
 )
 from workbench.recipe.model import Recipe, Step
@@ -52,6 +53,7 @@ __all__ = [
     "history",
     "library",
     "lineage",
+    "merge_profiles",
     "open",
     "profile",
     "transforms",
