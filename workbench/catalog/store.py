@@ -91,16 +91,7 @@ class CatalogError(DataIOError):
 
 def catalog_path(url: str | os.PathLike[str] | None = None) -> Path:
     """The file of a catalog URL: the argument, else ``WORKBENCH_CATALOG``, else ``.workbench/catalog.db``."""
-    text = str(url) if url is not None else os.environ.get("WORKBENCH_CATALOG") or str(DEFAULT_PATH)
-    for prefix in ("sqlite:///", "sqlite://", "file://"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    if "://" in text:
-        raise CatalogError(
-            f"catalog {text!r}: only a local SQLite file is supported (a path or sqlite:///PATH)"
-        )
-    return Path(text)
+    return _FILE.path_of(url, "WORKBENCH_CATALOG", DEFAULT_PATH)
 
 
 class Store:

@@ -8,6 +8,7 @@ waits its turn instead of failing), foreign keys on, and transactions begun expl
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,19 @@ class SharedFile:
     error: type[WorkbenchError]
     after: str = ""
     """Said after every failure, e.g. ``; nothing was changed``."""
+
+    def path_of(self, url: str | os.PathLike[str] | None, env: str, default: Path) -> Path:
+        """The file a URL names: the argument, else the ``env`` variable, else ``default``."""
+        text = str(url) if url is not None else os.environ.get(env) or str(default)
+        for prefix in ("sqlite:///", "sqlite://", "file://"):
+            if text.startswith(prefix):
+                text = text[len(prefix) :]
+                break
+        if "://" in text:
+            raise self.error(
+                f"{self.kind} {text!r}: only a local SQLite file is supported (a path or sqlite:///PATH)"
+            )
+        return Path(text)
 
     def connect(self, path: Path) -> sqlite3.Connection:
         """Open (creating its folder) with the shared settings; autocommit until a BEGIN."""

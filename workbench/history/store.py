@@ -76,16 +76,7 @@ class HistoryError(DataIOError):
 
 def history_path(url: str | os.PathLike[str] | None = None) -> Path:
     """The history file: the argument, else ``WORKBENCH_HISTORY``, else ``.workbench/history.db``."""
-    text = str(url) if url is not None else os.environ.get("WORKBENCH_HISTORY") or str(DEFAULT_PATH)
-    for prefix in ("sqlite:///", "sqlite://", "file://"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    if "://" in text:
-        raise HistoryError(
-            f"history {text!r}: only a local SQLite file is supported (a path or sqlite:///PATH)"
-        )
-    return Path(text)
+    return _FILE.path_of(url, "WORKBENCH_HISTORY", DEFAULT_PATH)
 
 
 class HistoryStore:
