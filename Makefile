@@ -115,10 +115,10 @@ demo-batch: java
 	$(BIN)/workbench run recipes/sales-clean.json --input data/sales.csv --output out/sales-clean-spark.parquet --engine spark --overwrite
 
 test: java lint test-frontend chromium report-env
-	$(PYTEST) -m "not report and not e2e" --engines=pandas,spark
-	$(PYTEST) -m "not report and not e2e" tests/unit tests/conformance tests/golden --engines=connect
+	$(PYTEST) -m "not report and not e2e" --engines=pandas,spark --durations=25
+	$(PYTEST) -m "not report and not e2e" tests/unit tests/conformance tests/golden --engines=connect --durations=15
 	$(REPORT_VENV)/bin/python -m pytest -q -m report tests/report --engines=pandas
-	$(PYTEST) -m e2e tests/e2e
+	$(PYTEST) -m e2e tests/e2e --durations=10
 
 test-fast: install
 	$(PYTEST) -m "not report and not e2e" --engines=pandas

@@ -32,11 +32,14 @@ def job(root: Path, **extra: Any) -> IncrementalJob:
 
 
 def test_conversion_failures_go_to_dead_letters_on_spark_as_on_pandas(
-    spark_session: Any, tmp_path: Path
+    spark_engine_name: str, spark_session_for: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    # On Spark and on Spark Connect (the bookmark, manifest and dead letters are kept client-side).
+    remote = request.getfixturevalue("connect_server").url if spark_engine_name == "connect" else None
     write_csv(tmp_path / "raw" / "a.csv", range(0, 6), bad={2, 4})
     store = BookmarkStore(tmp_path / "bookmarks.db")
-    result = run_incremental(job(tmp_path, dead_letter=tmp_path / "dead"), lambda _: None, store)
+    dead_job = job(tmp_path, dead_letter=tmp_path / "dead", spark_remote=remote)
+    result = run_incremental(dead_job, lambda _: None, store)
     assert (result.rows_in, result.rows_out, result.dead_letters, result.attempts) == (6, 4, 2, 1)
     assert published_ids(tmp_path / "out") == [0, 1, 3, 5]
     [folder] = (tmp_path / "dead").glob("nightly-run-*.jsonl")
@@ -51,7 +54,7 @@ def test_conversion_failures_go_to_dead_letters_on_spark_as_on_pandas(
     assert {(d["step"], d["operation"], d["column"]) for d in dead} == {(2, "CHANGE_DATA_TYPE", "amount")}
     assert dead[0]["reason"] == "'x2' is not a valid integer"
     write_csv(tmp_path / "raw" / "b.csv", range(6, 9))
-    late = run_incremental(job(tmp_path, dead_letter=tmp_path / "dead"), lambda _: None, store)
+    late = run_incremental(dead_job, lambda _: None, store)
     assert (late.files_new, late.files_skipped, late.rows_out) == (1, 1, 3)
     assert published_ids(tmp_path / "out") == [0, 1, 3, 5, 6, 7, 8]
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from referencing import Registry, Resource
 
+from tests.unit.lineage_recipes import revenue_by_region
 from workbench.cli.jobs import run_job
 from workbench.core.registry import transforms
 from workbench.lineage import recipe_lineage
@@ -158,52 +159,7 @@ def test_sales_clean_column_lineage_matches_the_hand_written_one(
     assert done["name"].endswith("/out.parquet")
 
 
-JOIN_GROUP_MASK = Recipe.from_data(
-    {
-        "name": "revenue-by-region",
-        "steps": [
-            {
-                "Action": {
-                    "Operation": "JOIN",
-                    "Parameters": {
-                        "joinType": "INNER_JOIN",
-                        "joinKeys": [{"key": "country", "value": "code"}],
-                        "leftColumns": ["order_id", "email", "country", "unit_price"],
-                        "rightColumns": ["region"],
-                        "secondaryDatasetName": "countries",
-                    },
-                }
-            },
-            {
-                "Action": {
-                    "Operation": "CRYPTOGRAPHIC_HASH",
-                    "Parameters": {"sourceColumns": ["email"], "algorithm": "SHA256"},
-                }
-            },
-            {
-                "Action": {
-                    "Operation": "GROUP_BY",
-                    "Parameters": {
-                        "sourceColumns": ["region"],
-                        "useNewDataFrame": True,
-                        "groupByAggFunctionOptions": [
-                            {
-                                "sourceColumnName": "unit_price",
-                                "targetColumnName": "revenue",
-                                "functionName": "SUM",
-                            },
-                            {
-                                "sourceColumnName": "email",
-                                "targetColumnName": "buyers",
-                                "functionName": "COUNT_DISTINCT",
-                            },
-                        ],
-                    },
-                }
-            },
-        ],
-    }
-)
+JOIN_GROUP_MASK = Recipe.from_data(revenue_by_region("unit_price"))
 
 
 def test_join_group_mask_column_lineage(

@@ -16,50 +16,12 @@ import pandas as pd
 import pytest
 
 import workbench as wb
+from tests.unit.lineage_recipes import revenue_by_region
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
 
-MART = {
-    "name": "revenue-by-region",
-    "steps": [
-        {
-            "Action": {
-                "Operation": "JOIN",
-                "Parameters": {
-                    "joinType": "INNER_JOIN",
-                    "joinKeys": [{"key": "country", "value": "code"}],
-                    "leftColumns": ["order_id", "email", "country", "gross"],
-                    "rightColumns": ["region"],
-                    "secondaryDatasetName": "countries",
-                },
-            }
-        },
-        {
-            "Action": {
-                "Operation": "CRYPTOGRAPHIC_HASH",
-                "Parameters": {"sourceColumns": ["email"], "algorithm": "SHA256"},
-            }
-        },
-        {
-            "Action": {
-                "Operation": "GROUP_BY",
-                "Parameters": {
-                    "sourceColumns": ["region"],
-                    "useNewDataFrame": True,
-                    "groupByAggFunctionOptions": [
-                        {"sourceColumnName": "gross", "targetColumnName": "revenue", "functionName": "SUM"},
-                        {
-                            "sourceColumnName": "email",
-                            "targetColumnName": "buyers",
-                            "functionName": "COUNT_DISTINCT",
-                        },
-                    ],
-                },
-            }
-        },
-    ],
-}
+MART = revenue_by_region("gross")
 
 
 def workbench(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -186,6 +186,40 @@ def test_json_carries_the_bounds_and_the_sketches(spark_session: Any, small_limi
     assert all(not c["approximate"] for c in on_pandas["columns"].values())
 
 
+def test_a_notebook_shows_approximate_numbers_marked_with_their_bounds(
+    spark_session: Any, small_limits: None
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    from workbench.profile.summary_html import bound_text
+
+    columns, types = _seeded(3_000, seed=9)
+    approx = wb.profile(frame_for("spark", spark_session, columns, types))
+    page = ET.fromstring(approx._repr_html_().split("</style>", 1)[1])
+    header = [th.text for th in page.iter("th")]
+    rows = {r[0].text: r for r in page.iter("tr") if r[0].tag == "td"}
+
+    def mark(column: str, key: str) -> ET.Element | None:
+        return rows[column][header.index(key)].find("span")
+
+    sku = approx.columns["sku"]
+    distinct = mark("sku", "distinct")
+    assert distinct is not None
+    assert distinct.text == f"≈ {sku.distinct:,}"
+    assert distinct.get("title") == bound_text(sku.approximate["distinct"])
+    assert distinct.get("title", "").startswith("HyperLogLog sketch: within ±")
+    median = mark("qty", "median")
+    assert median is not None
+    assert median.get("title", "").startswith("KLL quantile sketch: its rank within ±")
+    assert mark("city", "distinct") is None  # counted exactly: no mark
+    assert mark("qty", "min") is None
+    assert "approximate; ≈ marks an estimate" in "".join(page.itertext())
+
+    exact = wb.profile(frame_for("pandas", None, columns, types))._repr_html_()
+    assert "≈" not in exact
+    assert "(exact)" in exact
+
+
 # --- Spark jobs of statistics steps -------------------------------------------------------
 
 

@@ -151,16 +151,18 @@ def test_a_stream_killed_at_any_point_and_restarted_publishes_each_row_once(
     points = ["stream-before-publish", "stream-after-publish", "stream-after-manifest"]
     if engine == "pandas":
         points = ["before-publish", "after-publish", "after-manifest"]
-    for n, point in enumerate(points):
-        folders = (tmp_path / f"in{n}", tmp_path / f"out{n}", tmp_path / f"checkpoint{n}")
-        folders[0].mkdir()
-        drop(folders[0], "a.csv", 1, 5)
-        drop(folders[0], "b.csv", 6, 5)
+    folders = (tmp_path / "in", tmp_path / "out", tmp_path / "checkpoint")
+    folders[0].mkdir()
+    drop(folders[0], "a.csv", 1, 5)
+    drop(folders[0], "b.csv", 6, 5)
+    # One chain of restarts: each start is killed at the next point, while it runs again the
+    # batch the start before it left unfinished; the last start runs to the end.
+    for point in points:
         killed = stream_cli(folders, recipe, engine, point)
         assert killed.returncode == -9, (point, killed.stderr[-2000:])
-        again = stream_cli(folders, recipe, engine, None)
-        assert again.returncode == 0, (point, again.stderr[-2000:])
-        assert published_ids(folders[1]) == expected((1, 10)), point
+    again = stream_cli(folders, recipe, engine, None)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert published_ids(folders[1]) == expected((1, 10))
 
 
 def test_every_engine_streams_the_same_rows_and_types(
@@ -198,3 +200,45 @@ def test_a_batch_below_the_gate_is_quarantined_and_the_stream_goes_on(
     held = pq.read_table(quarantine / "run-batch-00000001.parquet").column("order_id").to_pylist()
     assert sorted(held) == expected((6, 5))
     assert json.loads((quarantine / "run-batch-00000001.quality.json").read_text())["score"] == 0.0
+
+
+# --- files that do not match the stream's start-up schema -----------------------------------
+
+
+def test_a_csv_file_with_its_columns_in_another_order_stops_the_stream_naming_it(
+    folders: tuple[Path, Path, Path], spark_session: Any
+) -> None:
+    source, output, _ = folders
+    drop(source, "a.csv", 1, 5)
+    (source / "b.csv").write_text("order_id,amount,country\n6,7.5,es\n")
+    with pytest.raises(DataIOError, match=r"header of \S*b\.csv does not match") as refused:
+        run_spark_stream(job(folders, once=True, max_files=1), spark_session, print)
+    assert "same order" in str(refused.value)
+    assert published_ids(output) == expected((1, 5))  # b.csv's batch published nothing
+
+    (source / "b.csv").write_text("order_id,country,amount\n6,es,7.5\n")  # put right in place
+    run_spark_stream(job(folders, once=True), spark_session, print)
+    assert published_ids(output) == expected((1, 6))
+
+
+def test_a_value_that_does_not_fit_the_stream_type_stops_it_or_becomes_a_dead_letter(
+    folders: tuple[Path, Path, Path], spark_session_for: Any
+) -> None:
+    # Spark and Spark Connect only: a pandas stream types each batch by its own files.
+    session_for = spark_session_for
+    source, output, _ = folders
+    drop(source, "a.csv", 1, 5)  # amount: double, from the files there at start-up
+    (source / "b.csv").write_text("order_id,country,amount\n6,es,7.5\n7,fr,n/a\n8,de, \n")
+    with pytest.raises(DataIOError, match=r"column 'amount' holds 'n/a', which is not a double value"):
+        run_spark_stream(job(folders, once=True, max_files=1), session_for, print)
+    assert published_ids(output) == expected((1, 5))
+
+    dead = output.parent / "dead"
+    batches = run_spark_stream(job(folders, once=True, dead_letter=dead), session_for, print)
+    assert [(b.rows_in, b.rows_out, b.dead_letters) for b in batches] == [(3, 2, 1)]
+    assert published_ids(output) == [1, 2, 3, 4, 5, 6, 8]  # the blank amount is missing, not a misfit
+    letters = pq.read_table(dead / "batch-00000001.parquet").to_pylist()
+    assert [(json.loads(d["row"])["order_id"], d["operation"], d["column"]) for d in letters] == [
+        ("7", "READ", "amount")
+    ]
+    assert letters[0]["reason"] == "amount: 'n/a' is not a double value"

@@ -120,14 +120,8 @@ class Store:
         if connection.in_transaction:
             yield connection
             return
-        with _failures(self.path):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.commit()
+        with _FILE.transaction(connection, self.path):
+            yield connection
 
     def version(self) -> int:
         with self.read() as connection:

@@ -221,36 +221,32 @@ def run(
     from workbench.history import run_recorder
     from workbench.lineage.runs import emitting_run
 
+    engine_used = "spark" if spark_remote else engine
+    replay = {"datasets": bound, "csv": csv, "where": where, "engine": engine_used}
     result = emitting_run(
         lambda: _retried(
             lambda: run_job(
                 loaded,
                 input_path,
                 output_path,
-                engine="spark" if spark_remote else engine,
                 spark_remote=spark_remote,
-                datasets=bound,
-                csv=_csv_options(not no_header, delimiter),
                 overwrite=overwrite,
                 console=_stderr,
                 secrets=secrets,
                 gate=gate,
                 csv_formula_guard=csv_formula_guard,
-                where=where,
                 partition_by=keys,
+                **replay,
             )
         ),
         loaded,
         input_path,
         output_path,
-        datasets=bound,
-        csv=_csv_options(not no_header, delimiter),
-        where=where,
-        engine="spark" if spark_remote else engine,
         library_version=version,
         lineage_url=lineage_url,
         gate=gate,
         history=run_recorder(),
+        **replay,
     )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     read = "" if result.read is None else f" ({result.read})"

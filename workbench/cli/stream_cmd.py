@@ -36,6 +36,10 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
     @click.option("--min-score", type=float, default=1.0, show_default=True)
     @click.option("--quarantine", type=_folder, help="Where held-back batches go (default: beside --output).")
     @click.option("--row-level", is_flag=True, help="Hold back only the rows that fail row-level rules.")
+    @click.option(
+        "--dead-letter", type=_folder,
+        help="Where rows go whose values do not fit the stream's types (default: such a value stops it).",
+    )  # fmt: skip
     @click.option("--no-header", is_flag=True, help="CSV files have no header row.")
     @click.option("--delimiter", default=",", show_default=True, help="CSV field delimiter.")
     @guard
@@ -55,6 +59,7 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
         min_score: float,
         quarantine: Path | None,
         row_level: bool,
+        dead_letter: Path | None,
         no_header: bool,
         delimiter: str,
     ) -> None:
@@ -67,7 +72,7 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
         gate = _quality_gate(ruleset, min_score, quarantine, row_level, output_dir / "batch")
         job = StreamJob(
             loaded, input_dir, output_dir, checkpoint, _csv_options(not no_header, delimiter), gate,
-            once, interval, max_files, timeout,
+            once, interval, max_files, timeout, dead_letter,
         )  # fmt: skip
 
         def log(text: str) -> None:

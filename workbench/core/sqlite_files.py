@@ -60,6 +60,18 @@ class SharedFile:
         return connection
 
     @contextmanager
+    def transaction(self, connection: sqlite3.Connection, path: Path) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the file's write lock from its start; rolled back on error."""
+        with self.failures(path):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+
+    @contextmanager
     def failures(self, path: Path) -> Iterator[None]:
         """SQLite errors in the block as this file's error, in words."""
         try:

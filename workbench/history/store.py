@@ -151,14 +151,8 @@ class HistoryStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         assert self._connection is not None
         connection = self._connection
-        with _failures(self.path):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.commit()
+        with _FILE.transaction(connection, self.path):
+            yield connection
 
 
 def _children(connection: sqlite3.Connection, run: int, record: dict[str, Any]) -> None:

@@ -281,6 +281,12 @@ class Profile:
             write_text_atomic(Path(path), html)
         return html
 
+    def _repr_html_(self) -> str:
+        """A table of the columns in a notebook; approximate numbers are marked ``≈`` with their bound."""
+        from workbench.profile.summary_html import profile_html
+
+        return profile_html(self)
+
     def __repr__(self) -> str:
         d = self.dataset
         return f"<Profile {d.rows:,} rows x {d.columns} columns, {len(self.alerts)} alerts ({d.engine})>"

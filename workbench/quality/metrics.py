@@ -639,10 +639,7 @@ def _plan_dynamic(rule: Rule, ctx: Context) -> Leaf:
     inner = _plan_rule(dynamic.neutral(rule), ctx)
 
     def judge(a: Answers) -> Verdict:
-        measured = inner.verdict(a)
-        if measured.outcome == "Error":
-            return measured
-        found = _measured_metric(measured, rule)
+        found = _measured_metric(inner.verdict(a), rule)
         if isinstance(found, Verdict):
             return found
         name, value = found
@@ -675,8 +672,11 @@ def _check_history_functions(condition: Condition) -> None:
 
 
 def _measured_metric(measured: Verdict, rule: Rule) -> tuple[str, Any] | Verdict:
+    """The (name, value) of the metric ``measured`` holds; or the verdict to give instead."""
     from workbench.quality import dynamic
 
+    if measured.outcome == "Error":
+        return measured
     try:
         found = dynamic.metric_of(measured.metrics, rule)
     except dynamic.HistoryProblem as exc:
@@ -703,10 +703,7 @@ def _plan_anomaly(rule: Rule, ctx: Context) -> Leaf:
     inner = _plan_rule(target, ctx)
 
     def judge(a: Answers) -> Verdict:
-        measured = inner.verdict(a)
-        if measured.outcome == "Error":
-            return measured
-        found = _measured_metric(measured, target)
+        found = _measured_metric(inner.verdict(a), target)
         if isinstance(found, Verdict):
             return found
         name, value = found

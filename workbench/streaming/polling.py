@@ -50,8 +50,11 @@ def _poll(job: StreamJob, store: Any, log: Callable[[str], None], number: int) -
         engine="pandas",
         csv=job.csv,
         ruleset=job.gate,
+        dead_letter=job.dead_letter,
     )
     result = run_incremental(bookmarked, log, store)
     if result.run_id is None:
         return None
-    return BatchRecord(number, result.rows_in, result.rows_out, "published", result.output)
+    return BatchRecord(
+        number, result.rows_in, result.rows_out, "published", result.output, result.dead_letters
+    )

@@ -15,6 +15,7 @@ over the same files give the same columns and types.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from workbench.core.errors import DataIOError, RecipeError, WorkbenchError
 from workbench.io.formats import CsvOptions, Format, format_of_name
 from workbench.jobs.faults import fault_point
 from workbench.jobs.manifest import RUN_PREFIX, Entry, Manifest, folder_lock, now, remove, unlisted
+from workbench.streaming.text_types import dead_letter_rows, typed_batch
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +44,8 @@ class StreamJob:
     max_files: int | None = None
     timeout: float | None = None
     """Stop a continuous stream after this many seconds (None: until interrupted)."""
+    dead_letter: Path | None = None
+    """Where CSV rows with a value that does not fit the stream's types go (None: refuse them)."""
 
 
 @dataclasses.dataclass
@@ -53,12 +57,14 @@ class BatchRecord:
     rows_out: int | None
     outcome: str
     file: str
+    dead_letters: int = 0
 
     def line(self) -> str:
         """``batch 3: 1,000 rows in, 990 rows out -> run-batch-00000003.parquet``."""
         rows_in = "?" if self.rows_in is None else f"{self.rows_in:,}"
         rows_out = "?" if self.rows_out is None else f"{self.rows_out:,}"
-        return f"batch {self.batch}: {rows_in} rows in, {rows_out} rows out -> {self.file}"
+        dead = f", {self.dead_letters:,} dead letters" if self.dead_letters else ""
+        return f"batch {self.batch}: {rows_in} rows in, {rows_out} rows out{dead} -> {self.file}"
 
 
 def batch_run_name(batch_id: int) -> str:
@@ -74,7 +80,7 @@ def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -
     fmt, files = stream_format(job.input)
     frame, schema = source(session, job, fmt, files)
     job.recipe.validate(schema, bound_only=True)
-    query = _start(frame, job, fmt)
+    query = _start(frame, job, schema if fmt is Format.CSV else None)
     try:
         _wait(query, job)
     except KeyboardInterrupt:
@@ -82,7 +88,7 @@ def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -
     finally:
         query.stop()
     _raise_failure(query)
-    return _records(job.output, _progress(query))
+    return _records(job.output, _progress(query), job.dead_letter)
 
 
 def check_folders(job: StreamJob) -> None:
@@ -90,7 +96,10 @@ def check_folders(job: StreamJob) -> None:
     if not job.input.is_dir():
         raise DataIOError(f"--input {str(job.input)!r} is not a folder; a stream watches a folder of files")
     inputs = job.input.resolve()
-    for role, path in (("--output", job.output), ("--checkpoint", job.checkpoint)):
+    roles = [("--output", job.output), ("--checkpoint", job.checkpoint)]
+    if job.dead_letter is not None:
+        roles.append(("--dead-letter", job.dead_letter))
+    for role, path in roles:
         resolved = path.resolve()
         if resolved == inputs or inputs in resolved.parents or resolved in inputs.parents:
             raise RecipeError(f"{role} {str(path)!r} overlaps --input {str(job.input)!r}")
@@ -143,29 +152,21 @@ def source(session: Any, job: StreamJob, fmt: Format, files: list[Path]) -> tupl
 
 
 def _csv_stream(reader: Any, batch: Any, csv: CsvOptions, path: str) -> Any:
-    """Text columns read as the CSV reader reads them, then cast to the types it gave."""
+    """Every column as text, read as the CSV reader reads it; each batch casts it (text_types)."""
     from pyspark.sql.types import StringType, StructField, StructType
 
-    from workbench.core.casting import cast_spark
-    from workbench.core.lazy import scol
-    from workbench.core.types import LType
-
-    types = logical_schema(batch)
-    text = StructType([StructField(name, StringType()) for name in types])
-    raw = (
+    text = StructType([StructField(name, StringType()) for name in logical_schema(batch)])
+    return (
         reader.schema(text)
         .option("header", str(csv.header).lower())
+        # With a header, each file's names are checked against the schema's, position by position.
+        .option("enforceSchema", "false" if csv.header else "true")
         .option("sep", csv.delimiter)
         .option("encoding", csv.encoding or "UTF-8")
         .option("ignoreLeadingWhiteSpace", "false")
         .option("ignoreTrailingWhiteSpace", "false")
         .csv(path)
     )
-    columns = [
-        cast_spark(scol(n), LType.STRING, t).alias(n) if t is not LType.STRING else scol(n)
-        for n, t in types.items()
-    ]
-    return raw.select(*columns)
 
 
 def logical_schema(frame: Any) -> dict[str, Any]:
@@ -175,8 +176,8 @@ def logical_schema(frame: Any) -> dict[str, Any]:
     return {f.name: ltype_of_spark(f.dataType) for f in frame.schema.fields}
 
 
-def _start(frame: Any, job: StreamJob, fmt: Format) -> Any:
-    writer = frame.writeStream.foreachBatch(batch_function(job)).option(
+def _start(frame: Any, job: StreamJob, text_types: dict[str, Any] | None) -> Any:
+    writer = frame.writeStream.foreachBatch(batch_function(job, text_types)).option(
         "checkpointLocation", str(job.checkpoint.resolve())
     )
     writer = (
@@ -187,11 +188,17 @@ def _start(frame: Any, job: StreamJob, fmt: Format) -> Any:
     return writer.start()
 
 
-def batch_function(job: StreamJob) -> Callable[[Any, int], None]:
-    """The function Spark calls per micro-batch (under Spark Connect it runs on the server)."""
+def batch_function(job: StreamJob, text_types: dict[str, Any] | None = None) -> Callable[[Any, int], None]:
+    """The function Spark calls per micro-batch (under Spark Connect it runs on the server).
+
+    With ``text_types`` (a CSV stream) the batch's text columns are cast to them first.
+    """
     recipe, output, gate = job.recipe, job.output.resolve(), job.gate
+    dead_letter = None if job.dead_letter is None else job.dead_letter.resolve()
 
     def each_batch(frame: Any, batch_id: int) -> None:
+        if text_types is not None:
+            frame = typed_batch(frame, text_types, int(batch_id), dead_letter)
         publish_batch(recipe.apply(frame), output, int(batch_id), gate)
 
     return each_batch
@@ -255,20 +262,39 @@ def _raise_failure(query: Any) -> None:
     problem = query.exception()
     if problem is None:
         return
-    text = str(problem).strip().splitlines()
+    text = str(problem)
+    header = _HEADER_MISMATCH.search(text)
+    if header is not None:
+        raise DataIOError(
+            f"the stream stopped: the header of {header.group('file')} does not match the columns the "
+            f"stream started with ({header.group('why').strip()}). Spark reads CSV columns by position, "
+            "so the stream refuses the file rather than put values under the wrong names; give it the "
+            "same columns in the same order"
+        )
+    misfit = _MISFIT.search(text)
+    if misfit is not None:
+        raise DataIOError(f"the stream stopped: {misfit.group(0).strip()}")
+    lines = text.strip().splitlines()
     raise WorkbenchError(
-        f"the stream stopped on an error in a batch: {text[0] if text else type(problem).__name__}"
+        f"the stream stopped on an error in a batch: {lines[0] if lines else type(problem).__name__}"
     )
 
 
-def _records(folder: Path, progress: list[Any]) -> list[BatchRecord]:
+_HEADER_MISMATCH = re.compile(
+    r"CSV header does not conform to the schema\.(?P<why>.*?)CSV file: (?P<file>\S+)", re.DOTALL
+)
+_MISFIT = re.compile(r"batch \d+: column .*? set such rows aside")
+
+
+def _records(folder: Path, progress: list[Any], dead_letter: Path | None) -> list[BatchRecord]:
     batches = [p for p in progress if p.get("batchId") is not None]
     rows_in = {int(p["batchId"]): int(p.get("numInputRows") or 0) for p in batches}
     found = []
     for entry in Manifest.read(folder).entries:
         batch = int(entry.run.removeprefix("batch-")) if entry.run.startswith("batch-") else -1
         if batch in rows_in:  # a batch of this query's run, not of an earlier one
-            found.append(BatchRecord(batch, rows_in.get(batch), entry.rows, "published", entry.file))
+            dead = dead_letter_rows(dead_letter, batch)
+            found.append(BatchRecord(batch, rows_in.get(batch), entry.rows, "published", entry.file, dead))
     return found
 
 
