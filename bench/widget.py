@@ -95,7 +95,10 @@ def cold_first_paint(frame: Any, folder: Path) -> float:
     frame.to_parquet(path)
     done = subprocess.run(
         [sys.executable, "-c", COLD_PAINT, str(path), str(folder / "cold.json"), str(ROOT)],
-        capture_output=True, text=True, timeout=600, check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -158,18 +161,23 @@ def main() -> None:
     paint = statistics.median(paints)
     window = statistics.median(windows)
     preview = statistics.median(preview_times)
-    print(f"first paint (open + header profiles + first window, 50,000-row sample): {paint:.3f} s "
-          f"(target < 1.5 s)")
+    print(
+        f"first paint (open + header profiles + first window, 50,000-row sample): {paint:.3f} s "
+        f"(target < 1.5 s)"
+    )
     print(f"first paint in a fresh interpreter (import workbench and the catalogue too): {cold:.3f} s")
-    print(f"100-row window fetch: median {window * 1000:.1f} ms, max {max(windows) * 1000:.1f} ms "
-          f"(target < 30 ms)")
-    print(f"UPPER_CASE preview on a 100,000-row sample: median {preview * 1000:.0f} ms "
-          f"(target < 200 ms)")
+    print(
+        f"100-row window fetch: median {window * 1000:.1f} ms, max {max(windows) * 1000:.1f} ms "
+        f"(target < 30 ms)"
+    )
+    print(f"UPPER_CASE preview on a 100,000-row sample: median {preview * 1000:.0f} ms (target < 200 ms)")
     if args.dtale_python:
         found = dtale_first_window(args.dtale_python, frame)
         if found:
-            print(f"D-Tale dtale.show to first 100-row window: {found['seconds']:.3f} s "
-                  f"(ratio D-Tale / Workbench first paint: {found['seconds'] / paint:.1f}x)")
+            print(
+                f"D-Tale dtale.show to first 100-row window: {found['seconds']:.3f} s "
+                f"(ratio D-Tale / Workbench first paint: {found['seconds'] / paint:.1f}x)"
+            )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,14 @@ WIDGET_BUNDLE = REPO / "workbench" / "widget" / "static" / "widget.js"
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", REPO / "test-artifacts" / "e2e"))
 # What a quiet headless start on a closed network needs.
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 VIEWPORT = {"width": 1440, "height": 1000}
 DEFAULT_TIMEOUT_MS = 30_000

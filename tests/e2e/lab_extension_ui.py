@@ -59,7 +59,7 @@ def kernel_state(page: Page, path: str) -> dict[str, Any]:
     printed = page.evaluate(RUN_IN_PANEL_JS, [path, PROBE_CELL])
     for line in str(printed).splitlines():
         if line.startswith("STATE "):
-            return dict(json.loads(line[len("STATE "):]))
+            return dict(json.loads(line[len("STATE ") :]))
     raise AssertionError(f"the panel's kernel printed no state:\n{printed}")
 
 

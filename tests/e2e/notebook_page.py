@@ -44,10 +44,16 @@ def notebook_json(code_cells: list[str], markdown_first: str | None = None) -> d
     if markdown_first:
         cells.append({"cell_type": "markdown", "id": "intro", "metadata": {}, "source": markdown_first})
     for number, source in enumerate(code_cells):
-        cells.append({
-            "cell_type": "code", "execution_count": None, "id": f"code-{number}",
-            "metadata": {}, "outputs": [], "source": source,
-        })
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": f"code-{number}",
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        )
     return {"cells": cells, "metadata": {"kernelspec": KERNELSPEC}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -131,5 +137,5 @@ class NotebookPage:
         self.assert_no_error(index)
         for line in self.output_text(index).splitlines():
             if line.startswith(marker + " "):
-                return json.loads(line[len(marker) + 1:])
+                return json.loads(line[len(marker) + 1 :])
         raise AssertionError(f"cell {index} printed no {marker!r} line:\n{self.output_text(index)}")

@@ -87,7 +87,10 @@ def write_settings(settings_dir: Path) -> None:
 
 def server_command(app: str, server: JupyterServer) -> list[str]:
     command = [
-        sys.executable, "-m", "jupyter", app,
+        sys.executable,
+        "-m",
+        "jupyter",
+        app,
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={server.port}",
@@ -114,8 +117,11 @@ def start_server(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     server.log_file = log_path.open("wb")
     server.process = subprocess.Popen(
-        server_command(app, server), env=env, cwd=root,
-        stdout=server.log_file, stderr=subprocess.STDOUT,
+        server_command(app, server),
+        env=env,
+        cwd=root,
+        stdout=server.log_file,
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: stopping it also stops its kernels
     )
     try:

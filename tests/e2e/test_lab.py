@@ -33,8 +33,9 @@ session = wb.open("../data/sales.csv")
 session"""
 
 
-def open_session_notebook(page: Page, server: JupyterServer, root: Path, name: str,
-                          setup: str | None = None) -> tuple[NotebookPage, WorkbenchUI]:
+def open_session_notebook(
+    page: Page, server: JupyterServer, root: Path, name: str, setup: str | None = None
+) -> tuple[NotebookPage, WorkbenchUI]:
     """A notebook that opens data/sales.csv in the workbench (cell 0), optionally runs setup code
     (cell 1), and ends with the probe cell that prints the kernel's recipe."""
     cells = [OPEN_SALES] + ([setup] if setup else []) + [PROBE_CELL]

@@ -43,11 +43,23 @@ def start_jupyter_server(
     server.log_file = server.log_path.open("wb")
     server.process = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={server.port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={server.token}",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={server.port}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={root}",
+            f"--IdentityProvider.token={server.token}",
         ],
-        env=environment, cwd=root, stdout=server.log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        env=environment,
+        cwd=root,
+        stdout=server.log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_until_answering(server)

@@ -30,12 +30,7 @@ RESERVED_ALIASES = frozenset({"LATEST_PUBLISHED", "LATEST_WORKING"})
 
 def check_name(name: str) -> str:
     """A recipe name: letters, digits, ``.``, ``_``, ``-`` and inner spaces; no ``/``, no ``..``."""
-    if (
-        not isinstance(name, str)
-        or not _NAME.match(name)
-        or ".." in name
-        or name != name.rstrip(" .")
-    ):
+    if not isinstance(name, str) or not _NAME.match(name) or ".." in name or name != name.rstrip(" ."):
         raise InvalidNameError(
             f"{name!r} is not a recipe name: use up to 128 letters, digits, '.', '_', '-' or spaces, "
             "starting with a letter or digit, without '/', '\\', '..' or a trailing dot or space"

@@ -102,7 +102,8 @@ def _summary(entry: Any) -> dict[str, Any]:
         "name": str(info.get("name", "")),
         "latest": info.get("latest"),
         "description": str(info.get("description") or ""),
-        "versions": int(info.get("versions") or 0) if not isinstance(info.get("versions"), list)
+        "versions": int(info.get("versions") or 0)
+        if not isinstance(info.get("versions"), list)
         else len(info["versions"]),
         "aliases": dict(info.get("aliases") or {}),
     }
