@@ -222,20 +222,24 @@ def test_a_csv_file_with_its_columns_in_another_order_stops_the_stream_naming_it
 
 
 def test_a_value_that_does_not_fit_the_stream_type_stops_it_or_becomes_a_dead_letter(
-    folders: tuple[Path, Path, Path], spark_session_for: Any
+    folders: tuple[Path, Path, Path], spark_session_for: Any, spark_engine_name: str
 ) -> None:
     # Spark and Spark Connect only: a pandas stream types each batch by its own files.
     session_for = spark_session_for
     source, output, _ = folders
-    drop(source, "a.csv", 1, 5)  # amount: double, from the files there at start-up
+    drop(source, "a.csv", 1, 5)  # amount: double, from the files there when the stream first starts
+    run_spark_stream(job(folders, once=True), session_for, print)
+    # The restart keeps the checkpoint's types: the late file does not turn amount into text.
     (source / "b.csv").write_text("order_id,country,amount\n6,es,7.5\n7,fr,n/a\n8,de, \n")
     with pytest.raises(DataIOError, match=r"column 'amount' holds 'n/a', which is not a double value"):
-        run_spark_stream(job(folders, once=True, max_files=1), session_for, print)
+        run_spark_stream(job(folders, once=True), session_for, print)
     assert published_ids(output) == expected((1, 5))
 
     dead = output.parent / "dead"
     batches = run_spark_stream(job(folders, once=True, dead_letter=dead), session_for, print)
-    assert [(b.rows_in, b.rows_out, b.dead_letters) for b in batches] == [(3, 2, 1)]
+    # Spark Connect does not count the rows of a batch held in memory as read: "?" rows in.
+    rows_in = 3 if spark_engine_name == "spark" else None
+    assert [(b.rows_in, b.rows_out, b.dead_letters) for b in batches] == [(rows_in, 2, 1)]
     assert published_ids(output) == [1, 2, 3, 4, 5, 6, 8]  # the blank amount is missing, not a misfit
     letters = pq.read_table(dead / "batch-00000001.parquet").to_pylist()
     assert [(json.loads(d["row"])["order_id"], d["operation"], d["column"]) for d in letters] == [

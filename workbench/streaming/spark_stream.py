@@ -25,7 +25,7 @@ from workbench.core.errors import DataIOError, RecipeError, WorkbenchError
 from workbench.io.formats import CsvOptions, Format, format_of_name
 from workbench.jobs.faults import fault_point
 from workbench.jobs.manifest import RUN_PREFIX, Entry, Manifest, folder_lock, now, remove, unlisted
-from workbench.streaming.text_types import dead_letter_rows, typed_batch
+from workbench.streaming.text_types import dead_letter_rows, stream_types, typed_batch
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,6 +85,9 @@ def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -
         _wait(query, job)
     except KeyboardInterrupt:
         log("interrupted: a batch in progress runs again at the next start")
+    except Exception:  # the query's own exception is read and explained below
+        if query.exception() is None:
+            raise
     finally:
         query.stop()
     _raise_failure(query)
@@ -143,12 +146,10 @@ def source(session: Any, job: StreamJob, fmt: Format, files: list[Path]) -> tupl
         reader = reader.option("maxFilesPerTrigger", int(job.max_files))
     path = str(job.input.resolve())
     if fmt is Format.CSV:
-        stream = _csv_stream(reader, batch, job.csv, path)
-    elif fmt is Format.PARQUET:
-        stream = reader.schema(batch.schema).parquet(path)
-    else:
-        stream = reader.schema(batch.schema).json(path)
-    return stream, logical_schema(batch)
+        return _csv_stream(reader, batch, job.csv, path), stream_types(job.checkpoint, logical_schema(batch))
+    if fmt is Format.PARQUET:
+        return reader.schema(batch.schema).parquet(path), logical_schema(batch)
+    return reader.schema(batch.schema).json(path), logical_schema(batch)
 
 
 def _csv_stream(reader: Any, batch: Any, csv: CsvOptions, path: str) -> Any:
@@ -197,9 +198,17 @@ def batch_function(job: StreamJob, text_types: dict[str, Any] | None = None) -> 
     dead_letter = None if job.dead_letter is None else job.dead_letter.resolve()
 
     def each_batch(frame: Any, batch_id: int) -> None:
-        if text_types is not None:
-            frame = typed_batch(frame, text_types, int(batch_id), dead_letter)
-        publish_batch(recipe.apply(frame), output, int(batch_id), gate)
+        if text_types is None:
+            publish_batch(recipe.apply(frame), output, int(batch_id), gate)
+            return
+        # Checking the casts and publishing read the batch twice: once from the files, then
+        # from memory, so that its rows are read (and counted) once.
+        frame = frame.persist()
+        try:
+            typed = typed_batch(frame, text_types, int(batch_id), dead_letter)
+            publish_batch(recipe.apply(typed), output, int(batch_id), gate)
+        finally:
+            frame.unpersist()
 
     return each_batch
 
@@ -294,7 +303,11 @@ def _records(folder: Path, progress: list[Any], dead_letter: Path | None) -> lis
         batch = int(entry.run.removeprefix("batch-")) if entry.run.startswith("batch-") else -1
         if batch in rows_in:  # a batch of this query's run, not of an earlier one
             dead = dead_letter_rows(dead_letter, batch)
-            found.append(BatchRecord(batch, rows_in.get(batch), entry.rows, "published", entry.file, dead))
+            read: int | None = rows_in.get(batch)
+            if not read and (entry.rows or dead):
+                # Under Spark Connect the rows of a batch held in memory are not counted as read.
+                read = None
+            found.append(BatchRecord(batch, read, entry.rows, "published", entry.file, dead))
     return found
 
 

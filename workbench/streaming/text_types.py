@@ -12,6 +12,7 @@ wrong names.
 
 from __future__ import annotations
 
+import json
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,34 @@ READ_OPERATION = "READ"
 
 class StreamValueError(DataIOError):
     """A batch holds a value that does not fit the stream's type for its column."""
+
+
+TYPES_FILE = "workbench-types.json"
+"""Where a CSV stream's checkpoint keeps the column types it started with."""
+
+
+def stream_types(checkpoint: Path, found: dict[str, Any]) -> dict[str, Any]:
+    """The column types of a CSV stream: those it was first started with, kept in its checkpoint.
+
+    A restart must not re-infer them from the files there by then, or one bad value in a late
+    file would turn its whole column into text instead of being caught.
+    """
+    from workbench.core.types import LType
+
+    kept = checkpoint / TYPES_FILE
+    if kept.exists():
+        saved = json.loads(kept.read_text(encoding="utf-8"))
+        if list(saved) == list(found):
+            return {name: LType(value) for name, value in saved.items()}
+        raise DataIOError(
+            f"the files in the input have the columns {list(found)}, but the stream in this checkpoint "
+            f"started with {list(saved)}; start a new stream with another --checkpoint"
+        )
+    checkpoint.mkdir(parents=True, exist_ok=True)
+    staged = kept.with_name(f".{TYPES_FILE}.tmp")
+    staged.write_text(json.dumps({n: t.value for n, t in found.items()}), encoding="utf-8")
+    staged.replace(kept)
+    return found
 
 
 def dead_letter_name(batch_id: int) -> str:
