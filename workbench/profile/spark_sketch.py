@@ -1,10 +1,10 @@
 """Spark's approximate profile: one aggregation with sketches, exact counts only where they are cheap.
 
-1. One aggregation over the frame computes, for every column, the exact counts (rows, nulls,
-   empty texts, NaN, present values), minimum, maximum, sum and moments, zeros and negatives,
-   text lengths and element counts; a HyperLogLog sketch of its present values (the distinct
-   count) and a KLL sketch of its numbers (quartiles, histogram, outliers); and a HyperLogLog
-   sketch of whole rows (duplicate rows).
+1. One aggregation computes, for every column, a HyperLogLog sketch of its present values (the
+   distinct count) and a KLL sketch of its numbers (quartiles, histogram, outliers), and a
+   HyperLogLog sketch of whole rows (duplicate rows). Code-generated aggregations of a few
+   columns each compute the exact counts (rows, nulls, empty texts, NaN, present values),
+   minimum, maximum, sum and moments, zeros and negatives, text lengths and element counts.
 2. The sketches are read on the one-row result, a local relation, which runs no Spark job.
 3. The columns whose estimated distinct count is at most :data:`EXACT_COUNTS_LIMIT` get exact
    value counts (distinct, unique, top values, text shapes) in one more aggregation.
@@ -115,24 +115,71 @@ def _pivots(frame: Any, columns: list[RawColumn]) -> dict[int, float]:
     }
 
 
+FIELDS_PER_PASS = 90
+"""Aggregation-buffer fields per pass of the ordinary aggregates: above 100 output fields Spark
+stops generating code for the whole stage and evaluates each aggregate row by row, ~5x slower."""
+
+
 def _pass_sketches(frame: Any, columns: list[RawColumn], pivots: dict[int, float]) -> dict[str, Any]:
-    exprs: dict[str, Any] = {"rows": F.count(F.lit(1))}
+    """Every column's statistics: the sketches in one aggregation, the ordinary aggregates (counts,
+    extremes, sums, moments) in as few code-generated ones as Spark's field limit allows."""
+    got = _aggregate_sketches(frame, columns)
+    for part in _ordinary_parts(columns, pivots):
+        got.update(frame.agg(*[e.alias(k) for k, e in part.items()]).collect()[0].asDict())
+    return got
+
+
+def _aggregate_sketches(frame: Any, columns: list[RawColumn]) -> dict[str, Any]:
+    """The HLL and KLL sketches and the row count, in one aggregation over a projection of the
+    sketches' inputs: the projection is compiled, while sketch aggregates evaluate their input
+    row by row, so they get plain columns."""
+    inputs: dict[str, Any] = {}
+    sketches: dict[str, Any] = {}
     for i, c in enumerate(columns):
-        exprs.update({f"{i}_{k}": e for k, e in _column_exprs(c, pivots.get(i, 0.0)).items()})
+        value = spark_stats.present(c)
+        if c.ltype in raw.PROFILED_TYPES:
+            inputs[f"h{i}"] = _hashable(c, value)
+            sketches[f"{i}_hll"] = F.hll_sketch_agg(F.col(f"h{i}"), HLL_LG_K)
+        if c.is_numeric:
+            inputs[f"k{i}"] = value.cast("double")
+            sketches[f"{i}_kll"] = F.kll_sketch_agg_double(F.col(f"k{i}"), KLL_K)
     profiled = [scol(c.name) for c in columns if c.ltype in raw.PROFILED_TYPES]
     if profiled:
         # Spark's hash skips nulls, so the null pattern is hashed too: (null, "a") is not ("a", null).
-        row = F.xxhash64(*profiled, F.array(*[p.isNull() for p in profiled]))
-        exprs["rows_hll"] = F.hll_sketch_agg(row, HLL_LG_K)
-    result = frame.agg(*[e.alias(k) for k, e in exprs.items()]).collect()[0]
-    return dict(result.asDict())
+        inputs["row"] = F.xxhash64(*profiled, F.array(*[p.isNull() for p in profiled]))
+        sketches["rows_hll"] = F.hll_sketch_agg(F.col("row"), HLL_LG_K)
+    projected = frame.select(*[e.alias(k) for k, e in inputs.items()]) if inputs else frame
+    aggregates = [F.count(F.lit(1)).alias("rows"), *[e.alias(k) for k, e in sketches.items()]]
+    return dict(projected.agg(*aggregates).collect()[0].asDict())
+
+
+def _ordinary_parts(columns: list[RawColumn], pivots: dict[int, float]) -> list[dict[str, Any]]:
+    """The columns' ordinary aggregates, whole columns at a time, in parts of at most
+    :data:`FIELDS_PER_PASS` buffer fields (one column may exceed it alone)."""
+    parts: list[dict[str, Any]] = []
+    part: dict[str, Any] = {}
+    fields = 0
+    for i, c in enumerate(columns):
+        exprs = {f"{i}_{k}": e for k, e in _column_exprs(c, pivots.get(i, 0.0)).items()}
+        width = sum(_BUFFER_FIELDS.get(k.split("_", 1)[1], 1) for k in exprs)
+        if part and fields + width > FIELDS_PER_PASS:
+            parts.append(part)
+            part, fields = {}, 0
+        part.update(exprs)
+        fields += width
+    if part:
+        parts.append(part)
+    return parts
+
+
+_BUFFER_FIELDS = {"mean": 2, "stddev": 3, "variance": 3}
+"""Aggregation-buffer fields of the aggregates that keep more than one (the rest keep one)."""
 
 
 def _column_exprs(c: RawColumn, pivot: float) -> dict[str, Any]:
+    """The ordinary aggregates of one column (its sketches are in :func:`_aggregate_sketches`)."""
     col, value = scol(c.name), spark_stats.present(c)
     exprs: dict[str, Any] = {"nulls": F.count_if(col.isNull()), "present": F.count(value)}
-    if c.ltype in raw.PROFILED_TYPES:
-        exprs["hll"] = F.hll_sketch_agg(_hashable(c, value), HLL_LG_K)
     if c.ltype is LType.STRING:
         exprs.update(
             empty=F.count_if(col == F.lit("")),
@@ -173,14 +220,12 @@ def _numeric_exprs(c: RawColumn, value: Any, pivot: float) -> dict[str, Any]:
         "mean": F.avg(number),
         "stddev": F.stddev_samp(number),
         "variance": F.var_samp(number),
-        "pivot": F.lit(pivot),
         "s1": F.sum(d),
         "s2": F.sum(d * d),
         "s3": F.sum(d * d * d),
         "s4": F.sum(d * d * d * d),
         "zeros": F.count_if(number == F.lit(0.0)),
         "negatives": F.count_if(number < F.lit(0.0)),
-        "kll": F.kll_sketch_agg_double(number, KLL_K),
     }
     if c.ltype is LType.INTEGER:
         exprs.update(int_min=F.min(value), int_max=F.max(value), int_sum=F.sum(value))
