@@ -45,22 +45,23 @@ def filesystem(url: str, storage_options: dict[str, Any] | None) -> Any:
 
 def list_data(url: str, storage_options: dict[str, Any] | None) -> list[str]:
     """The data files under a remote folder (for a table the catalog lists no files of)."""
-    from workbench.io.formats import format_of_name
-
     fs = filesystem(url, storage_options)
     try:
         found = sorted(fs.find(url))
     except Exception as exc:
-        raise _failed(exc, url) from None
+        raise store_failure(exc, url) from None
     protocol = url.split("://", 1)[0]
     names = [f if "://" in f else f"{protocol}://{f}" for f in found]
-    kept = [n for n in names if _is_data(n, format_of_name)]
+    kept = [n for n in names if is_data_url(n)]
     if not kept:
         raise DataIOError(f"{url!r} holds no .csv, .parquet or .jsonl files")
     return kept
 
 
-def _is_data(url: str, format_of_name: Any) -> bool:
+def is_data_url(url: str) -> bool:
+    """Whether an object's name is a data file's (not hidden, not ``_`` metadata, a known extension)."""
+    from workbench.io.formats import format_of_name
+
     name = Path(url.split("://", 1)[-1]).name
     if name.startswith((".", "_")):
         return False
@@ -72,8 +73,13 @@ def _is_data(url: str, format_of_name: Any) -> bool:
 
 
 @contextmanager
-def fetched(urls: list[str], storage_options: dict[str, Any] | None) -> Iterator[list[Path]]:
-    """Local copies of ``urls`` (in order, names kept), removed when the block ends."""
+def fetched(
+    urls: list[str], storage_options: dict[str, Any] | None, listed_by: str = "the catalog"
+) -> Iterator[list[Path]]:
+    """Local copies of ``urls`` (in order, names kept), removed when the block ends.
+
+    ``listed_by`` names what listed the files, for the error when one has gone from the store.
+    """
     if not urls:
         yield []
         return
@@ -86,21 +92,22 @@ def fetched(urls: list[str], storage_options: dict[str, Any] | None) -> Iterator
         try:
             fs.get([fs._strip_protocol(u) for u in urls], [str(p) for p in local])
         except Exception as exc:
-            raise _failed(exc, urls[0].rsplit("/", 1)[0]) from None
+            raise store_failure(exc, urls[0].rsplit("/", 1)[0], listed_by) from None
         missing = [u for u, p in zip(urls, local, strict=True) if not p.is_file()]
         if missing:
-            raise DataIOError(f"cannot read {missing[0]!r}: it is in the catalog but not in the store")
+            raise DataIOError(f"cannot read {missing[0]!r}: it is in {listed_by} but not in the store")
         yield local
 
 
-def _failed(exc: Exception, url: str) -> Exception:
+def store_failure(exc: Exception, url: str, listed_by: str = "the catalog") -> Exception:
     """A store's error as one line naming the location; a program error as it is."""
     from workbench.library.store import _storage_errors
 
     if not isinstance(exc, _storage_errors()):
         return exc
     if isinstance(exc, FileNotFoundError):
-        return DataIOError(f"cannot read {url!r}: a file the catalog lists is not in the store; recrawl it")
+        again = "; recrawl it" if listed_by == "the catalog" else ""
+        return DataIOError(f"cannot read {url!r}: a file {listed_by} lists is not in the store{again}")
     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
     return DataIOError(f"cannot read {url!r}: {reason}")
 

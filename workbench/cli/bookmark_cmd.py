@@ -111,6 +111,7 @@ def bookmarked_run(
         return False
     from workbench.io.formats import is_table_name
     from workbench.jobs.run import IncrementalJob, run_incremental, run_once
+    from workbench.jobs.sources import remote_url
 
     if is_table_name(input_path) or is_table_name(output_path):
         raise RecipeError("--bookmark and --dead-letter read and write files and folders, not catalog tables")
@@ -123,7 +124,7 @@ def bookmarked_run(
     recipe.validate(secrets=secrets)
     job = IncrementalJob(
         recipe=recipe,
-        input_spec=input_path,
+        input_spec=remote_url(input_path) or input_path,
         output=output_path,
         bookmark=str(name or ""),
         mode=str(settings.get("bookmark_mode", "enable")) if name else "once",
@@ -149,7 +150,7 @@ def _recorded(job: Any, run: Callable[[], Any]) -> Any:
     from workbench.lineage.events import RunInfo
     from workbench.lineage.runs import emitting
 
-    inputs = {"": str(job.input_spec), **{k: str(v) for k, v in job.datasets.items()}}
+    inputs = {"": job.input_name, **{k: str(v) for k, v in job.datasets.items()}}
     schemas = {k: _schema_of(v, job.csv) for k, v in job.datasets.items()}
     info = RunInfo(
         job.recipe, inputs, str(job.output), _schema_of(job.input_spec, job.csv), schemas, job.engine
@@ -158,13 +159,16 @@ def _recorded(job: Any, run: Callable[[], Any]) -> Any:
     return emitting(run, info, job.output, lineage_url=url, history=run_recorder())
 
 
-def _schema_of(spec: Path, csv: Any) -> dict[str, Any]:
+def _schema_of(spec: Path | str, csv: Any) -> dict[str, Any]:
     """The columns of an input (a file, a folder or a glob: its first file), for the lineage events."""
     from workbench.io.formats import read_schema
     from workbench.jobs.run import input_files
+    from workbench.jobs.sources import remote_url
 
+    if remote_url(spec) is not None:
+        return {}  # an object store's files are read in the run, not twice for the event
     try:
-        files = input_files(spec)
+        files = input_files(Path(spec))
         return dict(read_schema(files[0], csv)) if files else {}
     except WorkbenchError:
         return {}  # the run itself says what is wrong with its input

@@ -20,7 +20,7 @@ def process_pandas(job: Any, batch: Any) -> tuple[int | None, int | None, int]:
     from workbench.io.writers import write_pandas
 
     _validate(job, batch)
-    frame, _ = read_pandas_files(batch.files, batch.fmt, job.csv, source=str(job.input_spec))
+    frame, _ = read_pandas_files(batch.files, batch.fmt, job.csv, source=job.input_name)
     datasets = {name: read_pandas(path, job.csv) for name, path in job.datasets.items()}
     out, dead = _replayed(job, frame, datasets)
     count = 0

@@ -5,7 +5,8 @@ One run, in order (see docs/jobs.md for why this gives exactly-once):
 1. take the output folder's lock; finish what a killed run left: withdraw rewound runs from the
    manifest, record runs the manifest lists but the bookmark does not (roll forward), remove
    files the manifest does not list;
-2. list the input files, and keep those whose (path, size, mtime) no committed run processed;
+2. list the input files, and keep those whose (path, size, mtime) no committed run processed
+   (on an object store: key, size and ETag; see ``workbench.jobs.sources``);
 3. read exactly those files, replay the recipe (conversion failures and row-level rule failures
    to the dead letters), with retries of transient failures;
 4. publish the run's file ``run-<id>.<ext>`` (staging, rename) and its dead letters;
@@ -38,6 +39,7 @@ from workbench.jobs.manifest import (
     unlisted,
 )
 from workbench.jobs.retry import Attempts, RetryPolicy, retrying
+from workbench.jobs.sources import refuse_on_connect, remote_states, remote_url, staged
 
 MODES = ("enable", "pause", "reset")
 
@@ -91,6 +93,9 @@ class Batch:
     fmt: Format
     output: Path
     dead_letter: Path | None
+    remote: list[str] | None = None
+    """The objects to copy for each attempt when the input is on an object store (``files`` then
+    holds the copies of the attempt under way)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +103,7 @@ class IncrementalJob:
     """A bookmarked run's settings."""
 
     recipe: Any
-    input_spec: Path
+    input_spec: Path | str
     output: Path
     bookmark: str
     mode: str = "enable"
@@ -111,6 +116,13 @@ class IncrementalJob:
     dead_letter: Path | None = None
     ruleset: Any = None
     overwrite: bool = False
+    storage_options: dict[str, Any] | None = None
+    """fsspec's options for an input on an object store (else fsspec's own configuration)."""
+
+    @property
+    def input_name(self) -> str:
+        """The input as the user named it: a path, a glob or an object-store URL."""
+        return remote_url(self.input_spec) or str(self.input_spec)
 
 
 def run_incremental(
@@ -121,6 +133,7 @@ def run_incremental(
 
     if job.mode not in MODES:
         raise RecipeError(f"--bookmark-mode {job.mode!r} is not one of {', '.join(MODES)}")
+    _check_remote_input(job)
     store = store or BookmarkStore()
     started = time.perf_counter()
     steps = sum(1 for s in job.recipe.steps if not s.disabled)
@@ -139,7 +152,7 @@ def run_incremental(
 def _run_bookmarked(job: IncrementalJob, store: BookmarkStore, result: IncrementalResult, log: Any) -> None:
     folder = job.output.resolve()
     _check_folder(folder, job)
-    store.ensure(job.bookmark, str(job.input_spec), str(folder))
+    store.ensure(job.bookmark, job.input_name, str(folder))
     with folder_lock(folder):
         if job.mode == "reset":
             withdrawn = store.mark_withdrawing(job.bookmark, None)
@@ -227,13 +240,13 @@ def run_once(job: IncrementalJob, log: Callable[[str], None]) -> OnceResult:
     from workbench.io.publish import check_output
 
     started = time.perf_counter()
+    _check_remote_input(job)
     format_of_name(job.output)
     check_output(job.output, job.overwrite, input_roots(job.input_spec))
     _check_dead_letter(job, job.output)
-    files = input_files(job.input_spec)
     run_id = new_run_id()
     dead = job.dead_letter.resolve() / f"{RUN_PREFIX}{run_id}.jsonl" if job.dead_letter else None
-    batch = Batch(files, [FileState.of(f) for f in files], _one_format(files), job.output, dead)
+    batch = _batch(job, _listed(job, log), job.output, dead)
     scratch = IncrementalResult("", "once", job.engine, 0)
     rows_in, rows_out, count = _attempt(job, batch, scratch, log)
     steps = sum(1 for s in job.recipe.steps if not s.disabled)
@@ -345,31 +358,56 @@ def _select(
     run_id: str,
     output: Path | None = None,
 ) -> Batch | None:
-    files = input_files(job.input_spec)
     done = store.processed_states(job.bookmark)
     seen_paths = {s.path for s in done}
-    new: list[tuple[Path, FileState]] = []
-    for path in files:
-        state = FileState.of(path)
+    identity = "size or ETag" if remote_url(job.input_spec) else "size or modification time"
+    new: list[FileState] = []
+    for state in _listed(job, log):
         if state in done:
             result.files_skipped += 1
             continue
         if state.path in seen_paths:
             result.files_changed += 1
             log(
-                f"warning: {path} changed (size or modification time) since a run processed it; "
+                f"warning: {state.path} changed ({identity}) since a run processed it; "
                 f"processing it again as a new file (its earlier rows stay published)"
             )
-        new.append((path, state))
+        new.append(state)
     result.files_new = len(new)
     if not new:
         return None
-    fmt = _one_format([p for p, _ in new])
     out = output or job.output.resolve() / f"{RUN_PREFIX}{run_id}{_run_suffix(job.output)}"
     dead = None
     if job.dead_letter is not None:
         dead = job.dead_letter.resolve() / f"{job.bookmark}-{RUN_PREFIX}{run_id}.jsonl"
-    return Batch([p for p, _ in new], [s for _, s in new], fmt, out, dead)
+    return _batch(job, new, out, dead)
+
+
+def _listed(job: IncrementalJob, log: Callable[[str], None]) -> list[FileState]:
+    """The input's data files now; an object store's listing is retried as reads are."""
+    url = remote_url(job.input_spec)
+    if url is None:
+        return [FileState.of(path) for path in input_files(Path(job.input_spec))]
+    return retrying(lambda: remote_states(url, job.storage_options), job.retry, log)
+
+
+def _batch(job: IncrementalJob, states: list[FileState], output: Path, dead: Path | None) -> Batch:
+    fmt = _one_format([Path(s.path.split("://", 1)[-1]) for s in states])
+    if remote_url(job.input_spec) is None:
+        return Batch([Path(s.path) for s in states], states, fmt, output, dead)
+    return Batch([], states, fmt, output, dead, remote=[s.path for s in states])
+
+
+def _check_remote_input(job: IncrementalJob) -> None:
+    out = remote_url(job.output)
+    if out is not None:
+        raise RecipeError(
+            f"--output {out} is on an object store; with --bookmark or --dead-letter the output is a "
+            f"local folder or file, whose manifest and atomic renames make each run's rows appear once"
+        )
+    url = remote_url(job.input_spec)
+    if url is not None and job.engine == "spark":
+        refuse_on_connect(url, job.spark_remote)
 
 
 def _run_suffix(folder: Path) -> str:
@@ -384,11 +422,13 @@ def _one_format(files: list[Path]) -> Format:
     return formats.pop()
 
 
-def input_roots(spec: Path) -> list[Path]:
-    """The folder or file an input names (a glob's fixed leading part)."""
+def input_roots(spec: Path | str) -> list[Path]:
+    """The local folder or file an input names (a glob's fixed leading part); none on an object store."""
+    if remote_url(spec) is not None:
+        return []
     text = str(spec)
     if not glob.has_magic(text):
-        return [spec]
+        return [Path(spec)]
     fixed = []
     for part in Path(text).parts:
         if glob.has_magic(part):
@@ -429,6 +469,13 @@ def _attempt(
 
 
 def _process(job: IncrementalJob, batch: Batch) -> tuple[int | None, int | None, int]:
+    if batch.remote is None:
+        return _process_files(job, batch)
+    with staged(batch.remote, job.storage_options) as copies:
+        return _process_files(job, dataclasses.replace(batch, files=copies))
+
+
+def _process_files(job: IncrementalJob, batch: Batch) -> tuple[int | None, int | None, int]:
     if job.engine == "spark":
         from workbench.jobs.batch import process_spark
 

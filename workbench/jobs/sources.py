@@ -1,0 +1,82 @@
+"""Where a run's input files are: a local file, folder or glob, or a prefix on an object store.
+
+On an object store (``s3://bucket/prefix``, any fsspec URL) a file is its key, size and ETag: an
+object uploaded again with the same bytes keeps its ETag and is not processed twice, one
+uploaded with other bytes is processed again. An attempt copies the batch's new objects into a
+private temporary folder and reads them there with the same readers as local files, so an
+object-store batch gives the same rows and types as a local one; a retried attempt copies them
+again. fsspec takes its options from ``storage_options`` or from its own configuration
+(``FSSPEC_S3_*`` environment variables), as the catalog and the recipe library do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import DataIOError, RecipeError
+from workbench.jobs.bookmarks import FileState
+
+LISTED_BY = "the input's listing"
+
+_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):/+(?P<rest>.+)$")
+
+
+def remote_url(spec: Path | str) -> str | None:
+    """The object-store URL an input names, or None for a local path.
+
+    A command-line path has been through ``Path``, which reads ``s3://b/k`` as ``s3:/b/k``: both
+    spellings name ``s3://b/k``. ``file://`` URLs and drive letters are local.
+    """
+    match = _URL.match(str(spec))
+    if match is None or match["scheme"].lower() == "file":
+        return None
+    return f"{match['scheme']}://{match['rest']}"
+
+
+def remote_states(url: str, storage_options: dict[str, Any] | None) -> list[FileState]:
+    """The data objects under ``url`` (or the object it names), each with its size and ETag."""
+    from workbench.catalog.remote import filesystem, is_data_url, store_failure
+
+    fs = filesystem(url, storage_options)
+    try:
+        found = fs.find(url, detail=True) or {url: fs.info(url)}
+    except Exception as exc:
+        raise store_failure(exc, url, LISTED_BY) from None
+    protocol = url.split("://", 1)[0]
+    states = []
+    for key, info in sorted(found.items()):
+        full = key if "://" in key else f"{protocol}://{key}"
+        if info.get("type", "file") == "file" and is_data_url(full):
+            states.append(FileState(full, int(info.get("size") or 0), 0, _etag(info)))
+    if not states:
+        raise DataIOError(f"{url!r} holds no .csv, .parquet or .jsonl files")
+    return states
+
+
+def _etag(info: dict[str, Any]) -> str:
+    tag = info.get("ETag") or info.get("etag") or info.get("md5Hash") or ""
+    return str(tag).strip('"')
+
+
+@contextmanager
+def staged(urls: list[str], storage_options: dict[str, Any] | None) -> Iterator[list[Path]]:
+    """Local copies of ``urls`` for one attempt, removed when it ends."""
+    from workbench.catalog.remote import fetched
+
+    with fetched(urls, storage_options, LISTED_BY) as local:
+        yield local
+
+
+def refuse_on_connect(url: str, spark_remote: str | None) -> None:
+    """A Spark Connect cluster cannot read the client's copies; say what it needs instead."""
+    if spark_remote:
+        raise RecipeError(
+            f"--input {url} is on an object store, and a Spark Connect cluster reads object stores "
+            f"itself, through s3a:// with the hadoop-aws jar and spark.hadoop.fs.s3a.* settings, "
+            f"which this installation cannot give it; run with --engine pandas or local "
+            f"--engine spark (they copy each run's new objects), or point the cluster at the data"
+        )
