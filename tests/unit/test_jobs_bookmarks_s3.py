@@ -194,3 +194,23 @@ def test_a_listing_that_fails_while_the_store_is_down_is_retried(
     assert [line for line in logged if line.startswith("attempt ")][:1], logged
     assert (result.files_new, result.rows_out) == (1, 3)
     assert published_ids(tmp_path / "out") == [0, 1, 2]
+
+
+def test_a_prefix_with_a_manifest_gives_the_files_it_lists(
+    s3_options: dict[str, Any], tmp_path: Path
+) -> None:
+    from workbench.jobs.manifest import FORMAT, MANIFEST
+
+    bucket = new_bucket(s3_options, "manifest")
+    client = s3_client(s3_options)
+    client.put_object(Bucket=bucket, Key="clean/run-1.csv", Body=csv_bytes(range(0, 2)))
+    client.put_object(Bucket=bucket, Key="clean/run-2/part-0.csv", Body=csv_bytes(range(2, 4)))
+    client.put_object(Bucket=bucket, Key="clean/run-2/_SUCCESS", Body=b"")
+    client.put_object(Bucket=bucket, Key="clean/run-3.csv", Body=csv_bytes(range(90, 99)))  # not published
+    entries = [{"file": "run-1.csv", "run": "1"}, {"file": "run-2", "run": "2"}]
+    manifest = json.dumps({"format": FORMAT, "entries": entries}).encode()
+    client.put_object(Bucket=bucket, Key=f"clean/{MANIFEST}", Body=manifest)
+    result = run_incremental(s3_job(tmp_path, f"s3://{bucket}/clean", s3_options), lambda _: None,
+                             BookmarkStore(tmp_path / "bookmarks.db"))  # fmt: skip
+    assert (result.files_new, result.rows_out) == (2, 4)
+    assert published_ids(tmp_path / "out") == [0, 1, 2, 3]

@@ -11,6 +11,7 @@ again. fsspec takes its options from ``storage_options`` or from its own configu
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,9 +53,32 @@ def remote_states(url: str, storage_options: dict[str, Any] | None) -> list[File
         full = key if "://" in key else f"{protocol}://{key}"
         if info.get("type", "file") == "file" and is_data_url(full):
             states.append(FileState(full, int(info.get("size") or 0), 0, _etag(info)))
+    listed = _manifest_listing(fs, url, found)
+    if listed is not None:
+        # A bookmarked output folder copied to the store is read as locally: through its manifest.
+        states = [s for s in states if any(s.path == f or s.path.startswith(f"{f}/") for f in listed)]
+        if not states:
+            raise DataIOError(f"{url!r} has a manifest that lists no files yet")
     if not states:
         raise DataIOError(f"{url!r} holds no .csv, .parquet or .jsonl files")
     return states
+
+
+def _manifest_listing(fs: Any, url: str, found: dict[str, Any]) -> list[str] | None:
+    """The URLs a prefix's ``_manifest.json`` lists, or None when it has none."""
+    from workbench.jobs.manifest import FORMAT, MANIFEST, Entry
+
+    folder = url.rstrip("/")
+    key = fs._strip_protocol(f"{folder}/{MANIFEST}")
+    if key not in found:
+        return None
+    try:
+        data = json.loads(fs.cat_file(key))
+    except (OSError, ValueError) as exc:
+        raise DataIOError(f"cannot read the manifest {folder}/{MANIFEST}: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataIOError(f"{folder}/{MANIFEST} is not a Workbench manifest (format {FORMAT!r})")
+    return [f"{folder}/{Entry.from_json(e).file}" for e in data.get("entries", [])]
 
 
 def _etag(info: dict[str, Any]) -> str:
