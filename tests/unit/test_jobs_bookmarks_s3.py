@@ -19,9 +19,9 @@ import pytest
 from tests.unit.conftest import new_bucket, s3_client
 from tests.unit.test_jobs_bookmarks import RECIPE, published_ids
 from workbench.core.errors import RecipeError
+from workbench.io.locations import remote_url
 from workbench.jobs.bookmarks import BookmarkStore
 from workbench.jobs.run import IncrementalJob, run_incremental
-from workbench.jobs.sources import remote_url
 from workbench.recipe.model import Recipe
 
 
@@ -42,6 +42,12 @@ def s3_job(
         storage_options=options,
         **extra,
     )
+
+
+def workbench(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command line, run in ``cwd``."""
+    command = [sys.executable, "-m", "workbench", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_an_input_url_survives_the_command_lines_path() -> None:
@@ -121,10 +127,7 @@ def test_workbench_run_with_a_bookmark_reads_an_s3_prefix(s3_options: dict[str, 
     ]
 
     def run() -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "workbench", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-            timeout=300,
-        )  # fmt: skip
+        done = workbench(*args, cwd=tmp_path, env=env)
         assert done.returncode == 0, done.stderr
         return done.stderr
 
@@ -132,10 +135,7 @@ def test_workbench_run_with_a_bookmark_reads_an_s3_prefix(s3_options: dict[str, 
     client.put_object(Bucket=bucket, Key="raw/b.csv", Body=csv_bytes(range(4, 6)))
     assert "bookmark nightly: 1 new files, 1 skipped; 2 rows in, 2 rows out" in run()
     assert published_ids(tmp_path / "out") == [0, 1, 2, 3, 4, 5]
-    shown = subprocess.run(
-        [sys.executable, "-m", "workbench", "bookmark", "show", "nightly", "--json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    shown = workbench("bookmark", "show", "nightly", "--json", cwd=tmp_path, env=env)
     assert json.loads(shown.stdout)["input"] == f"s3://{bucket}/raw"
 
 
@@ -147,7 +147,7 @@ def test_an_object_store_output_is_refused_before_anything_is_read(
     job = dataclasses.replace(
         s3_job(tmp_path, "s3://nowhere/raw", s3_options), output=Path("s3://bucket/clean")
     )
-    with pytest.raises(RecipeError, match=r"--output s3://bucket/clean is on an object store"):
+    with pytest.raises(RecipeError, match=r"^output s3://bucket/clean is on an object store"):
         run_incremental(job, lambda _: None, BookmarkStore(tmp_path / "bookmarks.db"))
 
 
@@ -214,3 +214,37 @@ def test_a_prefix_with_a_manifest_gives_the_files_it_lists(
                              BookmarkStore(tmp_path / "bookmarks.db"))  # fmt: skip
     assert (result.files_new, result.rows_out) == (2, 4)
     assert published_ids(tmp_path / "out") == [0, 1, 2, 3]
+
+
+def test_a_run_without_a_bookmark_reads_a_copy_of_the_prefix_and_names_the_url(
+    s3_options: dict[str, Any], tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    bucket = new_bucket(s3_options, "once")
+    client = s3_client(s3_options)
+    client.put_object(Bucket=bucket, Key="raw/2024/b.csv", Body=csv_bytes(range(3, 5)))
+    client.put_object(Bucket=bucket, Key="raw/2024/a.csv", Body=csv_bytes(range(0, 3)))
+    (tmp_path / "recipe.json").write_text(json.dumps(RECIPE), encoding="utf-8")
+    env = dict(os.environ, FSSPEC_S3=json.dumps(s3_options), COLUMNS="300")
+    env.pop("WORKBENCH_HISTORY", None)
+    done = workbench("run", "recipe.json", "--input", f"s3://{bucket}/raw", "--output", "clean.parquet",
+                     cwd=tmp_path, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "5 rows in" in done.stderr
+    # The rows in the order of the keys, as a local copy of the prefix would give them.
+    assert pq.read_table(tmp_path / "clean.parquet").to_pydict()["id"] == [0, 1, 2, 3, 4]
+    history = workbench("history", "--json", cwd=tmp_path, env=env)
+    assert f"s3://{bucket}/raw" in history.stdout
+    assert "workbench-input-" not in history.stdout
+
+
+def test_a_run_to_an_object_store_is_refused_before_reading_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "recipe.json").write_text(json.dumps(RECIPE | {"steps": []}), encoding="utf-8")
+    done = workbench("run", "recipe.json", "--input", "a.csv", "--output", "s3://bucket/clean.parquet",
+                     cwd=tmp_path, env=dict(os.environ, COLUMNS="300"))  # fmt: skip
+    assert done.returncode != 0
+    assert "output s3://bucket/clean.parquet is on an object store" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "s3:").exists()  # no local folder named after the URL

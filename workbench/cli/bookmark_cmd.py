@@ -110,8 +110,8 @@ def bookmarked_run(
     if not name and not settings.get("dead_letter"):
         return False
     from workbench.io.formats import is_table_name
+    from workbench.io.locations import remote_url
     from workbench.jobs.run import IncrementalJob, run_incremental, run_once
-    from workbench.jobs.sources import remote_url
 
     if is_table_name(input_path) or is_table_name(output_path):
         raise RecipeError("--bookmark and --dead-letter read and write files and folders, not catalog tables")
@@ -162,8 +162,8 @@ def _recorded(job: Any, run: Callable[[], Any]) -> Any:
 def _schema_of(spec: Path | str, csv: Any) -> dict[str, Any]:
     """The columns of an input (a file, a folder or a glob: its first file), for the lineage events."""
     from workbench.io.formats import read_schema
+    from workbench.io.locations import remote_url
     from workbench.jobs.run import input_files
-    from workbench.jobs.sources import remote_url
 
     if remote_url(spec) is not None:
         return {}  # an object store's files are read in the run, not twice for the event

@@ -6,6 +6,7 @@ print one clear message and no traceback (``--debug`` shows it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import warnings
@@ -217,37 +218,43 @@ def run(
         loaded, input_path, output_path, engine, spark_remote, bound, csv, secrets, gate, overwrite
     ):
         return
-    _retried(lambda: _validate_against_input(loaded, input_path, bound, csv, secrets, where))
-    from workbench.history import run_recorder
-    from workbench.lineage.runs import emitting_run
+    from workbench.io.locations import remote_url
 
-    engine_used = "spark" if spark_remote else engine
-    replay = {"datasets": bound, "csv": csv, "where": where, "engine": engine_used}
-    result = emitting_run(
-        lambda: _retried(
-            lambda: run_job(
-                loaded,
-                input_path,
-                output_path,
-                spark_remote=spark_remote,
-                overwrite=overwrite,
-                console=_stderr,
-                secrets=secrets,
-                gate=gate,
-                csv_formula_guard=csv_formula_guard,
-                partition_by=keys,
-                **replay,
-            )
-        ),
-        loaded,
-        input_path,
-        output_path,
-        library_version=version,
-        lineage_url=lineage_url,
-        gate=gate,
-        history=run_recorder(),
-        **replay,
-    )
+    remote = remote_url(input_path)
+    with contextlib.ExitStack() as stack:
+        source = _local_copy(stack, remote, spark_remote) if remote else input_path
+        _retried(lambda: _validate_against_input(loaded, source, bound, csv, secrets, where))
+        from workbench.history import run_recorder
+        from workbench.lineage.runs import emitting_run
+
+        engine_used = "spark" if spark_remote else engine
+        replay = {"datasets": bound, "csv": csv, "where": where, "engine": engine_used}
+        result = emitting_run(
+            lambda: _retried(
+                lambda: run_job(
+                    loaded,
+                    source,
+                    output_path,
+                    spark_remote=spark_remote,
+                    overwrite=overwrite,
+                    console=_stderr,
+                    secrets=secrets,
+                    gate=gate,
+                    csv_formula_guard=csv_formula_guard,
+                    partition_by=keys,
+                    **replay,
+                )
+            ),
+            loaded,
+            source,
+            output_path,
+            input_name=remote,
+            library_version=version,
+            lineage_url=lineage_url,
+            gate=gate,
+            history=run_recorder(),
+            **replay,
+        )
     rows_in = "?" if result.rows_in is None else f"{result.rows_in:,}"
     read = "" if result.read is None else f" ({result.read})"
     rows_out = "?" if result.rows_out is None else f"{result.rows_out:,}"
@@ -257,6 +264,14 @@ def run(
     )
     if result.written is not None:
         _stderr.print(escape(_registered(result.written)))
+
+
+def _local_copy(stack: contextlib.ExitStack[Any], url: str, spark_remote: str | None) -> Path:
+    """A run over all of an object-store input reads a local copy of it, fetched with retries."""
+    from workbench.jobs.sources import refuse_on_connect, staged_input
+
+    refuse_on_connect(url, spark_remote)
+    return _retried(lambda: stack.enter_context(staged_input(url, None)))  # type: ignore[no-any-return]
 
 
 def _bookmarked(recipe: Any, input_path: Path, output_path: Path, engine: str, *rest: Any) -> bool:

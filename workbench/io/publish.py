@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.core.errors import DataIOError, RecipeError
+from workbench.io.locations import refuse_remote_output
 
 STAGING_MARK = ".wb-staging-"
 _RENAME_NOREPLACE = 1
@@ -37,8 +38,10 @@ def check_output(
     """Refuse to replace an existing output unless asked to; refuse an output that overlaps an input.
 
     The output may not be an input, lie inside an input folder (the next run would read it
-    back in), or contain an input. Paths are compared with symlinks resolved.
+    back in), or contain an input. Paths are compared with symlinks resolved. An output on an
+    object store is refused (see :func:`~workbench.io.locations.refuse_remote_output`).
     """
+    refuse_remote_output(path, role)
     for source in inputs:
         overlap = _overlap(path, source, against)
         if overlap:

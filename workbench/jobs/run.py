@@ -27,6 +27,7 @@ from typing import Any
 
 from workbench.core.errors import DataIOError, RecipeError
 from workbench.io.formats import Format, data_files, format_of_name
+from workbench.io.locations import refuse_remote_output, remote_url
 from workbench.jobs.bookmarks import BookmarkStore, FileState
 from workbench.jobs.faults import WITHDRAW_POINT, fault_point
 from workbench.jobs.manifest import (
@@ -39,7 +40,7 @@ from workbench.jobs.manifest import (
     unlisted,
 )
 from workbench.jobs.retry import Attempts, RetryPolicy, retrying
-from workbench.jobs.sources import refuse_on_connect, remote_states, remote_url, staged
+from workbench.jobs.sources import refuse_on_connect, remote_states, staged
 
 MODES = ("enable", "pause", "reset")
 
@@ -399,12 +400,9 @@ def _batch(job: IncrementalJob, states: list[FileState], output: Path, dead: Pat
 
 
 def _check_remote_input(job: IncrementalJob) -> None:
-    out = remote_url(job.output)
-    if out is not None:
-        raise RecipeError(
-            f"--output {out} is on an object store; with --bookmark or --dead-letter the output is a "
-            f"local folder or file, whose manifest and atomic renames make each run's rows appear once"
-        )
+    refuse_remote_output(job.output)
+    if job.dead_letter is not None:
+        refuse_remote_output(job.dead_letter, "dead-letter folder")
     url = remote_url(job.input_spec)
     if url is not None and job.engine == "spark":
         refuse_on_connect(url, job.spark_remote)

@@ -12,7 +12,7 @@ again. fsspec takes its options from ``storage_options`` or from its own configu
 from __future__ import annotations
 
 import json
-import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,20 +22,6 @@ from workbench.core.errors import DataIOError, RecipeError
 from workbench.jobs.bookmarks import FileState
 
 LISTED_BY = "the input's listing"
-
-_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):/+(?P<rest>.+)$")
-
-
-def remote_url(spec: Path | str) -> str | None:
-    """The object-store URL an input names, or None for a local path.
-
-    A command-line path has been through ``Path``, which reads ``s3://b/k`` as ``s3:/b/k``: both
-    spellings name ``s3://b/k``. ``file://`` URLs and drive letters are local.
-    """
-    match = _URL.match(str(spec))
-    if match is None or match["scheme"].lower() == "file":
-        return None
-    return f"{match['scheme']}://{match['rest']}"
 
 
 def remote_states(url: str, storage_options: dict[str, Any] | None) -> list[FileState]:
@@ -92,6 +78,34 @@ def staged(urls: list[str], storage_options: dict[str, Any] | None) -> Iterator[
     from workbench.catalog.remote import fetched
 
     with fetched(urls, storage_options, LISTED_BY) as local:
+        yield local
+
+
+@contextmanager
+def staged_input(url: str, storage_options: dict[str, Any] | None) -> Iterator[Path]:
+    """A local copy of the data objects ``url`` names, for a run over all of them.
+
+    A prefix becomes a folder with the objects' paths below the prefix kept, so it is read in the
+    order, and with the types, a local copy of the prefix would be; a single object becomes a file.
+    """
+    from workbench.catalog.remote import filesystem, store_failure
+
+    states = remote_states(url, storage_options)
+    root = url.rstrip("/")
+    fs = filesystem(url, storage_options)
+    with tempfile.TemporaryDirectory(prefix="workbench-input-") as folder:
+        if [s.path for s in states] == [root]:
+            local = Path(folder) / Path(root.split("://", 1)[1]).name
+            targets = [local]
+        else:
+            local = Path(folder) / "input"
+            targets = [local / s.path[len(root) + 1 :] for s in states]
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fs.get([fs._strip_protocol(s.path) for s in states], [str(t) for t in targets])
+        except Exception as exc:
+            raise store_failure(exc, url, LISTED_BY) from None
         yield local
 
 

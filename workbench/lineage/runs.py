@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,18 @@ def emitting_run(
     lineage_url: str | None = None,
     gate: Any = None,
     history: Any = None,
+    input_name: str | None = None,
 ) -> Any:
     """Call ``run()`` (which returns a JobResult) between a START and a COMPLETE/FAIL/ABORT event.
 
     Lineage never changes the run: a recipe whose lineage cannot be worked out still runs, and
     an endpoint that is down is reported on stderr; the events are kept in the events file.
     ``history`` (a :class:`~workbench.history.record.RunRecorder`) records the run under its run id.
+    ``input_name`` names the input when ``input_path`` is a local copy of it (an object store's).
     """
     info = _info(recipe, input_path, output_path, datasets or {}, csv, where, engine, library_version)
+    if input_name is not None:
+        info = dataclasses.replace(info, inputs={**info.inputs, "": input_name})
     return emitting(run, info, output_path, lineage_url=lineage_url, gate=gate, history=history)
 
 
