@@ -248,3 +248,28 @@ def test_a_run_to_an_object_store_is_refused_before_reading_and_writes_nothing(t
     assert "output s3://bucket/clean.parquet is on an object store" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "s3:").exists()  # no local folder named after the URL
+
+
+def test_a_pandas_stream_polls_an_s3_prefix_and_spark_says_what_it_would_need(
+    s3_options: dict[str, Any], tmp_path: Path
+) -> None:
+    bucket = new_bucket(s3_options, "stream")
+    client = s3_client(s3_options)
+    client.put_object(Bucket=bucket, Key="incoming/a.csv", Body=csv_bytes(range(0, 3)))
+    (tmp_path / "recipe.json").write_text(json.dumps(RECIPE), encoding="utf-8")
+    env = dict(os.environ, FSSPEC_S3=json.dumps(s3_options), COLUMNS="300")
+    stream = ["stream", "recipe.json", "--input", f"s3://{bucket}/incoming", "--output", "out"]
+    stream += ["--checkpoint", "ck", "--once", "--engine", "pandas"]
+    first = workbench(*stream, cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert f"streaming s3://{bucket}/incoming on pandas" in first.stderr
+    client.put_object(Bucket=bucket, Key="incoming/b.csv", Body=csv_bytes(range(3, 5)))
+    client.put_object(Bucket=bucket, Key="incoming/a.csv", Body=csv_bytes(range(0, 3)))  # delivered twice
+    second = workbench(*stream, cwd=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "done: 1 batches, 2 rows out" in second.stderr
+    assert published_ids(tmp_path / "out") == [0, 1, 2, 3, 4]
+    on_spark = workbench(*stream[:-1], "spark", cwd=tmp_path, env=env)
+    assert on_spark.returncode != 0
+    assert "Spark's file source watches it through s3a://" in on_spark.stderr
+    assert "Traceback" not in on_spark.stderr

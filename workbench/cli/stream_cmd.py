@@ -78,15 +78,21 @@ def register(cli: click.Group, guard: Callable[..., Any], console: Console) -> N
         def log(text: str) -> None:
             console.print(escape(text), highlight=False)
 
+        from workbench.io.locations import remote_url
+
         mode = "until the files there now are done" if once else f"every {interval:g} s"
+        watched = remote_url(input_dir) or str(input_dir)
         if engine == "pandas" and not spark_remote:
-            console.print(f"streaming {escape(str(input_dir))} on pandas, {mode}")
+            console.print(f"streaming {escape(watched)} on pandas, {mode}")
             batches = run_polling_stream(job, log)
         else:
             from workbench.engines.spark.session import get_session
+            from workbench.streaming.spark_stream import refuse_remote_input
+
+            refuse_remote_input(job)  # before a Spark session is started for nothing
 
             where = f"Spark Connect at {spark_remote}" if spark_remote else "local Spark"
-            console.print(f"streaming {escape(str(input_dir))} on {where}, {mode}")
+            console.print(f"streaming {escape(watched)} on {where}, {mode}")
             batches = run_spark_stream(job, get_session(spark_remote), log)
             for record in batches:
                 log(record.line())

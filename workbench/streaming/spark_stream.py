@@ -23,6 +23,7 @@ from typing import Any
 
 from workbench.core.errors import DataIOError, RecipeError, WorkbenchError
 from workbench.io.formats import CsvOptions, Format, format_of_name
+from workbench.io.locations import refuse_remote_output, remote_url
 from workbench.jobs.faults import fault_point
 from workbench.jobs.manifest import RUN_PREFIX, Entry, Manifest, folder_lock, now, remove, unlisted
 from workbench.streaming.text_types import dead_letter_rows, stream_types, typed_batch
@@ -74,6 +75,7 @@ def batch_run_name(batch_id: int) -> str:
 
 def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -> list[BatchRecord]:
     """Run the stream until it has nothing left (``once``), its timeout, or an interrupt."""
+    refuse_remote_input(job)
     check_folders(job)
     if _is_connect(session):
         check_server_imports(session)
@@ -94,8 +96,23 @@ def run_spark_stream(job: StreamJob, session: Any, log: Callable[[str], None]) -
     return _records(job.output, _progress(query), job.dead_letter)
 
 
+def refuse_remote_input(job: StreamJob) -> None:
+    """A Spark stream watches a local (or shared) folder; an object store needs what is missing here."""
+    url = remote_url(job.input)
+    if url is not None:
+        raise RecipeError(
+            f"--input {url} is on an object store: Spark's file source watches it through s3a://, "
+            f"which needs the hadoop-aws jar and spark.hadoop.fs.s3a.* settings on the cluster, and "
+            f"this installation has none; stream it with --engine pandas, which polls the prefix "
+            f"with a bookmark"
+        )
+
+
 def check_folders(job: StreamJob) -> None:
     """Refuse folders that overlap: the stream would read its own output or checkpoint."""
+    if remote_url(job.input) is not None:
+        _check_remote_stream(job)
+        return
     if not job.input.is_dir():
         raise DataIOError(f"--input {str(job.input)!r} is not a folder; a stream watches a folder of files")
     inputs = job.input.resolve()
@@ -106,6 +123,16 @@ def check_folders(job: StreamJob) -> None:
         resolved = path.resolve()
         if resolved == inputs or inputs in resolved.parents or resolved in inputs.parents:
             raise RecipeError(f"{role} {str(path)!r} overlaps --input {str(job.input)!r}")
+    if job.output.resolve() == job.checkpoint.resolve():
+        raise RecipeError("--output and --checkpoint must be different folders")
+
+
+def _check_remote_stream(job: StreamJob) -> None:
+    # Polled with a bookmark (pandas); the outputs stay local, as a bookmarked run's do.
+    roles = [("--output", job.output), ("--checkpoint", job.checkpoint), ("--dead-letter", job.dead_letter)]
+    for role, path in roles:
+        if path is not None:
+            refuse_remote_output(path, role)
     if job.output.resolve() == job.checkpoint.resolve():
         raise RecipeError("--output and --checkpoint must be different folders")
 
