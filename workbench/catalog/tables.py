@@ -112,6 +112,29 @@ class Selection:
     def key_types(self) -> Schema:
         return {name: logical_type(t) for name, t in self.table.partition_keys}
 
+    def identities(self) -> list[str]:
+        """Each file to read as one string: its resolved local path, or its URL on an object store."""
+        if self.remote:
+            return list(self.urls)
+        return [str(f.resolve()) for f in self.files]
+
+    def narrowed(self, keep: set[str]) -> Selection:
+        """This selection with only the files whose identity is in ``keep`` (an incremental batch)."""
+        if self.remote:
+            partitions = [
+                dataclasses.replace(p, files=[u for u in p.files if u in keep]) for p in self.partitions
+            ]
+            urls = [u for u in self.urls if u in keep]
+            return dataclasses.replace(self, partitions=[p for p in partitions if p.files], urls=urls)
+        partitions = []
+        for partition in self.partitions:
+            paths = partition_files(partition)
+            names = [n for n, f in zip(partition.files, paths, strict=True) if str(f.resolve()) in keep]
+            if names:
+                partitions.append(dataclasses.replace(partition, files=names))
+        files = [f for f in self.files if str(f.resolve()) in keep]
+        return dataclasses.replace(self, partitions=partitions, files=files)
+
 
 def logical_type(name: str) -> LType:
     """The logical type a catalog column type names."""
@@ -181,6 +204,13 @@ def table_format(table: Table) -> Format:
             f"(it reads {sorted(_FORMATS)})"
         )
     return found
+
+
+def table_folder(name: str) -> Path | None:
+    """The local folder of table ``catalog:DB.TABLE``, or None when it is on an object store."""
+    with connect() as cat:
+        location = cat.table(*split_table_name(name)).location
+    return None if is_remote(location) else _local(location)
 
 
 def _local(location: str) -> Path:
@@ -293,10 +323,18 @@ def read_table_pandas(
     A table on an object store is read through fsspec (``storage_options``, else fsspec's own
     configuration such as ``FSSPEC_S3_ENDPOINT_URL``); only the kept partitions' files are fetched.
     """
+    chosen = select(name, where=where, catalog=catalog, storage_options=storage_options)
+    return read_selection_pandas(chosen, csv, storage_options)
+
+
+def read_selection_pandas(
+    chosen: Selection, csv: CsvOptions | None = None, storage_options: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """The files of a resolved table name as a pandas frame, with the partition keys."""
     from workbench.engines.pandas import PandasEngine
     from workbench.io.pandas_io import read_pandas_files
 
-    chosen = select(name, where=where, catalog=catalog, storage_options=storage_options)
+    name = f"catalog:{chosen.table.full_name}"
     if not chosen.file_count():
         return PandasEngine().from_records(*_empty(chosen))
     with local_files(chosen, storage_options) as files:
@@ -320,11 +358,15 @@ def read_table_spark(
     catalog: str | None = None,
 ) -> Any:
     """A catalog table as a lazy Spark frame over exactly the (kept) partitions' files."""
+    return read_selection_spark(session, select(name, where=where, catalog=catalog), csv)
+
+
+def read_selection_spark(session: Any, chosen: Selection, csv: CsvOptions | None = None) -> Any:
+    """The files of a resolved table name as a lazy Spark frame, with the partition keys."""
     from workbench.core.lazy import F
     from workbench.engines.spark import SparkEngine
     from workbench.io.spark_io import read_spark_files
 
-    chosen = select(name, where=where, catalog=catalog)
     if chosen.remote:
         raise spark_refusal(chosen.table.full_name, chosen.table.location)
     if not chosen.files:
@@ -379,6 +421,13 @@ def table_schema(
 ) -> Schema:
     """The logical schema a read of the table gives: its files' columns, then its partition keys."""
     chosen = select(name, where=where, catalog=catalog, storage_options=storage_options)
+    return selection_schema(chosen, csv, storage_options)
+
+
+def selection_schema(
+    chosen: Selection, csv: CsvOptions | None = None, storage_options: dict[str, Any] | None = None
+) -> Schema:
+    """The logical schema a read of a resolved table name gives."""
     if not chosen.file_count():
         return _empty(chosen)[1]
     with local_files(chosen, storage_options) as files:

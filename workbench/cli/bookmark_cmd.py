@@ -109,12 +109,16 @@ def bookmarked_run(
         raise RecipeError("--bookmark-mode needs --bookmark NAME")
     if not name and not settings.get("dead_letter"):
         return False
+    from workbench.cli.read_options import input_where
     from workbench.io.formats import is_table_name
     from workbench.io.locations import remote_url
     from workbench.jobs.run import IncrementalJob, run_incremental, run_once
 
-    if is_table_name(input_path) or is_table_name(output_path):
-        raise RecipeError("--bookmark and --dead-letter read and write files and folders, not catalog tables")
+    if is_table_name(output_path):
+        raise RecipeError(
+            "--bookmark and --dead-letter write files and folders, not catalog tables; give --output a "
+            "folder (crawl it, or read it with --input FOLDER, which follows its manifest)"
+        )
 
     if gate is not None and (gate.min_score < 1.0 or not gate.row_level):
         raise RecipeError(
@@ -137,6 +141,7 @@ def bookmarked_run(
         dead_letter=settings.get("dead_letter"),
         ruleset=gate.ruleset if gate is not None else None,
         overwrite=overwrite,
+        where=input_where(),
     )
     log = lambda text: console.print(escape(text))  # noqa: E731
     result = _recorded(job, lambda: run_incremental(job, log) if name else run_once(job, log))
@@ -161,12 +166,17 @@ def _recorded(job: Any, run: Callable[[], Any]) -> Any:
 
 def _schema_of(spec: Path | str, csv: Any) -> dict[str, Any]:
     """The columns of an input (a file, a folder or a glob: its first file), for the lineage events."""
-    from workbench.io.formats import read_schema
+    from workbench.io.formats import is_table_name, read_schema
     from workbench.io.locations import remote_url
     from workbench.jobs.run import input_files
 
     if remote_url(spec) is not None:
         return {}  # an object store's files are read in the run, not twice for the event
+    if is_table_name(spec):
+        try:
+            return dict(read_schema(spec, csv))
+        except WorkbenchError:
+            return {}
     try:
         files = input_files(Path(spec))
         return dict(read_schema(files[0], csv)) if files else {}

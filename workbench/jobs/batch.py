@@ -20,7 +20,12 @@ def process_pandas(job: Any, batch: Any) -> tuple[int | None, int | None, int]:
     from workbench.io.writers import write_pandas
 
     _validate(job, batch)
-    frame, _ = read_pandas_files(batch.files, batch.fmt, job.csv, source=job.input_name)
+    if batch.table is not None:
+        from workbench.catalog.tables import read_selection_pandas
+
+        frame = read_selection_pandas(batch.table, job.csv, job.storage_options)
+    else:
+        frame, _ = read_pandas_files(batch.files, batch.fmt, job.csv, source=job.input_name)
     datasets = {name: read_pandas(path, job.csv) for name, path in job.datasets.items()}
     out, dead = _replayed(job, frame, datasets)
     count = 0
@@ -43,7 +48,12 @@ def process_spark(job: Any, batch: Any) -> tuple[int | None, int | None, int]:
     _validate(job, batch)
     session = get_session(job.spark_remote)
     seen_in, seen_out = Observation("rows_in"), Observation("rows_out")
-    frame = read_spark_files(session, batch.files, batch.fmt, job.csv)
+    if batch.table is not None:
+        from workbench.catalog.tables import read_selection_spark
+
+        frame = read_selection_spark(session, batch.table, job.csv)
+    else:
+        frame = read_spark_files(session, batch.files, batch.fmt, job.csv)
     frame = frame.observe(seen_in, F.count(F.lit(1)).alias("rows"))
     datasets = {name: read_spark(session, path, job.csv) for name, path in job.datasets.items()}
     out, dead = _replayed(job, frame, datasets)
@@ -65,7 +75,12 @@ def process_spark(job: Any, batch: Any) -> tuple[int | None, int | None, int]:
 def _validate(job: Any, batch: Any) -> None:
     from workbench.io.formats import files_schema, read_schema
 
-    schema = files_schema(batch.files, batch.fmt, job.csv)
+    if batch.table is not None:
+        from workbench.catalog.tables import selection_schema
+
+        schema = selection_schema(batch.table, job.csv, job.storage_options)
+    else:
+        schema = files_schema(batch.files, batch.fmt, job.csv)
     others = {name: read_schema(path, job.csv) for name, path in job.datasets.items()}
     job.recipe.validate(schema, others, secrets=job.secrets, bound_only=True)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import DataIOError, RecipeError
-from workbench.io.formats import Format, data_files, format_of_name
+from workbench.io.formats import Format, data_files, format_of_name, is_table_name
 from workbench.io.locations import refuse_remote_output, remote_url
 from workbench.jobs.bookmarks import BookmarkStore, FileState
 from workbench.jobs.faults import WITHDRAW_POINT, fault_point
@@ -40,7 +40,7 @@ from workbench.jobs.manifest import (
     unlisted,
 )
 from workbench.jobs.retry import Attempts, RetryPolicy, retrying
-from workbench.jobs.sources import refuse_on_connect, remote_states, staged
+from workbench.jobs.sources import refuse_on_connect, remote_states, staged, table_states
 
 MODES = ("enable", "pause", "reset")
 
@@ -97,6 +97,9 @@ class Batch:
     remote: list[str] | None = None
     """The objects to copy for each attempt when the input is on an object store (``files`` then
     holds the copies of the attempt under way)."""
+    table: Any = None
+    """The new files of a ``catalog:DB.TABLE`` input, as a catalog selection (with their partition
+    keys); ``files`` is then empty."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +122,8 @@ class IncrementalJob:
     overwrite: bool = False
     storage_options: dict[str, Any] | None = None
     """fsspec's options for an input on an object store (else fsspec's own configuration)."""
+    where: str | None = None
+    """For a ``catalog:DB.TABLE`` input: the partitions to consider (``--where``)."""
 
     @property
     def input_name(self) -> str:
@@ -247,7 +252,8 @@ def run_once(job: IncrementalJob, log: Callable[[str], None]) -> OnceResult:
     _check_dead_letter(job, job.output)
     run_id = new_run_id()
     dead = job.dead_letter.resolve() / f"{RUN_PREFIX}{run_id}.jsonl" if job.dead_letter else None
-    batch = _batch(job, _listed(job, log), job.output, dead)
+    listing = _listed(job, log)
+    batch = _batch(job, listing, listing.states, job.output, dead)
     scratch = IncrementalResult("", "once", job.engine, 0)
     rows_in, rows_out, count = _attempt(job, batch, scratch, log)
     steps = sum(1 for s in job.recipe.steps if not s.disabled)
@@ -363,7 +369,8 @@ def _select(
     seen_paths = {s.path for s in done}
     identity = "size or ETag" if remote_url(job.input_spec) else "size or modification time"
     new: list[FileState] = []
-    for state in _listed(job, log):
+    listing = _listed(job, log)
+    for state in listing.states:
         if state in done:
             result.files_skipped += 1
             continue
@@ -381,18 +388,40 @@ def _select(
     dead = None
     if job.dead_letter is not None:
         dead = job.dead_letter.resolve() / f"{job.bookmark}-{RUN_PREFIX}{run_id}.jsonl"
-    return _batch(job, new, out, dead)
+    return _batch(job, listing, new, out, dead)
 
 
-def _listed(job: IncrementalJob, log: Callable[[str], None]) -> list[FileState]:
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    """The input's data files now, and for a catalog table the selection they came from."""
+
+    states: list[FileState]
+    table: Any = None
+
+
+def _listed(job: IncrementalJob, log: Callable[[str], None]) -> Listing:
     """The input's data files now; an object store's listing is retried as reads are."""
+    if is_table_name(job.input_spec):
+        found = retrying(
+            lambda: table_states(str(job.input_spec), job.where, job.storage_options), job.retry, log
+        )
+        return Listing(found[1], found[0])
+    if job.where:
+        raise RecipeError(
+            f"--where prunes the partitions of a catalog:DB.TABLE input; {job.input_name!r} is not one"
+        )
     url = remote_url(job.input_spec)
     if url is None:
-        return [FileState.of(path) for path in input_files(Path(job.input_spec))]
-    return retrying(lambda: remote_states(url, job.storage_options), job.retry, log)
+        return Listing([FileState.of(path) for path in input_files(Path(job.input_spec))])
+    return Listing(retrying(lambda: remote_states(url, job.storage_options), job.retry, log))
 
 
-def _batch(job: IncrementalJob, states: list[FileState], output: Path, dead: Path | None) -> Batch:
+def _batch(
+    job: IncrementalJob, listing: Listing, states: list[FileState], output: Path, dead: Path | None
+) -> Batch:
+    if listing.table is not None:
+        chosen = listing.table.narrowed({s.path for s in states})
+        return Batch([], states, chosen.fmt, output, dead, table=chosen)
     fmt = _one_format([Path(s.path.split("://", 1)[-1]) for s in states])
     if remote_url(job.input_spec) is None:
         return Batch([Path(s.path) for s in states], states, fmt, output, dead)
@@ -421,7 +450,10 @@ def _one_format(files: list[Path]) -> Format:
 
 
 def input_roots(spec: Path | str) -> list[Path]:
-    """The local folder or file an input names (a glob's fixed leading part); none on an object store."""
+    """The local folder or file an input names (a glob's fixed leading part, a catalog table's
+    folder); none on an object store."""
+    if is_table_name(spec):
+        return _table_roots(str(spec))
     if remote_url(spec) is not None:
         return []
     text = str(spec)
@@ -433,6 +465,13 @@ def input_roots(spec: Path | str) -> list[Path]:
             break
         fixed.append(part)
     return [Path(*fixed)] if fixed else [Path(".")]
+
+
+def _table_roots(name: str) -> list[Path]:
+    from workbench.catalog.tables import table_folder
+
+    folder = table_folder(name)
+    return [] if folder is None else [folder]
 
 
 def input_files(spec: Path) -> list[Path]:

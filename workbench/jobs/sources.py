@@ -109,6 +109,32 @@ def staged_input(url: str, storage_options: dict[str, Any] | None) -> Iterator[P
         yield local
 
 
+def table_states(
+    name: str, where: str | None, storage_options: dict[str, Any] | None
+) -> tuple[Any, list[FileState]]:
+    """A catalog table's files (of the partitions ``where`` keeps), and each one's state now.
+
+    The catalog says which files make the table (a crawl records them); a file it lists that is
+    gone is an error that asks for a recrawl, never a silently smaller batch.
+    """
+    from workbench.catalog.tables import select
+
+    chosen = select(name, where=where, storage_options=storage_options)
+    if chosen.remote:
+        found = {s.path: s for s in remote_states(chosen.table.location, storage_options)}
+        missing = [u for u in chosen.urls if u not in found]
+        states = [found[u] for u in chosen.urls if u in found]
+    else:
+        missing = [str(f) for f in chosen.files if not f.is_file()]
+        states = [FileState.of(f) for f in chosen.files if f.is_file()]
+    if missing:
+        raise DataIOError(
+            f"cannot read {missing[0]!r}: it is in table {chosen.table.full_name} of the catalog but "
+            f"no longer there; recrawl the table"
+        )
+    return chosen, states
+
+
 def refuse_on_connect(url: str, spark_remote: str | None) -> None:
     """A Spark Connect cluster cannot read the client's copies; say what it needs instead."""
     if spark_remote:
