@@ -112,12 +112,6 @@ class Selection:
     def key_types(self) -> Schema:
         return {name: logical_type(t) for name, t in self.table.partition_keys}
 
-    def identities(self) -> list[str]:
-        """Each file to read as one string: its resolved local path, or its URL on an object store."""
-        if self.remote:
-            return list(self.urls)
-        return [str(f.resolve()) for f in self.files]
-
     def narrowed(self, keep: set[str]) -> Selection:
         """This selection with only the files whose identity is in ``keep`` (an incremental batch)."""
         if self.remote:

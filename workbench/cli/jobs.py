@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workbench.cli.gate import publish
 from workbench.core.errors import RecipeError
-from workbench.io.formats import CsvOptions, format_of_name, is_table_name
+from workbench.io.formats import CsvOptions, check_where, format_of_name, is_table_name
 from workbench.io.publish import check_output
 from workbench.recipe.model import Recipe
 
@@ -127,11 +127,8 @@ class WriteOptions:
 
 
 def _selection(input_path: Path, where: str | None) -> str | None:
+    check_where(where, input_path)
     if not is_table_name(input_path):
-        if where:
-            raise RecipeError(
-                f"--where prunes the partitions of a catalog:DB.TABLE input; {str(input_path)!r} is a path"
-            )
         return None
     from workbench.catalog.tables import select
 

@@ -218,10 +218,12 @@ def run(
         loaded, input_path, output_path, engine, spark_remote, bound, csv, secrets, gate, overwrite
     ):
         return
+    from workbench.io.formats import check_where
     from workbench.io.locations import remote_url
 
     remote = remote_url(input_path)
     with contextlib.ExitStack() as stack:
+        check_where(where, input_path)  # before an object store's input is copied for nothing
         source = _local_copy(stack, remote, spark_remote) if remote else input_path
         _retried(lambda: _validate_against_input(loaded, source, bound, csv, secrets, where))
         from workbench.history import run_recorder
@@ -384,13 +386,10 @@ def _validate_against_input(
     secrets: Any = None,
     where: str | None = None,
 ) -> Any:
-    from workbench.io.formats import is_table_name, read_schema
+    from workbench.io.formats import check_where, read_schema
 
     recipe.validate(secrets=secrets)  # a missing secret fails before any data is read
-    if where and not is_table_name(input_path):
-        raise RecipeError(
-            f"--where prunes the partitions of a catalog:DB.TABLE input; {str(input_path)!r} is a path"
-        )
+    check_where(where, input_path)
     schema = read_schema(input_path, csv, where=where)
     dataset_schemas = {name: read_schema(path, csv) for name, path in datasets.items()}
     return recipe.validate(schema, dataset_schemas, secrets=secrets, bound_only=True)

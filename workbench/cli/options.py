@@ -30,14 +30,11 @@ def parse_datasets(values: tuple[str, ...]) -> dict[str, Path]:
 def read_input(path: Path, engine: str, remote: str | None, csv: Any, where: str | None = None) -> Any:
     """The dataset at ``path`` (or the table ``catalog:DB.TABLE``, its partitions pruned by
     ``where``) as a pandas frame, or a lazy Spark frame with ``engine="spark"``."""
-    from workbench.io.formats import is_table_name
+    from workbench.io.formats import check_where, is_table_name
 
     if not is_table_name(path) and not path.exists():
         raise InputNotFoundError(f"input {str(path)!r} does not exist")
-    if where and not is_table_name(path):
-        raise RecipeError(
-            f"--where prunes the partitions of a catalog:DB.TABLE input; {str(path)!r} is a path"
-        )
+    check_where(where, path)
     if engine == "spark":
         from workbench.engines.spark.session import get_session
         from workbench.io.spark_io import read_spark

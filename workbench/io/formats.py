@@ -75,6 +75,15 @@ TABLE_PREFIX = "catalog:"
 """An input or output named ``catalog:DB.TABLE`` is a table of the catalog, not a path."""
 
 
+def check_where(where: str | None, spec: object) -> None:
+    """Refuse ``--where`` on an input that is not a ``catalog:DB.TABLE`` (it prunes partitions)."""
+    if where and not is_table_name(spec):
+        from workbench.io.locations import remote_url
+
+        name = remote_url(str(spec)) or str(spec)
+        raise RecipeError(f"--where prunes the partitions of a catalog:DB.TABLE input; {name!r} is a path")
+
+
 def is_table_name(path: object) -> bool:
     """Whether ``path`` names a catalog table (``catalog:DB.TABLE``) rather than a file."""
     return str(path).startswith(TABLE_PREFIX)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import DataIOError, RecipeError
-from workbench.io.formats import Format, data_files, format_of_name, is_table_name
+from workbench.io.formats import Format, check_where, data_files, format_of_name, is_table_name
 from workbench.io.locations import refuse_remote_output, remote_url
 from workbench.jobs.bookmarks import BookmarkStore, FileState
 from workbench.jobs.faults import WITHDRAW_POINT, fault_point
@@ -406,10 +406,7 @@ def _listed(job: IncrementalJob, log: Callable[[str], None]) -> Listing:
             lambda: table_states(str(job.input_spec), job.where, job.storage_options), job.retry, log
         )
         return Listing(found[1], found[0])
-    if job.where:
-        raise RecipeError(
-            f"--where prunes the partitions of a catalog:DB.TABLE input; {job.input_name!r} is not one"
-        )
+    check_where(job.where, job.input_spec)
     url = remote_url(job.input_spec)
     if url is None:
         return Listing([FileState.of(path) for path in input_files(Path(job.input_spec))])
