@@ -112,3 +112,33 @@ def test_where_on_a_folder_input_is_refused(tmp_path: Path) -> None:
     job = dataclasses.replace(table_job(tmp_path), input_spec=tmp_path / "raw", where="day = 2")
     with pytest.raises(RecipeError, match=r"--where prunes the partitions of a catalog:DB\.TABLE input"):
         run_incremental(job, lambda _: None, BookmarkStore(tmp_path / "bookmarks.db"))
+
+
+def test_a_crawled_table_on_an_object_store_is_read_once_by_etag(
+    s3_options: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.conftest import new_bucket, s3_client
+
+    catalog = tmp_path / "catalog.db"
+    monkeypatch.setenv("WORKBENCH_CATALOG", str(catalog))
+    bucket = new_bucket(s3_options, "table")
+    client = s3_client(s3_options)
+
+    def put_day(day: int, ids: range) -> None:
+        rows = "".join(f"{i},n{i},{i * 10}\n" for i in ids)
+        key = f"lake/orders/day={day}/part-{ids.start}.csv"
+        client.put_object(Bucket=bucket, Key=key, Body=f"id,name,amount\n{rows}".encode())
+
+    put_day(1, range(0, 3))
+    put_day(2, range(3, 5))
+    crawl(f"s3://{bucket}/lake/orders", database="raw", catalog=str(catalog), storage_options=s3_options)
+    job = table_job(tmp_path, storage_options=s3_options)
+    store = BookmarkStore(tmp_path / "bookmarks.db")
+    first = run_incremental(job, lambda _: None, store)
+    assert (first.files_new, first.rows_out) == (2, 5)
+    put_day(3, range(5, 7))
+    crawl(f"s3://{bucket}/lake/orders", database="raw", catalog=str(catalog), storage_options=s3_options)
+    late = run_incremental(job, lambda _: None, store)
+    assert (late.files_new, late.files_skipped, late.rows_out) == (1, 2, 2)
+    assert published(tmp_path / "out") == [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (6, 3)]
+    assert all(len(s.etag) == 32 for s in store.processed_states("nightly"))

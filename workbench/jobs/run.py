@@ -139,7 +139,7 @@ def run_incremental(
 
     if job.mode not in MODES:
         raise RecipeError(f"--bookmark-mode {job.mode!r} is not one of {', '.join(MODES)}")
-    _check_remote_input(job)
+    _check_locations(job)
     store = store or BookmarkStore()
     started = time.perf_counter()
     steps = sum(1 for s in job.recipe.steps if not s.disabled)
@@ -246,7 +246,7 @@ def run_once(job: IncrementalJob, log: Callable[[str], None]) -> OnceResult:
     from workbench.io.publish import check_output
 
     started = time.perf_counter()
-    _check_remote_input(job)
+    _check_locations(job)
     format_of_name(job.output)
     check_output(job.output, job.overwrite, input_roots(job.input_spec))
     _check_dead_letter(job, job.output)
@@ -425,7 +425,8 @@ def _batch(
     return Batch([], states, fmt, output, dead, remote=[s.path for s in states])
 
 
-def _check_remote_input(job: IncrementalJob) -> None:
+def _check_locations(job: IncrementalJob) -> None:
+    """Refuse object-store outputs, and object-store inputs a Spark Connect cluster cannot read."""
     refuse_remote_output(job.output)
     if job.dead_letter is not None:
         refuse_remote_output(job.dead_letter, "dead-letter folder")
